@@ -1,0 +1,298 @@
+"""The questionnaire model (answers file v1): typed fields, loading from YAML/JSON, JSON Schema.
+
+Single-field rules (formats) live here as validators; rules that look at more than one field
+live in ``rules.py`` and run after the model is built. Every problem carries its field path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import json
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from generator import yamlsafe
+from generator.errors import AnswersError, Problem
+
+MAX_ANSWERS_BYTES = 1_000_000
+
+
+def _aws_id(prefix: str, what: str):
+    pattern = re.compile(rf"^{prefix}-(?:[0-9a-f]{{8}}|[0-9a-f]{{17}})$")
+
+    def check(value: str) -> str:
+        if not pattern.match(value):
+            raise ValueError(
+                f"{value!r} is not a {what} id: expected '{prefix}-' followed by 8 or 17 "
+                f"lowercase hex digits, e.g. {prefix}-0123456789abcdef0"
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+VpcId = Annotated[str, _aws_id("vpc", "VPC")]
+SubnetId = Annotated[str, _aws_id("subnet", "subnet")]
+SecurityGroupId = Annotated[str, _aws_id("sg", "security group")]
+PeeringConnectionId = Annotated[str, _aws_id("pcx", "VPC peering connection")]
+RouteTableId = Annotated[str, _aws_id("rtb", "route table")]
+
+REGION_RE = re.compile(r"^(?:us|eu|ap|sa|ca|me|af|il|mx|cn)(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
+AZ_ID_RE = re.compile(r"^[a-z]{2,8}\d{1,2}(?:-[a-z]{3}\d)?-az\d{1,2}$")
+ACCOUNT_RE = re.compile(r"^\d{12}$")
+NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
+SID_RE = re.compile(r"^[A-Za-z0-9]{1,100}$")
+
+
+def _check_region(value: str) -> str:
+    if not REGION_RE.match(value):
+        raise ValueError(f"{value!r} is not an AWS region code (e.g. us-east-1, eu-west-2)")
+    return value
+
+
+def _check_az_id(value: str) -> str:
+    if not AZ_ID_RE.match(value):
+        raise ValueError(
+            f"{value!r} is not an availability zone id (e.g. use1-az1); use the AZ id, "
+            "not the AZ name such as us-east-1a, because names differ between accounts"
+        )
+    return value
+
+
+def _check_account(value: str) -> str:
+    if not ACCOUNT_RE.match(value):
+        raise ValueError(f"{value!r} is not a 12-digit AWS account id (quote it in YAML)")
+    return value
+
+
+def _check_name(value: str) -> str:
+    if not NAME_RE.match(value):
+        raise ValueError(
+            f"{value!r} is not allowed: use 1-63 characters [a-z0-9-], starting with a letter "
+            "(it names the module and its folder, so no '/', '..' or spaces)"
+        )
+    return value
+
+
+def _ipv4_network(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a CIDR string such as 10.0.0.0/16")
+    try:
+        network = ipaddress.IPv4Network(value, strict=False)
+    except ValueError:
+        raise ValueError(f"{value!r} is not an IPv4 CIDR such as 10.0.0.0/16") from None
+    if "/" not in value:
+        raise ValueError(f"{value!r} has no prefix length; write e.g. {value}/32")
+    if str(network) != value:
+        raise ValueError(f"{value!r} has host bits set; the network is {network}")
+    return value
+
+
+def _condition_scalar(value: Any) -> str:
+    # YAML reads `true` and `5` as bool/int; IAM compares strings, so keep the text form.
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | str):
+        return str(value)
+    raise ValueError(f"{value!r} is not a condition value: use a string or a list of strings")
+
+
+def _condition_values(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_condition_scalar(item) for item in value]
+    return _condition_scalar(value)
+
+
+Region = Annotated[str, AfterValidator(_check_region)]
+AzId = Annotated[str, AfterValidator(_check_az_id)]
+AccountId = Annotated[str, AfterValidator(_check_account)]
+ModuleName = Annotated[str, AfterValidator(_check_name)]
+Ipv4Cidr = Annotated[str, BeforeValidator(_ipv4_network)]
+ConditionValues = Annotated[str | list[str], BeforeValidator(_condition_values)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class Vpc(Strict):
+    id: VpcId = Field(description="The VPC that hosts the endpoint.")
+    cidr: Ipv4Cidr = Field(description="The VPC's primary IPv4 CIDR.")
+
+
+class Subnet(Strict):
+    id: SubnetId = Field(description="Subnet for one endpoint network interface.")
+    az_id: AzId | None = Field(
+        default=None,
+        description="Optional AZ id (e.g. use1-az1). use1-az3 is refused: limited Lambda capacity.",
+    )
+
+
+class SecurityGroup(Strict):
+    create: bool = Field(
+        default=True,
+        description="Create a group allowing only TCP 443 in from the VPC CIDR and the sources.",
+    )
+    allow_cidrs: list[Ipv4Cidr] = Field(default=[], description="Extra IPv4 CIDRs allowed on 443.")
+    allow_security_group_ids: list[SecurityGroupId] = Field(
+        default=[], description="Source security groups allowed in on 443."
+    )
+    existing_ids: list[SecurityGroupId] = Field(
+        default=[], description="Existing groups to attach as well (or instead, with create: false)."
+    )
+
+
+Conditions = dict[str, dict[str, ConditionValues]]
+
+
+class PolicyStatement(Strict):
+    sid: str | None = Field(default=None, description="Optional statement id (letters, digits).")
+    effect: Literal["Allow", "Deny"] = Field(default="Allow", description="Allow or Deny.")
+    principals: list[str] = Field(
+        min_length=1, description="IAM principal ARNs or 12-digit account ids."
+    )
+    actions: list[str] = Field(min_length=1, description="Lambda actions, e.g. lambda:InvokeFunction.")
+    functions: list[str] = Field(
+        min_length=1,
+        description="Unqualified function ARNs (or names, with account_id set); tfgen adds '<arn>:*'.",
+    )
+    conditions: Conditions = Field(
+        default={},
+        description='Optional IAM condition block, e.g. {StringEquals: {"aws:PrincipalOrgID": "o-abc"}}.',
+    )
+
+
+class EndpointPolicy(Strict):
+    full_access: bool = Field(
+        default=False, description="true = AWS's default full-access policy, an explicit choice."
+    )
+    allow_wildcards: bool = Field(
+        default=False, description='Allow "*" in principals, actions and functions.'
+    )
+    statements: list[PolicyStatement] = Field(default=[], description="Policy statements.")
+
+
+class PeerVpc(Strict):
+    name: ModuleName = Field(description="Peer name, [a-z][a-z0-9-]*, unique.")
+    vpc_id: VpcId
+    cidr: Ipv4Cidr = Field(description="Must not overlap the endpoint VPC or any other peer.")
+    account_id: AccountId | None = Field(default=None, description="Absent = same account.")
+    region: Region | None = Field(default=None, description="Absent = same region.")
+    connection_id: PeeringConnectionId | None = Field(
+        default=None, description="Reuse an existing peering connection."
+    )
+    route_table_ids: list[RouteTableId] = Field(default=[], description="Peer-side route tables.")
+    local_route_table_ids: list[RouteTableId] = Field(
+        default=[], description="Endpoint-VPC route tables that get a route to the peer."
+    )
+    dns: bool = Field(default=True, description="Resolve lambda.<region>.amazonaws.com in the peer.")
+
+
+class Answers(Strict):
+    """The answers file, version 1."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        title="tfgen answers (v1)",
+        json_schema_extra={"$id": "https://tfgen.invalid/schema/answers-v1.json"},
+    )
+
+    version: Literal[1] = Field(description="Answers file format version.")
+    name: ModuleName = Field(description="Module name and default output folder modules/<name>.")
+    region: Region = Field(description="AWS region code of the endpoint.")
+    account_id: AccountId | None = Field(
+        default=None,
+        description="Optional: the functions' account, so `functions` may list bare names.",
+    )
+    vpc: Vpc
+    subnets: list[Subnet] = Field(min_length=1, description="One endpoint interface per subnet.")
+    private_dns: bool = Field(
+        default=True, description="Needs enableDnsSupport and enableDnsHostnames on the VPC."
+    )
+    ip_address_type: Literal["ipv4", "dualstack"] = Field(default="ipv4")
+    security_group: SecurityGroup = Field(default_factory=SecurityGroup)
+    policy: EndpointPolicy = Field(default_factory=EndpointPolicy)
+    peering: list[PeerVpc] = Field(default=[], description="Peered VPCs (not supported yet).")
+    tags: dict[str, str] = Field(default={}, description="Applied to every taggable resource.")
+
+    def normalized(self) -> dict[str, Any]:
+        """The answers with every default written out: what `tfgen.answers.yaml` holds."""
+        return self.model_dump(mode="json")
+
+    def digest(self) -> str:
+        canonical = json.dumps(self.normalized(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def json_schema() -> dict[str, Any]:
+    schema = Answers.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _pydantic_problems(error: ValidationError) -> list[Problem]:
+    problems = []
+    for item in error.errors(include_url=False):
+        loc = tuple(part for part in item["loc"] if part not in ("function-after",))
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = "unknown key (check the spelling; allowed keys are in `tfgen schema`)"
+        elif item["type"] == "missing":
+            message = "required key is missing"
+        elif item["type"] == "literal_error":
+            message = f"{item['input']!r} is not allowed: {message.lower()}"
+        problems.append(Problem(_field_path(loc), message))
+    return problems
+
+
+def parse_answers(data: Any, source: str = "answers") -> Answers:
+    """Build the model from already-decoded data; all problems are raised together."""
+    from generator import rules
+
+    if not isinstance(data, dict):
+        raise AnswersError([Problem("", "the answers must be a mapping of keys")], source)
+    try:
+        answers = Answers.model_validate(data)
+    except ValidationError as error:
+        raise AnswersError(_pydantic_problems(error), source) from None
+    problems = rules.check_all(answers)
+    if problems:
+        raise AnswersError(problems, source)
+    return answers
+
+
+def load_answers_text(text: str, source: str = "answers") -> Answers:
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_ANSWERS_BYTES:
+        raise AnswersError([Problem("", f"file is larger than {MAX_ANSWERS_BYTES} bytes")], source)
+    try:
+        data = yamlsafe.load(text)
+    except yamlsafe.YamlProblem as error:
+        raise AnswersError([Problem(error.path, error.message)], source) from None
+    return parse_answers(data, source)
+
+
+def load_answers(path: Path) -> Answers:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise AnswersError([Problem("", f"cannot read {path}: {error.strerror}")], str(path)) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise AnswersError([Problem("", "file is not UTF-8 text")], str(path)) from None
+    return load_answers_text(text, str(path))

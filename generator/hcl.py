@@ -1,0 +1,109 @@
+"""The one HCL string escaper (and the literal encoders built on it) plus parse-back helpers.
+
+Every value that reaches generated Terraform goes through `hcl_literal`, so no input can
+open an interpolation (`${`), a template directive (`%{`), or break out of a string.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+import hcl2
+from hcl2.utils import SerializationOptions
+
+_SIMPLE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_TEMPLATE_OPENERS = re.compile(r"([$%])\{")
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_HCL_KEYWORDS = {"true", "false", "null", "for", "in", "if", "else", "endif", "endfor"}
+_PARSE_OPTIONS = SerializationOptions(
+    with_comments=False, explicit_blocks=True, strip_string_quotes=True, preserve_heredocs=False
+)
+
+
+def _escape_char(char: str) -> str:
+    if char in _SIMPLE_ESCAPES:
+        return _SIMPLE_ESCAPES[char]
+    category = unicodedata.category(char)
+    if category in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"):
+        return f"\\u{ord(char):04X}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08X}"
+    return char
+
+
+def hcl_string(value: str) -> str:
+    """A quoted HCL string literal that Terraform reads back as exactly `value`."""
+    escaped = "".join(_escape_char(char) for char in value)
+    # `${` and `%{` open templates in HCL; doubling the sigil makes them literal text.
+    return '"' + _TEMPLATE_OPENERS.sub(r"\1\1{", escaped) + '"'
+
+
+def hcl_literal(value: Any) -> str:
+    """A single-line HCL literal for a scalar or a list of scalars."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return hcl_string(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(hcl_literal(item) for item in value) + "]"
+    raise TypeError(f"no single-line HCL literal for {type(value).__name__}")
+
+
+def hcl_key(key: str) -> str:
+    """An object key: bare when it is a plain identifier, quoted otherwise."""
+    if _IDENTIFIER.match(key) and key not in _HCL_KEYWORDS:
+        return key
+    return hcl_string(key)
+
+
+def is_multiline(value: Any) -> bool:
+    """Values laid out over several lines: non-empty objects, lists of objects, long lists."""
+    if isinstance(value, dict):
+        return bool(value)
+    if isinstance(value, list | tuple):
+        return len(value) > 1 or any(isinstance(item, dict | list) for item in value)
+    return False
+
+
+def aligned_attributes(mapping: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    """(key, padding, value) triples padded the way `terraform fmt` aligns `=`.
+
+    fmt aligns the `=` of consecutive single-line attributes; a multi-line value ends the run.
+    """
+    entries = [(hcl_key(key), value) for key, value in mapping.items()]
+    result: list[tuple[str, str, Any]] = []
+    run: list[tuple[str, Any]] = []
+
+    def flush() -> None:
+        width = max((len(key) for key, _ in run), default=0)
+        result.extend((key, " " * (width - len(key)), value) for key, value in run)
+        run.clear()
+
+    for key, value in entries:
+        if is_multiline(value):
+            flush()
+            result.append((key, "", value))
+        else:
+            run.append((key, value))
+    flush()
+    return result
+
+
+def parse_hcl(text: str) -> dict[str, Any]:
+    """Parse one .tf file with python-hcl2; strings come back unquoted and unescaped."""
+    return hcl2.loads(text, serialization_options=_PARSE_OPTIONS)
+
+
+def literal_text(value: Any) -> Any:
+    """Undo HCL's template escapes (`$${` and `%%{`) in values python-hcl2 returns as written."""
+    if isinstance(value, str):
+        return re.sub(r"([$%])\1\{", r"\1{", value)
+    if isinstance(value, list):
+        return [literal_text(item) for item in value]
+    if isinstance(value, dict):
+        return {literal_text(k): literal_text(v) for k, v in value.items() if k != "__is_block__"}
+    return value

@@ -1,0 +1,104 @@
+"""answers -> {relative path: text}. The Jinja2 environment and its filters, nothing else."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from generator import __version__
+from generator.answers import Answers
+from generator.hcl import aligned_attributes, hcl_literal, is_multiline
+from generator.policy import endpoint_policy_document
+
+TERRAFORM_VERSION_CONSTRAINT = ">= 1.5.0"
+AWS_PROVIDER_CONSTRAINT = ">= 5.0, < 6.0"
+ANSWERS_FILE = "tfgen.answers.yaml"
+# Output file -> template; the order is the order files are written and listed.
+MODULE_TEMPLATES = {
+    "versions.tf": "versions.tf.j2",
+    "variables.tf": "variables.tf.j2",
+    "main.tf": "main.tf.j2",
+    "outputs.tf": "outputs.tf.j2",
+    "example/main.tf": "example/main.tf.j2",
+    "README.md": "README.md.j2",
+}
+
+
+def template_root() -> Path:
+    """templates/terraform, from a source checkout or from the installed package data."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates" / "terraform", here.parent / "templates" / "terraform"):
+        if (candidate / "main.tf.j2").is_file():
+            return candidate
+    raise FileNotFoundError("tfgen's Terraform templates are missing from the installation")
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_root())),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["hcl"] = hcl_literal
+    env.filters["aligned"] = aligned_attributes
+    env.tests["multiline"] = is_multiline
+    return env
+
+
+def module_arguments(answers: Answers) -> dict[str, Any]:
+    """The example's call of the module: every answer as a module input, in variables.tf order."""
+    group = answers.security_group
+    return {
+        "name": answers.name,
+        "vpc_id": answers.vpc.id,
+        "vpc_cidr": answers.vpc.cidr,
+        "subnet_ids": [subnet.id for subnet in answers.subnets],
+        "private_dns_enabled": answers.private_dns,
+        "ip_address_type": answers.ip_address_type,
+        "create_security_group": group.create,
+        "allowed_cidr_blocks": list(group.allow_cidrs),
+        "allowed_security_group_ids": list(group.allow_security_group_ids),
+        "security_group_ids": list(group.existing_ids),
+        "endpoint_policy": endpoint_policy_document(answers),
+        "tags": dict(answers.tags),
+    }
+
+
+def answers_yaml(answers: Answers) -> str:
+    body = yaml.safe_dump(
+        answers.normalized(), sort_keys=False, allow_unicode=True, width=2**31, indent=2
+    )
+    return (
+        "# tfgen answers (normalized): edit and re-render with `tfgen render`.\n"
+        "# yaml-language-server: $schema=https://tfgen.invalid/schema/answers-v1.json\n"
+        + body
+    )
+
+
+def render_module(answers: Answers) -> dict[str, str]:
+    """Render every file of the module. Same answers, same bytes."""
+    policy = endpoint_policy_document(answers)
+    context = {
+        "answers": answers,
+        "region": answers.region,
+        "module_arguments": module_arguments(answers),
+        "policy_document": policy,
+        "policy_json": json.dumps(policy, indent=2, ensure_ascii=False) if policy else "",
+        "checkov_skips": [],
+        "terraform_version_constraint": TERRAFORM_VERSION_CONSTRAINT,
+        "aws_provider_constraint": AWS_PROVIDER_CONSTRAINT,
+        "tfgen_version": __version__,
+    }
+    env = environment()
+    files = {name: env.get_template(tpl).render(context) for name, tpl in MODULE_TEMPLATES.items()}
+    files[ANSWERS_FILE] = answers_yaml(answers)
+    return files

@@ -1,0 +1,321 @@
+"""Domain rules that need more than one field. Pure functions: answers in, problems out."""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import ipaddress
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from generator import catalog
+from generator.answers import Answers, PolicyStatement
+from generator.errors import Problem
+from generator.policy import (
+    FUNCTION_ARN_RE,
+    FUNCTION_NAME_RE,
+    MAX_POLICY_CHARS,
+    endpoint_policy_document,
+    partition_of,
+    policy_size,
+)
+
+LIMITED_CAPACITY_AZ_IDS = {"use1-az3": "us-east-1"}
+# AWS quotas: 60 inbound rules per security group, 5 security groups per network interface.
+MAX_INGRESS_RULES = 60
+MAX_GROUPS_PER_ENI = 5
+MAX_TAGS = 50
+TAG_EXTRA_CHARS = set("_.:/=+-@")
+
+PRINCIPAL_RE = re.compile(
+    r"^arn:(?P<partition>aws[a-z-]*):(?:"
+    r"iam::\d{12}:(?:root|user/[\w+=,.@/-]{1,512}|role/[\w+=,.@/-]{1,512})"
+    r"|sts::\d{12}:assumed-role/[\w+=,.@-]{1,64}/[\w+=,.@-]{1,64})$"
+)
+ACCOUNT_RE = re.compile(r"^\d{12}$")
+
+CONDITION_OPERATORS = (
+    "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase",
+    "StringLike", "StringNotLike", "NumericEquals", "NumericNotEquals", "NumericLessThan",
+    "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals", "DateEquals",
+    "DateNotEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan",
+    "DateGreaterThanEquals", "Bool", "BinaryEquals", "IpAddress", "NotIpAddress", "ArnEquals",
+    "ArnLike", "ArnNotEquals", "ArnNotLike", "Null",
+)  # fmt: skip
+AZ_PREFIX_WORDS = {"east": "e", "west": "w", "north": "n", "south": "s", "central": "c",
+                   "northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw"}  # fmt: skip
+
+
+def check_all(answers: Answers) -> list[Problem]:
+    checks = (
+        check_subnets, check_security_group, check_policy, check_tags, check_peering,
+    )
+    return [problem for check in checks for problem in check(answers)]
+
+
+def did_you_mean(value: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.75)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def az_id_prefix(region: str) -> str | None:
+    """us-east-1 -> use1, ap-southeast-2 -> apse2: the prefix of the region's AZ ids."""
+    parts = region.split("-")
+    geo, words, number = parts[0], parts[1:-1], parts[-1]
+    letters = []
+    for word in words:
+        if word == "gov":
+            letters.append("g")
+        elif word in AZ_PREFIX_WORDS:
+            letters.append(AZ_PREFIX_WORDS[word])
+        else:
+            return None
+    return f"{geo}{''.join(letters)}{number}"
+
+
+def check_subnets(answers: Answers) -> Iterator[Problem]:
+    seen_ids: dict[str, int] = {}
+    seen_azs: dict[str, int] = {}
+    prefix = az_id_prefix(answers.region)
+    for index, subnet in enumerate(answers.subnets):
+        path = f"subnets[{index}]"
+        if subnet.id in seen_ids:
+            yield Problem(f"{path}.id", f"{subnet.id} repeats subnets[{seen_ids[subnet.id]}].id")
+        seen_ids.setdefault(subnet.id, index)
+        if subnet.az_id is None:
+            continue
+        if subnet.az_id in LIMITED_CAPACITY_AZ_IDS:
+            yield Problem(
+                f"{path}.az_id",
+                f"{subnet.az_id} has limited capacity for Lambda VPC use (AWS guide); "
+                "choose a subnet in another AZ",
+            )
+        if subnet.az_id in seen_azs:
+            yield Problem(
+                f"{path}.az_id",
+                f"{subnet.az_id} repeats subnets[{seen_azs[subnet.az_id]}].az_id; one subnet "
+                "per AZ (a second interface in the same AZ adds cost, not redundancy)",
+            )
+        seen_azs.setdefault(subnet.az_id, index)
+        if prefix and not subnet.az_id.startswith(prefix):
+            yield Problem(
+                f"{path}.az_id",
+                f"{subnet.az_id} is not in {answers.region} (its AZ ids start with {prefix}-)",
+            )
+
+
+def check_security_group(answers: Answers) -> Iterator[Problem]:
+    group = answers.security_group
+    if not group.create and not group.existing_ids:
+        yield Problem(
+            "security_group.existing_ids",
+            "with create: false give at least one existing group id (otherwise AWS attaches "
+            "the VPC's default group)",
+        )
+    for index, cidr in enumerate(group.allow_cidrs):
+        if ipaddress.IPv4Network(cidr).prefixlen == 0:
+            yield Problem(
+                f"security_group.allow_cidrs[{index}]",
+                f"{cidr} would open the endpoint to every address; list the client networks",
+            )
+    yield from _duplicates("security_group.allow_cidrs", group.allow_cidrs)
+    yield from _duplicates("security_group.allow_security_group_ids", group.allow_security_group_ids)
+    yield from _duplicates("security_group.existing_ids", group.existing_ids)
+    rules = 1 + len(group.allow_cidrs) + len(group.allow_security_group_ids) + len(answers.peering)
+    if group.create and rules > MAX_INGRESS_RULES:
+        yield Problem(
+            "security_group",
+            f"{rules} ingress rules needed; AWS allows {MAX_INGRESS_RULES} per security group",
+        )
+    groups = int(group.create) + len(group.existing_ids)
+    if groups > MAX_GROUPS_PER_ENI:
+        yield Problem(
+            "security_group.existing_ids",
+            f"{groups} groups in all; AWS allows {MAX_GROUPS_PER_ENI} per network interface",
+        )
+
+
+def _duplicates(path: str, values: list[str]) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            yield Problem(f"{path}[{index}]", f"{value} is listed twice")
+        seen.add(value)
+
+
+def check_policy(answers: Answers) -> Iterator[Problem]:
+    policy = answers.policy
+    if policy.full_access and policy.statements:
+        yield Problem(
+            "policy.statements", "give statements or full_access: true, not both"
+        )
+        return
+    if not policy.full_access and not policy.statements:
+        yield Problem(
+            "policy.statements",
+            "required unless policy.full_access is true (without a policy the endpoint lets "
+            "every principal call every Lambda action)",
+        )
+        return
+    sids: dict[str, int] = {}
+    for index, statement in enumerate(policy.statements):
+        path = f"policy.statements[{index}]"
+        if statement.sid is not None:
+            if not re.fullmatch(r"[A-Za-z0-9]{1,100}", statement.sid):
+                yield Problem(f"{path}.sid", f"{statement.sid!r}: use 1-100 letters and digits")
+            elif statement.sid in sids:
+                yield Problem(f"{path}.sid", f"{statement.sid} repeats statements[{sids[statement.sid]}]")
+            sids.setdefault(statement.sid, index)
+        yield from check_principals(path, statement, answers)
+        yield from check_actions(path, statement, policy.allow_wildcards)
+        yield from check_functions(path, statement, answers)
+        yield from check_conditions(path, statement)
+    document = endpoint_policy_document(answers)
+    if document is not None and policy_size(document) > MAX_POLICY_CHARS:
+        yield Problem(
+            "policy",
+            f"the endpoint policy would be {policy_size(document)} characters; AWS allows "
+            f"{MAX_POLICY_CHARS}: use fewer statements or wildcards with allow_wildcards",
+        )
+
+
+def check_principals(path: str, statement: PolicyStatement, answers: Answers) -> Iterator[Problem]:
+    partition = partition_of(answers.region)
+    yield from _duplicates(f"{path}.principals", statement.principals)
+    for index, principal in enumerate(statement.principals):
+        where = f"{path}.principals[{index}]"
+        if principal == "*":
+            if not answers.policy.allow_wildcards:
+                yield Problem(where, "'*' (anyone) is refused unless policy.allow_wildcards is true")
+            elif len(statement.principals) > 1:
+                yield Problem(where, "'*' already covers every principal; list it alone")
+            continue
+        if ACCOUNT_RE.match(principal):
+            continue
+        match = PRINCIPAL_RE.match(principal)
+        if not match:
+            yield Problem(
+                where,
+                f"{principal!r} is not an IAM principal: use a 12-digit account id or an ARN "
+                "such as arn:aws:iam::111122223333:user/Name or ...:role/Name",
+            )
+        elif match.group("partition") != partition:
+            yield Problem(where, f"{principal} is in partition {match.group('partition')}, "
+                          f"the endpoint's region {answers.region} is in {partition}")
+
+
+def check_actions(path: str, statement: PolicyStatement, allow_wildcards: bool) -> Iterator[Problem]:
+    known = catalog.lambda_actions()
+    qualified = [f"lambda:{name}" for name in known]
+    yield from _duplicates(f"{path}.actions", statement.actions)
+    for index, action in enumerate(statement.actions):
+        where = f"{path}.actions[{index}]"
+        service, _, name = action.partition(":")
+        if action == "*" or "*" in name or "?" in name:
+            if not allow_wildcards:
+                yield Problem(where, f"{action!r} is a wildcard; refused unless "
+                              "policy.allow_wildcards is true (name the actions instead)")
+            elif action != "*" and not fnmatch.filter(known, name):
+                yield Problem(where, f"{action!r} matches no Lambda action")
+            if action == "*" or service == "lambda":
+                continue
+        if service != "lambda":
+            yield Problem(where, f"{action!r} is not a Lambda action: a Lambda endpoint policy "
+                          "only governs lambda:* actions")
+        elif name not in known:
+            yield Problem(where, f"{action!r} is not a Lambda IAM action"
+                          f"{did_you_mean(action, qualified)}")
+
+
+def check_functions(path: str, statement: PolicyStatement, answers: Answers) -> Iterator[Problem]:
+    wildcards = answers.policy.allow_wildcards
+    partition = partition_of(answers.region)
+    yield from _duplicates(f"{path}.functions", statement.functions)
+    for index, function in enumerate(statement.functions):
+        where = f"{path}.functions[{index}]"
+        if ("*" in function or "?" in function) and not wildcards:
+            yield Problem(where, f"{function!r} has a wildcard; refused unless "
+                          "policy.allow_wildcards is true")
+            continue
+        if function == "*":
+            continue
+        if not function.startswith("arn:"):
+            if not FUNCTION_NAME_RE.match(function):
+                yield Problem(where, f"{function!r} is neither a function ARN nor a function name")
+            elif answers.account_id is None:
+                yield Problem(where, f"{function!r} is a bare name: give the full ARN "
+                              "(arn:aws:lambda:REGION:ACCOUNT:function:NAME) or set account_id")
+            continue
+        yield from _check_function_arn(where, function, answers.region, partition)
+
+
+def _check_function_arn(where: str, arn: str, region: str, partition: str) -> Iterator[Problem]:
+    match = FUNCTION_ARN_RE.match(arn)
+    if not match:
+        yield Problem(where, f"{arn!r} is not a Lambda function ARN "
+                      "(arn:aws:lambda:REGION:ACCOUNT:function:NAME)")
+        return
+    if match.group("qualifier") == "*":
+        yield Problem(where, f"{arn!r}: give the unqualified ARN; tfgen adds the ':*' form itself")
+    if match.group("region") != region:
+        yield Problem(where, f"function is in {match.group('region')}, the endpoint in {region}: "
+                      "an interface endpoint only reaches Lambda in its own region")
+    if match.group("partition") != partition:
+        yield Problem(where, f"partition {match.group('partition')} does not match {region}")
+
+
+def check_conditions(path: str, statement: PolicyStatement) -> Iterator[Problem]:
+    for operator, pairs in statement.conditions.items():
+        where = f"{path}.conditions.{operator}"
+        base = operator.removeprefix("ForAnyValue:").removeprefix("ForAllValues:")
+        base = base.removesuffix("IfExists")
+        if base not in CONDITION_OPERATORS:
+            yield Problem(where, f"{operator!r} is not an IAM condition operator"
+                          f"{did_you_mean(base, list(CONDITION_OPERATORS))}")
+        if not pairs:
+            yield Problem(where, "needs at least one condition key")
+        for key, value in pairs.items():
+            if not key or any(ch.isspace() for ch in key):
+                yield Problem(f"{where}.{key}", f"{key!r} is not a condition key (e.g. aws:PrincipalOrgID)")
+            if value == []:
+                yield Problem(f"{where}.{key}", "needs at least one value")
+
+
+def tag_text_problem(text: str) -> str | None:
+    """AWS tag text allows letters, digits, spaces and _ . : / = + - @ (any script)."""
+    for char in text:
+        category = unicodedata.category(char)
+        if char in TAG_EXTRA_CHARS or category[0] in "LN" or category == "Zs":
+            continue
+        return (f"character {char!r} (U+{ord(char):04X}) is not allowed: AWS tags allow "
+                "letters, digits, spaces and _ . : / = + - @")
+    return None
+
+
+def check_tags(answers: Answers) -> Iterator[Problem]:
+    if len(answers.tags) + ("Name" not in answers.tags) > MAX_TAGS:
+        yield Problem("tags", f"{len(answers.tags)} tags; AWS allows {MAX_TAGS} per resource "
+                      "(tfgen adds Name)")
+    for key, value in answers.tags.items():
+        where = f"tags.{key}"
+        if not 1 <= len(key) <= 128:
+            yield Problem(where, "tag keys are 1 to 128 characters")
+        if key.lower().startswith("aws:"):
+            yield Problem(where, "tag keys starting with 'aws:' are reserved by AWS")
+        if len(value) > 256:
+            yield Problem(where, "tag values are at most 256 characters")
+        for text in (key, value):
+            reason = tag_text_problem(text)
+            if reason:
+                yield Problem(where, reason)
+                break
+
+
+def check_peering(answers: Answers) -> Iterator[Problem]:
+    if answers.peering:
+        yield Problem(
+            "peering",
+            "not supported yet in this tfgen version (peering-aware routes, security group and "
+            "DNS are planned); remove the key or leave the list empty",
+        )
