@@ -1,0 +1,74 @@
+"""The pipeline, stage by stage: answers -> render -> verify -> scan -> write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.answers import Answers, load_answers
+from generator.findings import Finding
+from generator.render import ANSWERS_FILE, MODULE_TEMPLATES, render_module
+from generator.scan import ScanReport, ensure_checkov, run_checkov
+from generator.verify import verify_module
+from generator.write import MANIFEST_FILE, check_target, commit, manifest_text, read_module, staged
+
+
+@dataclass
+class RunResult:
+    """What one render or validate did; the CLI turns it into text or JSON and an exit code."""
+
+    module: str
+    path: str
+    files: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    scan: ScanReport | None = None
+    written: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.findings else 0
+
+
+def rendered_files(answers: Answers) -> dict[str, str]:
+    """Every file of the module folder, manifest included."""
+    files = render_module(answers)
+    files[MANIFEST_FILE] = manifest_text(files, answers.digest())
+    return files
+
+
+def scan_folder(folder: Path, checkov: str | None) -> ScanReport:
+    return run_checkov([folder], ensure_checkov(checkov))
+
+
+def render_to_folder(
+    answers: Answers, target: Path, *, scan: bool = True, force: bool = False,
+    checkov: str | None = None,
+) -> RunResult:
+    """Render, verify and scan in a staging folder; move it into `target` only if all passed."""
+    check_target(target, force)
+    files = rendered_files(answers)
+    result = RunResult(answers.name, str(target), files=sorted(files))
+    result.findings = verify_module(answers, files)
+    if result.findings:
+        return result
+    with staged(target, files) as stage:
+        if scan:
+            result.scan = scan_folder(stage, checkov)
+            result.findings = result.scan.findings
+        if not result.findings:
+            commit(stage, target)
+            result.written = True
+    return result
+
+
+def validate_folder(folder: Path, *, scan: bool = True, checkov: str | None = None) -> RunResult:
+    """Verify (and scan) a module folder already on disk against its own answers file."""
+    answers = load_answers(folder / ANSWERS_FILE)
+    names = [*MODULE_TEMPLATES, ANSWERS_FILE]
+    files = read_module(folder, names)
+    result = RunResult(answers.name, str(folder), files=sorted(files))
+    result.findings = verify_module(answers, files)
+    if scan:
+        result.scan = scan_folder(folder, checkov)
+        result.findings += result.scan.findings
+    return result

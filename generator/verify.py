@@ -1,0 +1,190 @@
+"""Verify a rendered module: parse it back with python-hcl2 and check that it says what the
+answers say (resources, arguments, ports, CIDRs, the decoded policy), then check every block
+against the AWS provider schema snapshot."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from generator.answers import Answers
+from generator.findings import Finding
+from generator.hcl import literal_text, parse_hcl
+from generator.policy import endpoint_policy_document
+from generator.render import module_arguments
+
+MODULE_FILES = ("versions.tf", "variables.tf", "main.tf", "outputs.tf")
+EXAMPLE_FILE = "example/main.tf"
+MODULE_CALL = "lambda_endpoint"
+HTTPS_PORT = 443
+OPEN_CIDRS = ("0.0.0.0/0", "::/0")
+# What the module's own HCL must say whatever the answers are: the wiring of F1-F4 and F8.
+EXPECTED_ARGUMENTS: dict[tuple[str, str, str], dict[str, Any]] = {
+    ("resource", "aws_vpc_endpoint", "lambda"): {
+        "service_name": "com.amazonaws.${data.aws_region.current.name}.lambda",
+        "vpc_endpoint_type": "Interface",
+        "vpc_id": "${var.vpc_id}",
+        "subnet_ids": "${var.subnet_ids}",
+        "security_group_ids": "${local.security_group_ids}",
+        "private_dns_enabled": "${var.private_dns_enabled}",
+        "ip_address_type": "${var.ip_address_type}",
+        "policy": "${var.endpoint_policy == null ? null : jsonencode(var.endpoint_policy)}",
+    },
+    ("resource", "aws_security_group", "endpoint"): {"vpc_id": "${var.vpc_id}"},
+    ("resource", "aws_vpc_security_group_ingress_rule", "vpc"): {"cidr_ipv4": "${var.vpc_cidr}"},
+    ("data", "aws_vpc", "endpoint"): {"id": "${var.vpc_id}"},
+    ("data", "aws_subnet", "endpoint"): {"id": "${each.value}"},
+}
+# Plan-time guards on the endpoint: (what the condition must mention, why).
+REQUIRED_GUARDS = (
+    ("enable_dns_hostnames", "private DNS needs enableDnsHostnames (F4)"),
+    ("enable_dns_support", "private DNS needs enableDnsSupport (F4)"),
+    ("limited_capacity_subnet_ids", "subnets in use1-az3 must fail plan (F3)"),
+)
+
+
+def parse_files(files: dict[str, str]) -> tuple[dict[str, dict[str, Any]], list[Finding]]:
+    parsed: dict[str, dict[str, Any]] = {}
+    findings = []
+    for name, text in files.items():
+        if not name.endswith(".tf"):
+            continue
+        try:
+            parsed[name] = parse_hcl(text)
+        except Exception as error:  # python-hcl2 raises lark errors of several kinds
+            first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            findings.append(Finding("verify", name, f"does not parse as HCL: {first_line}"))
+    return parsed, findings
+
+
+def blocks(parsed: dict[str, Any], kind: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(type, name, body) for every `resource`/`data` block of a parsed file."""
+    for entry in parsed.get(kind, []):
+        for block_type, named in entry.items():
+            for name, body in named.items():
+                if name != "__is_block__":
+                    yield block_type, name, body
+
+
+def labelled(parsed: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    """`module`/`provider`/`variable` blocks by their single label."""
+    return {name: body for entry in parsed.get(kind, []) for name, body in entry.items()}
+
+
+def verify_module(answers: Answers, files: dict[str, str]) -> list[Finding]:
+    """Every way the rendered files disagree with the answers or the provider schema."""
+    parsed, findings = parse_files(files)
+    for name in (*MODULE_FILES, EXAMPLE_FILE):
+        if name not in files:
+            findings.append(Finding("verify", name, "file is missing from the module"))
+    if findings:
+        return findings
+    module = {
+        "resource": [item for name in MODULE_FILES for item in parsed[name].get("resource", [])],
+        "data": [item for name in MODULE_FILES for item in parsed[name].get("data", [])],
+    }
+    findings += check_module_wiring(module)
+    findings += check_ingress_rules(module)
+    findings += check_example(answers, parsed[EXAMPLE_FILE], parsed["variables.tf"])
+    findings += check_schema(parsed)
+    return findings
+
+
+def check_module_wiring(module: dict[str, Any]) -> list[Finding]:
+    findings = []
+    present = {(kind, t, n): body for kind in ("resource", "data") for t, n, body in blocks(module, kind)}
+    for address, expected in EXPECTED_ARGUMENTS.items():
+        label = ".".join(address[1:]) if address[0] == "resource" else "data." + ".".join(address[1:])
+        body = present.get(address)
+        if body is None:
+            findings.append(Finding("verify", "main.tf", f"{label} is missing"))
+            continue
+        for argument, value in expected.items():
+            if body.get(argument) != value:
+                findings.append(Finding(
+                    "verify", "main.tf",
+                    f"{label}.{argument} is {body.get(argument)!r}, expected {value!r}",
+                ))
+    endpoint = present.get(("resource", "aws_vpc_endpoint", "lambda"), {})
+    conditions = " ".join(
+        str(guard.get("condition", ""))
+        for lifecycle in endpoint.get("lifecycle", [])
+        for guard in lifecycle.get("precondition", [])
+    )
+    for needle, why in REQUIRED_GUARDS:
+        if needle not in conditions:
+            findings.append(Finding("verify", "main.tf", f"aws_vpc_endpoint.lambda lacks the "
+                                    f"plan-time guard: {why}"))
+    return findings
+
+
+def check_ingress_rules(module: dict[str, Any]) -> list[Finding]:
+    findings = []
+    for block_type, name, body in blocks(module, "resource"):
+        label = f"{block_type}.{name}"
+        if block_type == "aws_vpc_security_group_egress_rule" or (
+            block_type == "aws_security_group" and ("egress" in body or "ingress" in body)
+        ):
+            findings.append(Finding("verify", "main.tf", f"{label}: the endpoint's group must "
+                                    "have no egress rule and no inline rules"))
+        if block_type != "aws_vpc_security_group_ingress_rule":
+            continue
+        expected = {"ip_protocol": "tcp", "from_port": HTTPS_PORT, "to_port": HTTPS_PORT}
+        for argument, value in expected.items():
+            if body.get(argument) != value:
+                findings.append(Finding("verify", "main.tf", f"{label}.{argument} is "
+                                        f"{body.get(argument)!r}, expected {value!r}"))
+        if not body.get("description"):
+            findings.append(Finding("verify", "main.tf", f"{label} has no description"))
+        for key in ("cidr_ipv4", "cidr_ipv6"):
+            if body.get(key) in OPEN_CIDRS:
+                findings.append(Finding("verify", "main.tf", f"{label} is open to {body[key]}"))
+    return findings
+
+
+def check_example(answers: Answers, example: dict[str, Any], variables: dict[str, Any]) -> list[Finding]:
+    findings = []
+    providers = labelled(example, "provider")
+    region = literal_text(providers.get("aws", {}).get("region"))
+    if region != answers.region:
+        findings.append(Finding("verify", EXAMPLE_FILE, f"provider aws region is {region!r}, "
+                                f"the answers say {answers.region!r}"))
+    call = labelled(example, "module").get(MODULE_CALL)
+    if call is None:
+        return [*findings, Finding("verify", EXAMPLE_FILE, f'module "{MODULE_CALL}" is missing')]
+    if call.get("source") != "../":
+        findings.append(Finding("verify", EXAMPLE_FILE, "the module call must use source = \"../\""))
+    given = {key: literal_text(value) for key, value in call.items() if key not in ("source", "__is_block__")}
+    expected = module_arguments(answers)
+    policy = endpoint_policy_document(answers)
+    if given.get("endpoint_policy") != policy:
+        findings.append(Finding("verify", EXAMPLE_FILE, "the endpoint policy decodes to "
+                                f"{given.get('endpoint_policy')!r}, the answers give {policy!r}"))
+    for key in sorted(set(given) | set(expected)):
+        if key == "endpoint_policy":
+            continue
+        if key not in expected:
+            findings.append(Finding("verify", EXAMPLE_FILE, f"module argument {key} is not "
+                                    "produced from the answers"))
+        elif given.get(key) != expected[key]:
+            findings.append(Finding("verify", EXAMPLE_FILE, f"module argument {key} is "
+                                    f"{given.get(key)!r}, the answers say {expected[key]!r}"))
+    declared = labelled(variables, "variable")
+    for key in sorted(set(given) - set(declared)):
+        findings.append(Finding("verify", EXAMPLE_FILE, f"module argument {key} has no "
+                                "variable in variables.tf"))
+    for key, body in sorted(declared.items()):
+        if "default" not in body and key not in given:
+            findings.append(Finding("verify", EXAMPLE_FILE, f"required variable {key} is not set"))
+    return findings
+
+
+def check_schema(parsed: dict[str, dict[str, Any]]) -> list[Finding]:
+    from generator.schema_check import check_blocks, load_provider_schema
+
+    schema = load_provider_schema()
+    return [
+        Finding("schema", problem.file, f"{problem.address}: {problem.message}")
+        for name, tree in parsed.items()
+        for problem in check_blocks(tree, schema, name)
+    ]

@@ -1,0 +1,102 @@
+"""Atomic writes: stage the module beside the target, swap it in only once it passed.
+
+A module folder tfgen owns carries `tfgen.manifest.json` (tfgen version, answers hash, one
+checksum per file); tfgen refuses to replace a non-empty folder without one unless forced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from generator import __version__
+from generator.errors import UsageError
+
+MANIFEST_FILE = "tfgen.manifest.json"
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def manifest_text(files: dict[str, str], answers_digest: str) -> str:
+    manifest = {
+        "tfgen_version": __version__,
+        "answers_sha256": answers_digest,
+        "files": {name: sha256_text(text) for name, text in sorted(files.items())},
+    }
+    return json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and "files" in data else None
+
+
+def check_target(target: Path, force: bool) -> None:
+    """Refuse to replace anything that is not a tfgen module folder, unless forced."""
+    if target.is_symlink():
+        raise UsageError(f"{target} is a symbolic link; give the real folder")
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{target} exists and is not a folder")
+    if target.is_dir() and any(target.iterdir()) and read_manifest(target) is None and not force:
+        raise UsageError(
+            f"{target} is not empty and holds no {MANIFEST_FILE}: it is not a tfgen module, "
+            "so tfgen will not replace it (use --force to replace it anyway)"
+        )
+
+
+def write_files(folder: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+
+
+@contextmanager
+def staged(target: Path, files: dict[str, str]) -> Iterator[Path]:
+    """A complete copy of the module in a temp folder beside `target`; removed on the way out
+    unless `commit` moved it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.tfgen-", dir=target.parent))
+    try:
+        write_files(stage, files)
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def commit(stage: Path, target: Path) -> None:
+    """Swap the staged folder into place: two renames on one file system."""
+    if not target.exists():
+        os.rename(stage, target)
+        return
+    backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.tfgen-old-", dir=target.parent))
+    os.rmdir(backup)
+    os.rename(target, backup)
+    try:
+        os.rename(stage, target)
+    except OSError:
+        os.rename(backup, target)
+        raise
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+def read_module(folder: Path, names: list[str]) -> dict[str, str]:
+    files = {}
+    for name in names:
+        path = folder / name
+        if path.is_file():
+            files[name] = path.read_text(encoding="utf-8")
+    return files

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import copy
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator.answers import Answers, parse_answers
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def example_data() -> dict[str, Any]:
+    text = resources.files("generator.catalog").joinpath("example.answers.yaml").read_text()
+    return yaml.safe_load(text)
+
+
+@pytest.fixture
+def example() -> dict[str, Any]:
+    """The built-in example answers as plain data, a fresh copy per test."""
+    return copy.deepcopy(example_data())
+
+
+@pytest.fixture
+def example_answers() -> Answers:
+    return parse_answers(example_data())

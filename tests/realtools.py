@@ -1,0 +1,67 @@
+"""Shared set-up for tests that run the real terraform (offline mirror) and a moto server."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from generator.tfcli import offline_env, run_terraform, unavailable_reason
+
+TERRAFORM_MISSING = unavailable_reason()
+needs_terraform = pytest.mark.skipif(
+    TERRAFORM_MISSING is not None, reason=f"TERRAFORM TESTS NOT RUN: {TERRAFORM_MISSING}"
+)
+
+MOTO_PROVIDER_OVERRIDE = """\
+provider "aws" {{
+  access_key                  = "testing"
+  secret_key                  = "testing"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_requesting_account_id  = true
+  skip_region_validation      = true
+
+  endpoints {{
+    ec2     = "{url}"
+    iam     = "{url}"
+    route53 = "{url}"
+    sts     = "{url}"
+  }}
+}}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def moto_server() -> Iterator[str]:
+    """A moto server on loopback for the duration of the block; its URL."""
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+def point_example_at_moto(module_dir: Path, url: str) -> None:
+    """An override file merges into the example's provider block: endpoints and fake keys."""
+    (module_dir / "example" / "moto_override.tf").write_text(MOTO_PROVIDER_OVERRIDE.format(url=url))
+
+
+def terraform(args: list[str], cwd: Path, check: bool = True):
+    env = offline_env(cwd)
+    env.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                "AWS_EC2_METADATA_DISABLED": "true"})
+    return run_terraform(args, cwd=cwd, env=env, check=check)

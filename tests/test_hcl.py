@@ -1,0 +1,55 @@
+"""The one escaper: whatever the value, python-hcl2 reads back exactly that value."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.hcl import aligned_attributes, hcl_key, hcl_literal, hcl_string, literal_text, parse_hcl
+
+NASTY = ["${var.secret}", "%{ if true }x%{ endif }", 'say "hi"', "back\\slash", "line\nbreak",
+         "tab\there", "$${already}", "$$${triple}", "100%", "$", "{}", "\u2028sep", "nul\x00",
+         "emoji 🚀", "ends with \\"]
+
+
+def read_back(text: str) -> str:
+    return literal_text(parse_hcl(f"value = {text}\n")["value"])
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_nasty_strings_round_trip(value):
+    assert read_back(hcl_string(value)) == value
+
+
+@pytest.mark.parametrize("value", ["${x}", "%{x}"])
+def test_no_template_can_open(value):
+    literal = hcl_string(value)
+    assert "${" not in literal.replace("$${", "") and "%{" not in literal.replace("%%{", "")
+
+
+@given(st.text())
+def test_any_text_round_trips(value):
+    assert read_back(hcl_string(value)) == value
+
+
+def test_literals():
+    assert hcl_literal(True) == "true"
+    assert hcl_literal(None) == "null"
+    assert hcl_literal(443) == "443"
+    assert hcl_literal(["a", "b"]) == '["a", "b"]'
+    with pytest.raises(TypeError):
+        hcl_literal({"a": 1})
+
+
+def test_keys_quoted_unless_plain_identifiers():
+    assert hcl_key("Name") == "Name"
+    assert hcl_key("aws:PrincipalOrgID") == '"aws:PrincipalOrgID"'
+    assert hcl_key("null") == '"null"'
+    assert hcl_key("a${b}") == '"a$${b}"'
+
+
+def test_alignment_follows_terraform_fmt():
+    triples = aligned_attributes({"a": 1, "long_name": 2, "block": {"x": 1}, "bb": 3, "c": 4})
+    assert [(k, len(p)) for k, p, _ in triples] == [("a", 8), ("long_name", 0), ("block", 0),
+                                                     ("bb", 0), ("c", 1)]

@@ -1,0 +1,66 @@
+"""Verify: the parsed module must say what the answers say; every mismatch is precise."""
+
+from __future__ import annotations
+
+from generator.answers import parse_answers
+from generator.render import render_module
+from generator.verify import verify_module
+
+
+def messages(answers, files) -> list[str]:
+    return [str(finding) for finding in verify_module(answers, files)]
+
+
+def test_rendered_example_verifies(example_answers):
+    assert messages(example_answers, render_module(example_answers)) == []
+
+
+def test_policy_mismatch_is_reported(example_answers):
+    files = render_module(example_answers)
+    files["example/main.tf"] = files["example/main.tf"].replace(
+        '"arn:aws:lambda:us-east-2:123456789012:function:my-function:*",\n', "", 1)
+    found = messages(example_answers, files)
+    assert any("endpoint policy decodes to" in m for m in found), found
+
+
+def test_wrong_port_is_reported(example_answers):
+    files = render_module(example_answers)
+    files["main.tf"] = files["main.tf"].replace("to_port           = 443", "to_port           = 8443", 1)
+    assert any("to_port is 8443, expected 443" in m for m in messages(example_answers, files))
+
+
+def test_open_ingress_and_egress_are_reported(example_answers):
+    files = render_module(example_answers)
+    files["main.tf"] += (
+        'resource "aws_vpc_security_group_egress_rule" "all" {\n'
+        '  security_group_id = "sg-1"\n  ip_protocol = "-1"\n  cidr_ipv4 = "0.0.0.0/0"\n}\n'
+    )
+    assert any("no egress rule" in m for m in messages(example_answers, files))
+
+
+def test_missing_guard_is_reported(example_answers):
+    files = render_module(example_answers)
+    files["main.tf"] = files["main.tf"].replace("data.aws_vpc.endpoint.enable_dns_hostnames", "true")
+    assert any("enableDnsHostnames" in m for m in messages(example_answers, files))
+
+
+def test_answers_and_module_disagree(example):
+    other = dict(example)
+    other["vpc"] = {"id": "vpc-0123abcd", "cidr": "10.9.0.0/16"}
+    files = render_module(parse_answers(other))
+    found = messages(parse_answers(example), files)
+    assert any("vpc_id is 'vpc-0123abcd', the answers say 'vpc-ec43eb89'" in m for m in found)
+    assert any("vpc_cidr" in m for m in found)
+
+
+def test_unparseable_file_is_reported(example_answers):
+    files = render_module(example_answers)
+    files["outputs.tf"] = "output {{{"
+    assert any("does not parse as HCL" in m for m in messages(example_answers, files))
+
+
+def test_schema_problem_is_reported(example_answers):
+    files = render_module(example_answers)
+    files["main.tf"] = files["main.tf"].replace("private_dns_enabled = var", "private_dns       = var", 1)
+    found = messages(example_answers, files)
+    assert any(m.startswith("schema: main.tf") and "private_dns" in m for m in found), found
