@@ -199,7 +199,6 @@ class Answers(Strict):
         extra="forbid",
         frozen=True,
         title="tfgen answers (v1)",
-        json_schema_extra={"$id": "https://tfgen.invalid/schema/answers-v1.json"},
     )
 
     version: Literal[1] = Field(description="Answers file format version.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,10 @@ from generator.policy import endpoint_policy_document
 TERRAFORM_VERSION_CONSTRAINT = ">= 1.5.0"
 AWS_PROVIDER_CONSTRAINT = ">= 5.0, < 6.0"
 ANSWERS_FILE = "tfgen.answers.yaml"
+README_FILE = "README.md"
+CHECKOV_SKIP_RE = re.compile(
+    r'^resource "(?P<type>[^"]+)" "(?P<name>[^"]+)"|#\s*checkov:skip=(?P<id>[A-Z0-9_]+):(?P<reason>.*)$'
+)
 # Output file -> template; the order is the order files are written and listed.
 MODULE_TEMPLATES = {
     "versions.tf": "versions.tf.j2",
@@ -25,7 +30,6 @@ MODULE_TEMPLATES = {
     "main.tf": "main.tf.j2",
     "outputs.tf": "outputs.tf.j2",
     "example/main.tf": "example/main.tf.j2",
-    "README.md": "README.md.j2",
 }
 
 
@@ -78,9 +82,7 @@ def answers_yaml(answers: Answers) -> str:
         answers.normalized(), sort_keys=False, allow_unicode=True, width=2**31, indent=2
     )
     return (
-        "# tfgen answers (normalized): edit and re-render with `tfgen render`.\n"
-        "# yaml-language-server: $schema=https://tfgen.invalid/schema/answers-v1.json\n"
-        + body
+        "# tfgen answers (normalized): edit and re-render with `tfgen render`.\n" + body
     )
 
 
@@ -93,12 +95,30 @@ def render_module(answers: Answers) -> dict[str, str]:
         "module_arguments": module_arguments(answers),
         "policy_document": policy,
         "policy_json": json.dumps(policy, indent=2, ensure_ascii=False) if policy else "",
-        "checkov_skips": [],
+
         "terraform_version_constraint": TERRAFORM_VERSION_CONSTRAINT,
         "aws_provider_constraint": AWS_PROVIDER_CONSTRAINT,
         "tfgen_version": __version__,
     }
     env = environment()
     files = {name: env.get_template(tpl).render(context) for name, tpl in MODULE_TEMPLATES.items()}
+    # The README lists the checkov skips the .tf files really carry, so the two cannot disagree.
+    context["checkov_skips"] = checkov_skips(files)
+    files[README_FILE] = env.get_template("README.md.j2").render(context)
     files[ANSWERS_FILE] = answers_yaml(answers)
     return files
+
+
+def checkov_skips(files: dict[str, str]) -> list[dict[str, str]]:
+    """Every `#checkov:skip=ID:reason` comment with the resource it sits in."""
+    skips = []
+    for name, text in files.items():
+        resource = ""
+        for line in text.splitlines():
+            match = CHECKOV_SKIP_RE.search(line.strip())
+            if match and match.group("type"):
+                resource = f"{match.group('type')}.{match.group('name')}"
+            elif match:
+                skips.append({"id": match.group("id"), "resource": resource,
+                              "reason": match.group("reason").strip(), "file": name})
+    return skips

@@ -234,6 +234,11 @@ def check_functions(path: str, statement: PolicyStatement, answers: Answers) -> 
     yield from _duplicates(f"{path}.functions", statement.functions)
     for index, function in enumerate(statement.functions):
         where = f"{path}.functions[{index}]"
+        match = FUNCTION_ARN_RE.match(function)
+        if match and match.group("qualifier") == "*":
+            yield Problem(where, f"{function!r}: give the unqualified ARN; tfgen adds the "
+                          "':*' form itself")
+            continue
         if ("*" in function or "?" in function) and not wildcards:
             yield Problem(where, f"{function!r} has a wildcard; refused unless "
                           "policy.allow_wildcards is true")
@@ -256,8 +261,6 @@ def _check_function_arn(where: str, arn: str, region: str, partition: str) -> It
         yield Problem(where, f"{arn!r} is not a Lambda function ARN "
                       "(arn:aws:lambda:REGION:ACCOUNT:function:NAME)")
         return
-    if match.group("qualifier") == "*":
-        yield Problem(where, f"{arn!r}: give the unqualified ARN; tfgen adds the ':*' form itself")
     if match.group("region") != region:
         yield Problem(where, f"function is in {match.group('region')}, the endpoint in {region}: "
                       "an interface endpoint only reaches Lambda in its own region")

@@ -74,3 +74,20 @@ def test_options_reach_the_module_call(example):
     assert call["create_security_group"] is False
     assert call["security_group_ids"] == ["sg-1a2b3c4d"]
     assert call["endpoint_policy"] is None
+
+
+def test_readme_lists_the_skips_the_hcl_carries():
+    from generator.render import checkov_skips
+
+    files = {"main.tf": 'resource "aws_route53_zone" "peers" {\n'
+                        '  #checkov:skip=CKV2_AWS_38:DNSSEC signing cannot apply to a private zone\n'
+                        '  name = "x"\n}\n'}
+    assert checkov_skips(files) == [{"id": "CKV2_AWS_38", "resource": "aws_route53_zone.peers",
+                                     "reason": "DNSSEC signing cannot apply to a private zone",
+                                     "file": "main.tf"}]
+
+
+def test_example_readme_says_no_skips(example_answers):
+    readme = render_module(example_answers)["README.md"]
+    assert "No checks are skipped" in readme
+    assert "arn:aws:lambda:us-east-2:123456789012:function:my-function:*" in readme
