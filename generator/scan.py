@@ -80,7 +80,7 @@ def ensure_checkov(explicit: str | None = None) -> Path:
 def run_checkov(folders: list[Path], executable: Path) -> ScanReport:
     """One checkov process over every folder, offline (--skip-download), JSON on stdout."""
     command = [str(executable), "--framework", "terraform", "--skip-download", "--output", "json",
-               "--compact", "--no-guide"]
+               "--compact"]
     for folder in folders:
         command += ["--directory", str(folder)]
     env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_NO_OUTPUT": "", "LOG_LEVEL": "ERROR"}
