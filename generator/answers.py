@@ -142,7 +142,8 @@ class SecurityGroup(Strict):
         default=[], description="Source security groups allowed in on 443."
     )
     existing_ids: list[SecurityGroupId] = Field(
-        default=[], description="Existing groups to attach as well (or instead, with create: false)."
+        default=[],
+        description="Existing groups to attach as well (or instead, with create: false).",
     )
 
 
@@ -155,14 +156,20 @@ class PolicyStatement(Strict):
     principals: list[str] = Field(
         min_length=1, description="IAM principal ARNs or 12-digit account ids."
     )
-    actions: list[str] = Field(min_length=1, description="Lambda actions, e.g. lambda:InvokeFunction.")
+    actions: list[str] = Field(
+        min_length=1, description="Lambda actions, e.g. lambda:InvokeFunction."
+    )
     functions: list[str] = Field(
         min_length=1,
-        description="Unqualified function ARNs (or names, with account_id set); tfgen adds '<arn>:*'.",
+        description=(
+            "Unqualified function ARNs (or names, with account_id set); tfgen adds '<arn>:*'."
+        ),
     )
     conditions: Conditions = Field(
         default={},
-        description='Optional IAM condition block, e.g. {StringEquals: {"aws:PrincipalOrgID": "o-abc"}}.',
+        description=(
+            'Optional IAM condition block, e.g. {StringEquals: {"aws:PrincipalOrgID": "o-abc"}}.'
+        ),
     )
 
 
@@ -189,7 +196,9 @@ class PeerVpc(Strict):
     local_route_table_ids: list[RouteTableId] = Field(
         default=[], description="Endpoint-VPC route tables that get a route to the peer."
     )
-    dns: bool = Field(default=True, description="Resolve lambda.<region>.amazonaws.com in the peer.")
+    dns: bool = Field(
+        default=True, description="Resolve lambda.<region>.amazonaws.com in the peer."
+    )
 
 
 class Answers(Strict):
@@ -289,7 +298,9 @@ def load_answers(path: Path) -> Answers:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise AnswersError([Problem("", f"cannot read {path}: {error.strerror}")], str(path)) from None
+        raise AnswersError(
+            [Problem("", f"cannot read {path}: {error.strerror}")], str(path)
+        ) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -21,13 +21,21 @@ if TYPE_CHECKING:
     from generator.pipeline import RunResult
 
 FORMAT_OPTION = click.option(
-    "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-    show_default=True, help="text for people, json for pipelines (one document on stdout).",
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for pipelines (one document on stdout).",
 )
 SCAN_OPTION = click.option("--no-scan", is_flag=True, help="Skip the checkov scan.")
 CHECKOV_OPTION = click.option(
-    "--checkov", metavar="PATH", envvar="TFGEN_CHECKOV",
-    help="checkov executable to run (default: tfgen's own checkov environment). [env: TFGEN_CHECKOV]",
+    "--checkov",
+    metavar="PATH",
+    envvar="TFGEN_CHECKOV",
+    help=(
+        "checkov executable to run (default: tfgen's own checkov environment). [env: TFGEN_CHECKOV]"
+    ),
 )
 
 
@@ -38,8 +46,13 @@ def _console():
 
 
 def _report(command: str, status: str, exit_code: int, **details: Any) -> dict[str, Any]:
-    return {"tfgen_version": __version__, "command": command, "status": status,
-            "exit_code": exit_code, **details}
+    return {
+        "tfgen_version": __version__,
+        "command": command,
+        "status": status,
+        "exit_code": exit_code,
+        **details,
+    }
 
 
 def _fail(error: TfgenError, command: str, output_format: str) -> None:
@@ -47,14 +60,19 @@ def _fail(error: TfgenError, command: str, output_format: str) -> None:
 
     problems = getattr(error, "problems", [])
     if output_format == "json":
-        errors = ([{"path": p.path, "message": p.message} for p in problems]
-                  if isinstance(error, AnswersError) else [{"path": "", "message": str(error)}])
+        errors = (
+            [{"path": p.path, "message": p.message} for p in problems]
+            if isinstance(error, AnswersError)
+            else [{"path": "", "message": str(error)}]
+        )
         click.echo(json.dumps(_report(command, "error", error.exit_code, errors=errors), indent=2))
     else:
         console = _console()
         if isinstance(error, AnswersError):
-            console.print(f"[bold red]error[/]: {error.source}: {len(problems)} problem(s), "
-                          "nothing written", markup=True)
+            console.print(
+                f"[bold red]error[/]: {error.source}: {len(problems)} problem(s), nothing written",
+                markup=True,
+            )
             for problem in problems:
                 console.print(f"  {problem}", markup=False)
         else:
@@ -65,13 +83,25 @@ def _fail(error: TfgenError, command: str, output_format: str) -> None:
 def _result_report(command: str, result: RunResult) -> dict[str, Any]:
     scan = result.scan
     return _report(
-        command, "findings" if result.findings else "ok", result.exit_code,
-        module={"name": result.module, "path": result.path, "written": result.written,
-                "files": result.files},
+        command,
+        "findings" if result.findings else "ok",
+        result.exit_code,
+        module={
+            "name": result.module,
+            "path": result.path,
+            "written": result.written,
+            "files": result.files,
+        },
         findings=[finding.to_json() for finding in result.findings],
-        scan=None if scan is None else {"passed": scan.passed, "failed": scan.failed,
-                                        "skipped": scan.skipped, "skips": scan.skips,
-                                        "checkov_version": scan.checkov_version},
+        scan=None
+        if scan is None
+        else {
+            "passed": scan.passed,
+            "failed": scan.failed,
+            "skipped": scan.skipped,
+            "skips": scan.skips,
+            "checkov_version": scan.checkov_version,
+        },
     )
 
 
@@ -83,15 +113,22 @@ def _print_result(command: str, result: RunResult, output_format: str) -> None:
     for finding in result.findings:
         console.print(f"[red]finding[/] {finding}", markup=True)
     scan = result.scan
-    scanned = (f"checkov: {scan.passed} passed, {scan.failed} failed, {scan.skipped} skipped"
-               if scan else "checkov: not run (--no-scan)")
+    scanned = (
+        f"checkov: {scan.passed} passed, {scan.failed} failed, {scan.skipped} skipped"
+        if scan
+        else "checkov: not run (--no-scan)"
+    )
     if result.findings:
-        console.print(f"[bold red]{result.module}[/]: {len(result.findings)} finding(s); "
-                      f"{'nothing written' if command == 'render' else result.path}; {scanned}",
-                      markup=True)
+        console.print(
+            f"[bold red]{result.module}[/]: {len(result.findings)} finding(s); "
+            f"{'nothing written' if command == 'render' else result.path}; {scanned}",
+            markup=True,
+        )
     elif command == "render":
-        console.print(f"[bold green]wrote[/] {result.path} ({len(result.files)} files): "
-                      f"verified; {scanned}", markup=True)
+        console.print(
+            f"[bold green]wrote[/] {result.path} ({len(result.files)} files): verified; {scanned}",
+            markup=True,
+        )
     else:
         console.print(f"[bold green]ok[/] {result.path}: verified; {scanned}", markup=True)
 
@@ -105,22 +142,35 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (default: modules/<name>).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: modules/<name>).",
+)
 @click.option("--force", is_flag=True, help="Replace an output folder tfgen did not write.")
 @SCAN_OPTION
 @FORMAT_OPTION
 @CHECKOV_OPTION
-def render(answers: Path, output: Path | None, force: bool, no_scan: bool, output_format: str,
-           checkov: str | None) -> None:
+def render(
+    answers: Path,
+    output: Path | None,
+    force: bool,
+    no_scan: bool,
+    output_format: str,
+    checkov: str | None,
+) -> None:
     """Render ANSWERS (YAML or JSON; '-' for stdin) into a module folder."""
     from generator.answers import load_answers, load_answers_text
     from generator.errors import TfgenError
     from generator.pipeline import render_to_folder
 
     try:
-        model = (load_answers_text(sys.stdin.read(), "stdin") if str(answers) == "-"
-                 else load_answers(answers))
+        model = (
+            load_answers_text(sys.stdin.read(), "stdin")
+            if str(answers) == "-"
+            else load_answers(answers)
+        )
         target = output or Path("modules") / model.name
         result = render_to_folder(model, target, scan=not no_scan, force=force, checkov=checkov)
     except TfgenError as error:
@@ -160,13 +210,20 @@ def example() -> None:
     """Print the built-in example answers (the AWS guide's own policy)."""
     from importlib import resources
 
-    click.echo(resources.files("generator.catalog").joinpath("example.answers.yaml")
-               .read_text(encoding="utf-8"), nl=False)
+    click.echo(
+        resources.files("generator.catalog")
+        .joinpath("example.answers.yaml")
+        .read_text(encoding="utf-8"),
+        nl=False,
+    )
 
 
 @cli.command()
-@click.option("--checkov-env", type=click.Path(file_okay=False, path_type=Path),
-              help="Where to create checkov's environment (default: tfgen's cache folder).")
+@click.option(
+    "--checkov-env",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to create checkov's environment (default: tfgen's cache folder).",
+)
 def setup(checkov_env: Path | None) -> None:
     """Create the separate environment checkov runs in (pinned version)."""
     from generator.errors import TfgenError

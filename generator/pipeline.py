@@ -41,7 +41,11 @@ def scan_folder(folder: Path, checkov: str | None) -> ScanReport:
 
 
 def render_to_folder(
-    answers: Answers, target: Path, *, scan: bool = True, force: bool = False,
+    answers: Answers,
+    target: Path,
+    *,
+    scan: bool = True,
+    force: bool = False,
     checkov: str | None = None,
 ) -> RunResult:
     """Render, verify and scan in a staging folder; move it into `target` only if all passed."""

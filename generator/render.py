@@ -21,7 +21,8 @@ AWS_PROVIDER_CONSTRAINT = ">= 5.0, < 6.0"
 ANSWERS_FILE = "tfgen.answers.yaml"
 README_FILE = "README.md"
 CHECKOV_SKIP_RE = re.compile(
-    r'^resource "(?P<type>[^"]+)" "(?P<name>[^"]+)"|#\s*checkov:skip=(?P<id>[A-Z0-9_]+):(?P<reason>.*)$'
+    r'^resource "(?P<type>[^"]+)" "(?P<name>[^"]+)"'
+    r"|#\s*checkov:skip=(?P<id>[A-Z0-9_]+):(?P<reason>.*)$"
 )
 # Output file -> template; the order is the order files are written and listed.
 MODULE_TEMPLATES = {
@@ -81,9 +82,7 @@ def answers_yaml(answers: Answers) -> str:
     body = yaml.safe_dump(
         answers.normalized(), sort_keys=False, allow_unicode=True, width=2**31, indent=2
     )
-    return (
-        "# tfgen answers (normalized): edit and re-render with `tfgen render`.\n" + body
-    )
+    return "# tfgen answers (normalized): edit and re-render with `tfgen render`.\n" + body
 
 
 def render_module(answers: Answers) -> dict[str, str]:
@@ -95,7 +94,6 @@ def render_module(answers: Answers) -> dict[str, str]:
         "module_arguments": module_arguments(answers),
         "policy_document": policy,
         "policy_json": json.dumps(policy, indent=2, ensure_ascii=False) if policy else "",
-
         "terraform_version_constraint": TERRAFORM_VERSION_CONSTRAINT,
         "aws_provider_constraint": AWS_PROVIDER_CONSTRAINT,
         "tfgen_version": __version__,
@@ -119,6 +117,12 @@ def checkov_skips(files: dict[str, str]) -> list[dict[str, str]]:
             if match and match.group("type"):
                 resource = f"{match.group('type')}.{match.group('name')}"
             elif match:
-                skips.append({"id": match.group("id"), "resource": resource,
-                              "reason": match.group("reason").strip(), "file": name})
+                skips.append(
+                    {
+                        "id": match.group("id"),
+                        "resource": resource,
+                        "reason": match.group("reason").strip(),
+                        "file": name,
+                    }
+                )
     return skips

@@ -43,13 +43,19 @@ CONDITION_OPERATORS = (
     "DateGreaterThanEquals", "Bool", "BinaryEquals", "IpAddress", "NotIpAddress", "ArnEquals",
     "ArnLike", "ArnNotEquals", "ArnNotLike", "Null",
 )  # fmt: skip
-AZ_PREFIX_WORDS = {"east": "e", "west": "w", "north": "n", "south": "s", "central": "c",
-                   "northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw"}  # fmt: skip
+AZ_PREFIX_WORDS = {
+    "east": "e", "west": "w", "north": "n", "south": "s", "central": "c",
+    "northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw",
+}  # fmt: skip
 
 
 def check_all(answers: Answers) -> list[Problem]:
     checks = (
-        check_subnets, check_security_group, check_policy, check_tags, check_peering,
+        check_subnets,
+        check_security_group,
+        check_policy,
+        check_tags,
+        check_peering,
     )
     return [problem for check in checks for problem in check(answers)]
 
@@ -120,7 +126,9 @@ def check_security_group(answers: Answers) -> Iterator[Problem]:
                 f"{cidr} would open the endpoint to every address; list the client networks",
             )
     yield from _duplicates("security_group.allow_cidrs", group.allow_cidrs)
-    yield from _duplicates("security_group.allow_security_group_ids", group.allow_security_group_ids)
+    yield from _duplicates(
+        "security_group.allow_security_group_ids", group.allow_security_group_ids
+    )
     yield from _duplicates("security_group.existing_ids", group.existing_ids)
     rules = 1 + len(group.allow_cidrs) + len(group.allow_security_group_ids) + len(answers.peering)
     if group.create and rules > MAX_INGRESS_RULES:
@@ -147,9 +155,7 @@ def _duplicates(path: str, values: list[str]) -> Iterator[Problem]:
 def check_policy(answers: Answers) -> Iterator[Problem]:
     policy = answers.policy
     if policy.full_access and policy.statements:
-        yield Problem(
-            "policy.statements", "give statements or full_access: true, not both"
-        )
+        yield Problem("policy.statements", "give statements or full_access: true, not both")
         return
     if not policy.full_access and not policy.statements:
         yield Problem(
@@ -165,7 +171,9 @@ def check_policy(answers: Answers) -> Iterator[Problem]:
             if not re.fullmatch(r"[A-Za-z0-9]{1,100}", statement.sid):
                 yield Problem(f"{path}.sid", f"{statement.sid!r}: use 1-100 letters and digits")
             elif statement.sid in sids:
-                yield Problem(f"{path}.sid", f"{statement.sid} repeats statements[{sids[statement.sid]}]")
+                yield Problem(
+                    f"{path}.sid", f"{statement.sid} repeats statements[{sids[statement.sid]}]"
+                )
             sids.setdefault(statement.sid, index)
         yield from check_principals(path, statement, answers)
         yield from check_actions(path, statement, policy.allow_wildcards)
@@ -187,7 +195,9 @@ def check_principals(path: str, statement: PolicyStatement, answers: Answers) ->
         where = f"{path}.principals[{index}]"
         if principal == "*":
             if not answers.policy.allow_wildcards:
-                yield Problem(where, "'*' (anyone) is refused unless policy.allow_wildcards is true")
+                yield Problem(
+                    where, "'*' (anyone) is refused unless policy.allow_wildcards is true"
+                )
             elif len(statement.principals) > 1:
                 yield Problem(where, "'*' already covers every principal; list it alone")
             continue
@@ -201,11 +211,16 @@ def check_principals(path: str, statement: PolicyStatement, answers: Answers) ->
                 "such as arn:aws:iam::111122223333:user/Name or ...:role/Name",
             )
         elif match.group("partition") != partition:
-            yield Problem(where, f"{principal} is in partition {match.group('partition')}, "
-                          f"the endpoint's region {answers.region} is in {partition}")
+            yield Problem(
+                where,
+                f"{principal} is in partition {match.group('partition')}, "
+                f"the endpoint's region {answers.region} is in {partition}",
+            )
 
 
-def check_actions(path: str, statement: PolicyStatement, allow_wildcards: bool) -> Iterator[Problem]:
+def check_actions(
+    path: str, statement: PolicyStatement, allow_wildcards: bool
+) -> Iterator[Problem]:
     known = catalog.lambda_actions()
     qualified = [f"lambda:{name}" for name in known]
     yield from _duplicates(f"{path}.actions", statement.actions)
@@ -214,18 +229,25 @@ def check_actions(path: str, statement: PolicyStatement, allow_wildcards: bool) 
         service, _, name = action.partition(":")
         if action == "*" or "*" in name or "?" in name:
             if not allow_wildcards:
-                yield Problem(where, f"{action!r} is a wildcard; refused unless "
-                              "policy.allow_wildcards is true (name the actions instead)")
+                yield Problem(
+                    where,
+                    f"{action!r} is a wildcard; refused unless "
+                    "policy.allow_wildcards is true (name the actions instead)",
+                )
             elif action != "*" and not fnmatch.filter(known, name):
                 yield Problem(where, f"{action!r} matches no Lambda action")
             if action == "*" or service == "lambda":
                 continue
         if service != "lambda":
-            yield Problem(where, f"{action!r} is not a Lambda action: a Lambda endpoint policy "
-                          "only governs lambda:* actions")
+            yield Problem(
+                where,
+                f"{action!r} is not a Lambda action: a Lambda endpoint policy "
+                "only governs lambda:* actions",
+            )
         elif name not in known:
-            yield Problem(where, f"{action!r} is not a Lambda IAM action"
-                          f"{did_you_mean(action, qualified)}")
+            yield Problem(
+                where, f"{action!r} is not a Lambda IAM action{did_you_mean(action, qualified)}"
+            )
 
 
 def check_functions(path: str, statement: PolicyStatement, answers: Answers) -> Iterator[Problem]:
@@ -236,12 +258,14 @@ def check_functions(path: str, statement: PolicyStatement, answers: Answers) -> 
         where = f"{path}.functions[{index}]"
         match = FUNCTION_ARN_RE.match(function)
         if match and match.group("qualifier") == "*":
-            yield Problem(where, f"{function!r}: give the unqualified ARN; tfgen adds the "
-                          "':*' form itself")
+            yield Problem(
+                where, f"{function!r}: give the unqualified ARN; tfgen adds the ':*' form itself"
+            )
             continue
         if ("*" in function or "?" in function) and not wildcards:
-            yield Problem(where, f"{function!r} has a wildcard; refused unless "
-                          "policy.allow_wildcards is true")
+            yield Problem(
+                where, f"{function!r} has a wildcard; refused unless policy.allow_wildcards is true"
+            )
             continue
         if function == "*":
             continue
@@ -249,8 +273,11 @@ def check_functions(path: str, statement: PolicyStatement, answers: Answers) -> 
             if not FUNCTION_NAME_RE.match(function):
                 yield Problem(where, f"{function!r} is neither a function ARN nor a function name")
             elif answers.account_id is None:
-                yield Problem(where, f"{function!r} is a bare name: give the full ARN "
-                              "(arn:aws:lambda:REGION:ACCOUNT:function:NAME) or set account_id")
+                yield Problem(
+                    where,
+                    f"{function!r} is a bare name: give the full ARN "
+                    "(arn:aws:lambda:REGION:ACCOUNT:function:NAME) or set account_id",
+                )
             continue
         yield from _check_function_arn(where, function, answers.region, partition)
 
@@ -258,12 +285,17 @@ def check_functions(path: str, statement: PolicyStatement, answers: Answers) -> 
 def _check_function_arn(where: str, arn: str, region: str, partition: str) -> Iterator[Problem]:
     match = FUNCTION_ARN_RE.match(arn)
     if not match:
-        yield Problem(where, f"{arn!r} is not a Lambda function ARN "
-                      "(arn:aws:lambda:REGION:ACCOUNT:function:NAME)")
+        yield Problem(
+            where,
+            f"{arn!r} is not a Lambda function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME)",
+        )
         return
     if match.group("region") != region:
-        yield Problem(where, f"function is in {match.group('region')}, the endpoint in {region}: "
-                      "an interface endpoint only reaches Lambda in its own region")
+        yield Problem(
+            where,
+            f"function is in {match.group('region')}, the endpoint in {region}: "
+            "an interface endpoint only reaches Lambda in its own region",
+        )
     if match.group("partition") != partition:
         yield Problem(where, f"partition {match.group('partition')} does not match {region}")
 
@@ -274,13 +306,18 @@ def check_conditions(path: str, statement: PolicyStatement) -> Iterator[Problem]
         base = operator.removeprefix("ForAnyValue:").removeprefix("ForAllValues:")
         base = base.removesuffix("IfExists")
         if base not in CONDITION_OPERATORS:
-            yield Problem(where, f"{operator!r} is not an IAM condition operator"
-                          f"{did_you_mean(base, list(CONDITION_OPERATORS))}")
+            yield Problem(
+                where,
+                f"{operator!r} is not an IAM condition operator"
+                f"{did_you_mean(base, list(CONDITION_OPERATORS))}",
+            )
         if not pairs:
             yield Problem(where, "needs at least one condition key")
         for key, value in pairs.items():
             if not key or any(ch.isspace() for ch in key):
-                yield Problem(f"{where}.{key}", f"{key!r} is not a condition key (e.g. aws:PrincipalOrgID)")
+                yield Problem(
+                    f"{where}.{key}", f"{key!r} is not a condition key (e.g. aws:PrincipalOrgID)"
+                )
             if value == []:
                 yield Problem(f"{where}.{key}", "needs at least one value")
 
@@ -291,15 +328,19 @@ def tag_text_problem(text: str) -> str | None:
         category = unicodedata.category(char)
         if char in TAG_EXTRA_CHARS or category[0] in "LN" or category == "Zs":
             continue
-        return (f"character {char!r} (U+{ord(char):04X}) is not allowed: AWS tags allow "
-                "letters, digits, spaces and _ . : / = + - @")
+        return (
+            f"character {char!r} (U+{ord(char):04X}) is not allowed: AWS tags allow "
+            "letters, digits, spaces and _ . : / = + - @"
+        )
     return None
 
 
 def check_tags(answers: Answers) -> Iterator[Problem]:
     if len(answers.tags) + ("Name" not in answers.tags) > MAX_TAGS:
-        yield Problem("tags", f"{len(answers.tags)} tags; AWS allows {MAX_TAGS} per resource "
-                      "(tfgen adds Name)")
+        yield Problem(
+            "tags",
+            f"{len(answers.tags)} tags; AWS allows {MAX_TAGS} per resource (tfgen adds Name)",
+        )
     for key, value in answers.tags.items():
         where = f"tags.{key}"
         if not 1 <= len(key) <= 128:

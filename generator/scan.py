@@ -51,8 +51,10 @@ def checkov_executable(explicit: str | None = None) -> Path | None:
     if chosen:
         path = Path(chosen)
         if not path.is_file():
-            raise ScannerUnavailable(f"checkov executable {chosen} does not exist "
-                                     f"(from {'--checkov' if explicit else CHECKOV_ENV_VAR})")
+            raise ScannerUnavailable(
+                f"checkov executable {chosen} does not exist "
+                f"(from {'--checkov' if explicit else CHECKOV_ENV_VAR})"
+            )
         return path
     managed = _env_executable(managed_env_dir())
     return managed if managed.is_file() else None
@@ -62,14 +64,26 @@ def install_checkov(env_dir: Path | None = None, quiet: bool = False) -> Path:
     """Create the checkov environment with the pinned version; return its executable."""
     env_dir = env_dir or managed_env_dir()
     if not quiet:
-        print(f"tfgen: installing checkov {CHECKOV_VERSION} into {env_dir} (one time)", file=sys.stderr)
+        print(
+            f"tfgen: installing checkov {CHECKOV_VERSION} into {env_dir} (one time)",
+            file=sys.stderr,
+        )
     venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
     python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    command = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q",
-               f"checkov=={CHECKOV_VERSION}"]
+    command = [
+        str(python),
+        "-m",
+        "pip",
+        "install",
+        "--disable-pip-version-check",
+        "-q",
+        f"checkov=={CHECKOV_VERSION}",
+    ]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
-        raise ScannerUnavailable(f"could not install checkov {CHECKOV_VERSION}:\n{result.stderr[-2000:]}")
+        raise ScannerUnavailable(
+            f"could not install checkov {CHECKOV_VERSION}:\n{result.stderr[-2000:]}"
+        )
     return _env_executable(env_dir)
 
 
@@ -79,14 +93,22 @@ def ensure_checkov(explicit: str | None = None) -> Path:
 
 def run_checkov(folders: list[Path], executable: Path) -> ScanReport:
     """One checkov process over every folder, offline (--skip-download), JSON on stdout."""
-    command = [str(executable), "--framework", "terraform", "--skip-download", "--output", "json",
-               "--compact"]
+    command = [
+        str(executable),
+        "--framework",
+        "terraform",
+        "--skip-download",
+        "--output",
+        "json",
+        "--compact",
+    ]
     for folder in folders:
         command += ["--directory", str(folder)]
     env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_NO_OUTPUT": "", "LOG_LEVEL": "ERROR"}
     try:
-        result = subprocess.run(command, capture_output=True, text=True, env=env,
-                                timeout=SCAN_TIMEOUT_SECONDS)
+        result = subprocess.run(
+            command, capture_output=True, text=True, env=env, timeout=SCAN_TIMEOUT_SECONDS
+        )
     except (OSError, subprocess.TimeoutExpired) as error:
         raise ScannerUnavailable(f"checkov did not run: {error}") from None
     try:
@@ -120,12 +142,24 @@ def parse_report(documents: list[dict[str, Any]], folders: list[Path]) -> ScanRe
         for check in results.get("failed_checks", []):
             file = _relative(check.get("file_abs_path", check.get("file_path", "")), folders)
             lines = check.get("file_line_range") or [None]
-            report.findings.append(Finding("scan", file, check.get("check_name", ""),
-                                           line=lines[0], check_id=check.get("check_id"),
-                                           resource=check.get("resource")))
+            report.findings.append(
+                Finding(
+                    "scan",
+                    file,
+                    check.get("check_name", ""),
+                    line=lines[0],
+                    check_id=check.get("check_id"),
+                    resource=check.get("resource"),
+                )
+            )
         for check in results.get("skipped_checks", []):
             reason = (check.get("check_result") or {}).get("suppress_comment", "")
-            report.skips.append({"id": check.get("check_id", ""), "resource": check.get("resource", ""),
-                                 "reason": reason})
+            report.skips.append(
+                {
+                    "id": check.get("check_id", ""),
+                    "resource": check.get("resource", ""),
+                    "reason": reason,
+                }
+            )
     report.findings.sort()
     return report

@@ -22,7 +22,8 @@ PROVIDER_NAME = "aws"
 # Meta-arguments Terraform itself accepts in resource and data blocks.
 META_ATTRIBUTES = frozenset({"count", "for_each", "provider", "depends_on"})
 LIFECYCLE_ATTRIBUTES = frozenset(
-    {"create_before_destroy", "prevent_destroy", "ignore_changes", "replace_triggered_by"})
+    {"create_before_destroy", "prevent_destroy", "ignore_changes", "replace_triggered_by"}
+)
 CONDITION_BLOCKS = frozenset({"precondition", "postcondition"})
 CONDITION_ATTRIBUTES = frozenset({"condition", "error_message"})
 PROVIDER_META_ATTRIBUTES = frozenset({"alias"})
@@ -65,8 +66,10 @@ def suggestion(name: str, choices: Iterator[str] | list[str]) -> str:
 def check_blocks(parsed: dict[str, Any], schema: dict[str, Any], file: str) -> list[SchemaProblem]:
     """Every resource, data and provider block of one parsed file checked against the schema."""
     problems: list[SchemaProblem] = []
-    for kind, schemas, prefix in (("resource", schema["resource_schemas"], ""),
-                                  ("data", schema["data_source_schemas"], "data.")):
+    for kind, schemas, prefix in (
+        ("resource", schema["resource_schemas"], ""),
+        ("data", schema["data_source_schemas"], "data."),
+    ):
         for entry in parsed.get(kind, []):
             for block_type, named in entry.items():
                 if block_type == BLOCK_MARK:
@@ -79,21 +82,32 @@ def check_blocks(parsed: dict[str, Any], schema: dict[str, Any], file: str) -> l
                         continue  # another provider's type: not ours to judge
                     if block_type not in schemas:
                         what = "resource type" if kind == "resource" else "data source"
-                        problems.append(SchemaProblem(
-                            file, address,
-                            f"unknown {what} {block_type!r}{suggestion(block_type, schemas)}"))
+                        problems.append(
+                            SchemaProblem(
+                                file,
+                                address,
+                                f"unknown {what} {block_type!r}{suggestion(block_type, schemas)}",
+                            )
+                        )
                         continue
                     problems += check_body(body, schemas[block_type], file, address, top=True)
     for entry in parsed.get("provider", []):
         for name, body in entry.items():
             if name == PROVIDER_NAME:
-                problems += check_body(body, schema["provider_config"], file,
-                                       f"provider.{name}", provider=True)
+                problems += check_body(
+                    body, schema["provider_config"], file, f"provider.{name}", provider=True
+                )
     return sorted(problems)
 
 
-def check_body(body: dict[str, Any], block: dict[str, Any], file: str, address: str,
-               top: bool = False, provider: bool = False) -> list[SchemaProblem]:
+def check_body(
+    body: dict[str, Any],
+    block: dict[str, Any],
+    file: str,
+    address: str,
+    top: bool = False,
+    provider: bool = False,
+) -> list[SchemaProblem]:
     """Arguments and nested blocks of one block body against its schema block."""
     problems: list[SchemaProblem] = []
     attributes: dict[str, Any] = block.get("attributes", {})
@@ -117,17 +131,26 @@ def check_body(body: dict[str, Any], block: dict[str, Any], file: str, address: 
         if key in attributes:
             spec = attributes[key]
             if instances is not None:
-                problems.append(SchemaProblem(
-                    file, where, f"{key!r} is an argument: write `{key} = ...`, not a block"))
+                problems.append(
+                    SchemaProblem(
+                        file, where, f"{key!r} is an argument: write `{key} = ...`, not a block"
+                    )
+                )
             elif spec.get("computed") and not (spec.get("optional") or spec.get("required")):
-                problems.append(SchemaProblem(
-                    file, where, f"{key!r} is computed by the provider and cannot be set"))
+                problems.append(
+                    SchemaProblem(
+                        file, where, f"{key!r} is computed by the provider and cannot be set"
+                    )
+                )
             if spec.get("deprecated"):
                 problems.append(SchemaProblem(file, where, f"{key!r} is deprecated"))
         elif key in block_types:
             if instances is None:
-                problems.append(SchemaProblem(
-                    file, where, f"{key!r} is a nested block: write `{key} {{ ... }}`"))
+                problems.append(
+                    SchemaProblem(
+                        file, where, f"{key!r} is a nested block: write `{key} {{ ... }}`"
+                    )
+                )
                 continue
             spec = block_types[key]
             problems += check_count(len(instances), spec, file, where, key)
@@ -135,20 +158,25 @@ def check_body(body: dict[str, Any], block: dict[str, Any], file: str, address: 
                 suffix = f"[{index}]" if len(instances) > 1 else ""
                 problems += check_body(instance, spec.get("block", {}), file, where + suffix)
         else:
-            problems.append(SchemaProblem(
-                file, where, f"unsupported argument {key!r}{suggestion(key, known)}"))
+            problems.append(
+                SchemaProblem(file, where, f"unsupported argument {key!r}{suggestion(key, known)}")
+            )
     for name, spec in sorted(attributes.items()):
         if spec.get("required") and name not in body:
             problems.append(SchemaProblem(file, address, f"missing required argument {name!r}"))
     for name, spec in sorted(block_types.items()):
         if name not in body and spec.get("min_items", 0) > 0 and not has_dynamic(body, name):
-            problems.append(SchemaProblem(
-                file, address, f"needs at least {spec['min_items']} {name!r} block(s)"))
+            problems.append(
+                SchemaProblem(
+                    file, address, f"needs at least {spec['min_items']} {name!r} block(s)"
+                )
+            )
     return problems
 
 
-def check_count(count: int, spec: dict[str, Any], file: str, where: str,
-                key: str) -> list[SchemaProblem]:
+def check_count(
+    count: int, spec: dict[str, Any], file: str, where: str, key: str
+) -> list[SchemaProblem]:
     low, high = spec.get("min_items", 0), spec.get("max_items", 0)
     if spec.get("nesting_mode") == "single":
         high = 1
@@ -160,11 +188,14 @@ def check_count(count: int, spec: dict[str, Any], file: str, where: str,
 
 
 def has_dynamic(body: dict[str, Any], name: str) -> bool:
-    return any(name in instance for instance in body.get("dynamic", []) if isinstance(instance, dict))
+    return any(
+        name in instance for instance in body.get("dynamic", []) if isinstance(instance, dict)
+    )
 
 
-def check_dynamic(value: Any, block_types: dict[str, Any], file: str,
-                  address: str) -> list[SchemaProblem]:
+def check_dynamic(
+    value: Any, block_types: dict[str, Any], file: str, address: str
+) -> list[SchemaProblem]:
     problems: list[SchemaProblem] = []
     for instance in block_instances(value) or []:
         for name, generator in instance.items():
@@ -172,13 +203,15 @@ def check_dynamic(value: Any, block_types: dict[str, Any], file: str,
                 continue
             where = f"{address}.dynamic.{name}"
             if name not in block_types:
-                problems.append(SchemaProblem(
-                    file, where, f"no nested block {name!r}{suggestion(name, block_types)}"))
+                problems.append(
+                    SchemaProblem(
+                        file, where, f"no nested block {name!r}{suggestion(name, block_types)}"
+                    )
+                )
                 continue
             for content in generator.get("content", []):
                 if is_block(content):
-                    problems += check_body(content, block_types[name].get("block", {}), file,
-                                           where)
+                    problems += check_body(content, block_types[name].get("block", {}), file, where)
     return problems
 
 
@@ -195,14 +228,24 @@ def check_lifecycle(value: Any, file: str, where: str) -> list[SchemaProblem]:
                 missing = sorted(CONDITION_ATTRIBUTES - condition.keys())
                 extra = sorted(set(condition) - CONDITION_ATTRIBUTES - {BLOCK_MARK})
                 if missing:
-                    problems.append(SchemaProblem(
-                        file, f"{where}.{key}", f"missing {', '.join(map(repr, missing))}"))
+                    problems.append(
+                        SchemaProblem(
+                            file, f"{where}.{key}", f"missing {', '.join(map(repr, missing))}"
+                        )
+                    )
                 if extra:
-                    problems.append(SchemaProblem(
-                        file, f"{where}.{key}", f"unsupported {', '.join(map(repr, extra))}"))
+                    problems.append(
+                        SchemaProblem(
+                            file, f"{where}.{key}", f"unsupported {', '.join(map(repr, extra))}"
+                        )
+                    )
             continue
         known = [*LIFECYCLE_ATTRIBUTES, *CONDITION_BLOCKS]
-        problems.append(SchemaProblem(
-            file, f"{where}.{key}", f"unsupported lifecycle argument {key!r}"
-            f"{suggestion(key, known)}"))
+        problems.append(
+            SchemaProblem(
+                file,
+                f"{where}.{key}",
+                f"unsupported lifecycle argument {key!r}{suggestion(key, known)}",
+            )
+        )
     return problems

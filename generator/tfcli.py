@@ -98,8 +98,10 @@ def unavailable_reason() -> str | None:
         return None
     configured = os.environ.get(MIRROR_SETTING)
     if not configured:
-        return (f"no provider mirror: set {MIRROR_SETTING} to the folder that holds "
-                f"{PROVIDER_HOST}/ (or TF_CLI_CONFIG_FILE to an existing CLI config)")
+        return (
+            f"no provider mirror: set {MIRROR_SETTING} to the folder that holds "
+            f"{PROVIDER_HOST}/ (or TF_CLI_CONFIG_FILE to an existing CLI config)"
+        )
     if plugin_mirror() is None:
         return f"{MIRROR_SETTING}={configured} has no {PROVIDER_HOST}/ folder"
     return None
@@ -128,15 +130,27 @@ def offline_env(workdir: Path) -> dict[str, str]:
     return env
 
 
-def run_terraform(args: list[str], cwd: Path, env: dict[str, str] | None = None,
-                  timeout: float = 600, check: bool = True) -> TerraformResult:
+def run_terraform(
+    args: list[str],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = 600,
+    check: bool = True,
+) -> TerraformResult:
     """Run ``terraform <args>`` in cwd; raise TerraformError on failure when check is set."""
     binary = find_terraform()
     if binary is None:
         raise TerraformUnavailable(unavailable_reason() or "terraform not found")
     full = [str(binary), *args]
-    completed = subprocess.run(full, cwd=cwd, env=env if env is not None else offline_env(cwd),
-                               capture_output=True, text=True, timeout=timeout, check=False)
+    completed = subprocess.run(
+        full,
+        cwd=cwd,
+        env=env if env is not None else offline_env(cwd),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
     result = TerraformResult(args, completed.returncode, completed.stdout, completed.stderr)
     if check and completed.returncode != 0:
         raise TerraformError(args, completed.returncode, completed.stdout, completed.stderr)

@@ -92,19 +92,26 @@ def verify_module(answers: Answers, files: dict[str, str]) -> list[Finding]:
 
 def check_module_wiring(module: dict[str, Any]) -> list[Finding]:
     findings = []
-    present = {(kind, t, n): body for kind in ("resource", "data") for t, n, body in blocks(module, kind)}
+    present = {
+        (kind, t, n): body for kind in ("resource", "data") for t, n, body in blocks(module, kind)
+    }
     for address, expected in EXPECTED_ARGUMENTS.items():
-        label = ".".join(address[1:]) if address[0] == "resource" else "data." + ".".join(address[1:])
+        label = (
+            ".".join(address[1:]) if address[0] == "resource" else "data." + ".".join(address[1:])
+        )
         body = present.get(address)
         if body is None:
             findings.append(Finding("verify", "main.tf", f"{label} is missing"))
             continue
         for argument, value in expected.items():
             if body.get(argument) != value:
-                findings.append(Finding(
-                    "verify", "main.tf",
-                    f"{label}.{argument} is {body.get(argument)!r}, expected {value!r}",
-                ))
+                findings.append(
+                    Finding(
+                        "verify",
+                        "main.tf",
+                        f"{label}.{argument} is {body.get(argument)!r}, expected {value!r}",
+                    )
+                )
     endpoint = present.get(("resource", "aws_vpc_endpoint", "lambda"), {})
     conditions = " ".join(
         str(guard.get("condition", ""))
@@ -113,8 +120,11 @@ def check_module_wiring(module: dict[str, Any]) -> list[Finding]:
     )
     for needle, why in REQUIRED_GUARDS:
         if needle not in conditions:
-            findings.append(Finding("verify", "main.tf", f"aws_vpc_endpoint.lambda lacks the "
-                                    f"plan-time guard: {why}"))
+            findings.append(
+                Finding(
+                    "verify", "main.tf", f"aws_vpc_endpoint.lambda lacks the plan-time guard: {why}"
+                )
+            )
     return findings
 
 
@@ -125,15 +135,25 @@ def check_ingress_rules(module: dict[str, Any]) -> list[Finding]:
         if block_type == "aws_vpc_security_group_egress_rule" or (
             block_type == "aws_security_group" and ("egress" in body or "ingress" in body)
         ):
-            findings.append(Finding("verify", "main.tf", f"{label}: the endpoint's group must "
-                                    "have no egress rule and no inline rules"))
+            findings.append(
+                Finding(
+                    "verify",
+                    "main.tf",
+                    f"{label}: the endpoint's group must have no egress rule and no inline rules",
+                )
+            )
         if block_type != "aws_vpc_security_group_ingress_rule":
             continue
         expected = {"ip_protocol": "tcp", "from_port": HTTPS_PORT, "to_port": HTTPS_PORT}
         for argument, value in expected.items():
             if body.get(argument) != value:
-                findings.append(Finding("verify", "main.tf", f"{label}.{argument} is "
-                                        f"{body.get(argument)!r}, expected {value!r}"))
+                findings.append(
+                    Finding(
+                        "verify",
+                        "main.tf",
+                        f"{label}.{argument} is {body.get(argument)!r}, expected {value!r}",
+                    )
+                )
         if not body.get("description"):
             findings.append(Finding("verify", "main.tf", f"{label} has no description"))
         for key in ("cidr_ipv4", "cidr_ipv6"):
@@ -142,37 +162,68 @@ def check_ingress_rules(module: dict[str, Any]) -> list[Finding]:
     return findings
 
 
-def check_example(answers: Answers, example: dict[str, Any], variables: dict[str, Any]) -> list[Finding]:
+def check_example(
+    answers: Answers, example: dict[str, Any], variables: dict[str, Any]
+) -> list[Finding]:
     findings = []
     providers = labelled(example, "provider")
     region = literal_text(providers.get("aws", {}).get("region"))
     if region != answers.region:
-        findings.append(Finding("verify", EXAMPLE_FILE, f"provider aws region is {region!r}, "
-                                f"the answers say {answers.region!r}"))
+        findings.append(
+            Finding(
+                "verify",
+                EXAMPLE_FILE,
+                f"provider aws region is {region!r}, the answers say {answers.region!r}",
+            )
+        )
     call = labelled(example, "module").get(MODULE_CALL)
     if call is None:
         return [*findings, Finding("verify", EXAMPLE_FILE, f'module "{MODULE_CALL}" is missing')]
     if call.get("source") != "../":
-        findings.append(Finding("verify", EXAMPLE_FILE, "the module call must use source = \"../\""))
-    given = {key: literal_text(value) for key, value in call.items() if key not in ("source", "__is_block__")}
+        findings.append(Finding("verify", EXAMPLE_FILE, 'the module call must use source = "../"'))
+    given = {
+        key: literal_text(value)
+        for key, value in call.items()
+        if key not in ("source", "__is_block__")
+    }
     expected = module_arguments(answers)
     policy = endpoint_policy_document(answers)
     if given.get("endpoint_policy") != policy:
-        findings.append(Finding("verify", EXAMPLE_FILE, "the endpoint policy decodes to "
-                                f"{given.get('endpoint_policy')!r}, the answers give {policy!r}"))
+        findings.append(
+            Finding(
+                "verify",
+                EXAMPLE_FILE,
+                "the endpoint policy decodes to "
+                f"{given.get('endpoint_policy')!r}, the answers give {policy!r}",
+            )
+        )
     for key in sorted(set(given) | set(expected)):
         if key == "endpoint_policy":
             continue
         if key not in expected:
-            findings.append(Finding("verify", EXAMPLE_FILE, f"module argument {key} is not "
-                                    "produced from the answers"))
+            findings.append(
+                Finding(
+                    "verify",
+                    EXAMPLE_FILE,
+                    f"module argument {key} is not produced from the answers",
+                )
+            )
         elif given.get(key) != expected[key]:
-            findings.append(Finding("verify", EXAMPLE_FILE, f"module argument {key} is "
-                                    f"{given.get(key)!r}, the answers say {expected[key]!r}"))
+            findings.append(
+                Finding(
+                    "verify",
+                    EXAMPLE_FILE,
+                    f"module argument {key} is "
+                    f"{given.get(key)!r}, the answers say {expected[key]!r}",
+                )
+            )
     declared = labelled(variables, "variable")
     for key in sorted(set(given) - set(declared)):
-        findings.append(Finding("verify", EXAMPLE_FILE, f"module argument {key} has no "
-                                "variable in variables.tf"))
+        findings.append(
+            Finding(
+                "verify", EXAMPLE_FILE, f"module argument {key} has no variable in variables.tf"
+            )
+        )
     for key, body in sorted(declared.items()):
         if "default" not in body and key not in given:
             findings.append(Finding("verify", EXAMPLE_FILE, f"required variable {key} is not set"))

@@ -25,8 +25,9 @@ class _StrictLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise YamlProblem(
-                "", f"YAML aliases (*{event.anchor}) are not allowed in answers files "
-                f"({_where(event.start_mark)}); write the value out"
+                "",
+                f"YAML aliases (*{event.anchor}) are not allowed in answers files "
+                f"({_where(event.start_mark)}); write the value out",
             )
         return super().compose_node(parent, index)
 
@@ -35,7 +36,9 @@ class _StrictLoader(yaml.SafeLoader):
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
             if not isinstance(key, str | int | bool | float | None):
-                raise YamlProblem("", f"mapping keys must be plain strings ({_where(key_node.start_mark)})")
+                raise YamlProblem(
+                    "", f"mapping keys must be plain strings ({_where(key_node.start_mark)})"
+                )
             if key in seen:
                 raise YamlProblem(
                     "", f"duplicate key {key!r} at {_where(key_node.start_mark)}; each key once"

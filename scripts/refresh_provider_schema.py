@@ -21,7 +21,9 @@ from typing import Any
 
 from generator.tfcli import offline_env, run_terraform
 
-TARGET = Path(__file__).resolve().parent.parent / "generator" / "catalog" / "aws_provider_schema.json"
+TARGET = (
+    Path(__file__).resolve().parent.parent / "generator" / "catalog" / "aws_provider_schema.json"
+)
 PROVIDER = "registry.terraform.io/hashicorp/aws"
 RESOURCES = (
     "aws_route",
@@ -87,9 +89,11 @@ def trim(full: dict[str, Any], version: str) -> dict[str, Any]:
         "provider_version": version,
         "provider_config": trim_block(provider["provider"]["block"]),
         "resource_schemas": {
-            t: trim_block(provider["resource_schemas"][t]["block"]) for t in RESOURCES},
+            t: trim_block(provider["resource_schemas"][t]["block"]) for t in RESOURCES
+        },
         "data_source_schemas": {
-            t: trim_block(provider["data_source_schemas"][t]["block"]) for t in DATA_SOURCES},
+            t: trim_block(provider["data_source_schemas"][t]["block"]) for t in DATA_SOURCES
+        },
     }
 
 
@@ -126,8 +130,10 @@ def main() -> None:
         print(f"+ {path}")
     for path in sorted(before - after):
         print(f"- {path}")
-    print(f"{TARGET}: provider {options.version}, {len(after)} arguments "
-          f"({len(after - before)} added, {len(before - after)} removed)")
+    print(
+        f"{TARGET}: provider {options.version}, {len(after)} arguments "
+        f"({len(after - before)} added, {len(before - after)} removed)"
+    )
 
 
 if __name__ == "__main__":

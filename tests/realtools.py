@@ -62,6 +62,11 @@ def point_example_at_moto(module_dir: Path, url: str) -> None:
 
 def terraform(args: list[str], cwd: Path, check: bool = True):
     env = offline_env(cwd)
-    env.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                "AWS_EC2_METADATA_DISABLED": "true"})
+    env.update(
+        {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
+    )
     return run_terraform(args, cwd=cwd, env=env, check=check)

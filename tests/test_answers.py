@@ -25,7 +25,10 @@ def statement(data: dict[str, Any]) -> dict[str, Any]:
 def test_example_loads_and_normalizes(example_answers):
     normalized = example_answers.normalized()
     assert normalized["security_group"] == {
-        "create": True, "allow_cidrs": [], "allow_security_group_ids": [], "existing_ids": []
+        "create": True,
+        "allow_cidrs": [],
+        "allow_security_group_ids": [],
+        "existing_ids": [],
     }
     assert normalized["policy"]["statements"][0]["effect"] == "Allow"
     assert normalized["peering"] == []
@@ -54,7 +57,11 @@ def test_all_errors_reported_at_once(example):
     [
         (("vpc", "id"), "vpc-123", "vpc.id"),
         (("vpc", "id"), "subnet-0123456789abcdef0", "vpc.id"),
-        (("security_group", "allow_security_group_ids"), ["sg-zz"], "security_group.allow_security_group_ids[0]"),
+        (
+            ("security_group", "allow_security_group_ids"),
+            ["sg-zz"],
+            "security_group.allow_security_group_ids[0]",
+        ),
         (("security_group", "existing_ids"), ["sg-1234567"], "security_group.existing_ids[0]"),
         (("vpc", "cidr"), "10.0.0.0/33", "vpc.cidr"),
         (("vpc", "cidr"), "10.0.0.1/16", "vpc.cidr"),
@@ -81,8 +88,15 @@ def test_host_bits_message_names_network(example):
 
 
 def test_peer_ids_checked(example):
-    example["peering"] = [{"name": "p", "vpc_id": "vpc-0aaaaaaaaaaaaaaaa", "cidr": "10.1.0.0/16",
-                           "connection_id": "pcx-xyz", "route_table_ids": ["rtb-1"]}]
+    example["peering"] = [
+        {
+            "name": "p",
+            "vpc_id": "vpc-0aaaaaaaaaaaaaaaa",
+            "cidr": "10.1.0.0/16",
+            "connection_id": "pcx-xyz",
+            "route_table_ids": ["rtb-1"],
+        }
+    ]
     found = problems(example)
     assert "peering[0].connection_id" in found
     assert "peering[0].route_table_ids[0]" in found
@@ -123,15 +137,22 @@ def test_at_least_one_subnet(example):
     assert "subnets" in problems(example)
 
 
-@pytest.mark.parametrize("principal", ["111122223333", "arn:aws:iam::111122223333:role/app",
-                                       "arn:aws:sts::111122223333:assumed-role/app/session"])
+@pytest.mark.parametrize(
+    "principal",
+    [
+        "111122223333",
+        "arn:aws:iam::111122223333:role/app",
+        "arn:aws:sts::111122223333:assumed-role/app/session",
+    ],
+)
 def test_principals_accepted(example, principal):
     statement(example)["principals"] = [principal]
     parse_answers(example)
 
 
-@pytest.mark.parametrize("principal", ["1111", "arn:aws:iam::111122223333:group/g",
-                                       "arn:aws:s3:::bucket", "MyUser"])
+@pytest.mark.parametrize(
+    "principal", ["1111", "arn:aws:iam::111122223333:group/g", "arn:aws:s3:::bucket", "MyUser"]
+)
 def test_principals_refused(example, principal):
     statement(example)["principals"] = [principal]
     assert "IAM principal" in problems(example)["policy.statements[0].principals[0]"]
@@ -149,8 +170,11 @@ def test_non_lambda_action_refused(example):
 
 
 def test_known_actions_accepted(example):
-    statement(example)["actions"] = ["lambda:InvokeFunction", "lambda:GetFunction",
-                                     "lambda:InvokeFunctionUrl"]
+    statement(example)["actions"] = [
+        "lambda:InvokeFunction",
+        "lambda:GetFunction",
+        "lambda:InvokeFunctionUrl",
+    ]
     parse_answers(example)
 
 
@@ -160,9 +184,14 @@ def test_function_in_other_region_refused(example):
     assert "eu-west-1" in message and "own region" in message
 
 
-@pytest.mark.parametrize("function", ["arn:aws:lambda:us-east-2:1234:function:f",
-                                      "arn:aws:lambda:us-east-2:123456789012:layer:f",
-                                      "arn:aws:s3:::bucket/f"])
+@pytest.mark.parametrize(
+    "function",
+    [
+        "arn:aws:lambda:us-east-2:1234:function:f",
+        "arn:aws:lambda:us-east-2:123456789012:layer:f",
+        "arn:aws:s3:::bucket/f",
+    ],
+)
 def test_malformed_function_arn(example, function):
     statement(example)["functions"] = [function]
     assert "not a Lambda function ARN" in problems(example)["policy.statements[0].functions[0]"]
@@ -182,8 +211,12 @@ def test_bare_function_name_needs_account(example):
 
 @pytest.mark.parametrize(
     ("where", "value"),
-    [("principals", ["*"]), ("actions", ["lambda:*"]), ("actions", ["lambda:Get*"]),
-     ("functions", ["arn:aws:lambda:us-east-2:123456789012:function:*"])],
+    [
+        ("principals", ["*"]),
+        ("actions", ["lambda:*"]),
+        ("actions", ["lambda:Get*"]),
+        ("functions", ["arn:aws:lambda:us-east-2:123456789012:function:*"]),
+    ],
 )
 def test_wildcards_need_opt_in(example, where, value):
     statement(example)[where] = value
@@ -211,8 +244,10 @@ def test_full_access_and_statements_conflict(example):
 
 
 def test_policy_size_limit(example):
-    functions = [f"arn:aws:lambda:us-east-2:123456789012:function:function-number-{i:04d}"
-                 for i in range(200)]
+    functions = [
+        f"arn:aws:lambda:us-east-2:123456789012:function:function-number-{i:04d}"
+        for i in range(200)
+    ]
     statement(example)["functions"] = functions
     assert "20480" in problems(example)["policy"]
 
@@ -224,8 +259,10 @@ def test_condition_operator_checked(example):
 
 
 def test_condition_values_kept_as_text(example):
-    statement(example)["conditions"] = {"Bool": {"aws:SecureTransport": True},
-                                        "ForAnyValue:StringLike": {"aws:PrincipalTag/team": ["a*"]}}
+    statement(example)["conditions"] = {
+        "Bool": {"aws:SecureTransport": True},
+        "ForAnyValue:StringLike": {"aws:PrincipalTag/team": ["a*"]},
+    }
     answers = parse_answers(example)
     assert answers.policy.statements[0].conditions["Bool"] == {"aws:SecureTransport": "true"}
 

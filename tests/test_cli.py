@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import yaml
 
 from tests.conftest import REPO, example_data
@@ -16,8 +15,14 @@ EXAMPLE_MODULE = REPO / "modules" / "lambda-endpoint-example"
 
 
 def tfgen(*args: str, cwd: Path | None = None, stdin: str | None = None):
-    return subprocess.run([sys.executable, "-m", "generator.cli", *args], capture_output=True,
-                          text=True, cwd=cwd, input=stdin, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "generator.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        input=stdin,
+        timeout=600,
+    )
 
 
 def write_answers(path: Path, data) -> Path:
@@ -26,7 +31,9 @@ def write_answers(path: Path, data) -> Path:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 def test_example_prints_builtin_answers():
@@ -105,8 +112,10 @@ def test_rerender_replaces_own_output_without_leftovers(tmp_path: Path):
     data["tags"]["Team"] = "payments"
     write_answers(tmp_path / "a.yaml", data)
     assert tfgen("render", "a.yaml", "-o", "out", "--no-scan", cwd=tmp_path).returncode == 0
-    assert '"Team"' in (tmp_path / "out" / "example" / "main.tf").read_text() or \
-        "Team" in (tmp_path / "out" / "example" / "main.tf").read_text()
+    assert (
+        '"Team"' in (tmp_path / "out" / "example" / "main.tf").read_text()
+        or "Team" in (tmp_path / "out" / "example" / "main.tf").read_text()
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "out"]
 
 

@@ -1,6 +1,6 @@
 """Golden files are the spec of the output. Regenerate, then review the diff:
 
-    TFGEN_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
+TFGEN_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
 """
 
 from __future__ import annotations
@@ -31,8 +31,11 @@ def test_rendering_matches_golden_files(case: str):
     if UPDATE:
         shutil.rmtree(folder, ignore_errors=True)
         write_files(folder, files)
-    on_disk = {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
-               for p in folder.rglob("*") if p.is_file()}
+    on_disk = {
+        p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
     assert sorted(on_disk) == sorted(files), "files added or missing; regenerate and review"
     for name, text in files.items():
         assert on_disk[name] == text, f"{folder.name}/{name} differs; regenerate and review"

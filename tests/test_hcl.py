@@ -6,11 +6,32 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.hcl import aligned_attributes, hcl_key, hcl_literal, hcl_string, literal_text, parse_hcl
+from generator.hcl import (
+    aligned_attributes,
+    hcl_key,
+    hcl_literal,
+    hcl_string,
+    literal_text,
+    parse_hcl,
+)
 
-NASTY = ["${var.secret}", "%{ if true }x%{ endif }", 'say "hi"', "back\\slash", "line\nbreak",
-         "tab\there", "$${already}", "$$${triple}", "100%", "$", "{}", "\u2028sep", "nul\x00",
-         "emoji 🚀", "ends with \\"]
+NASTY = [
+    "${var.secret}",
+    "%{ if true }x%{ endif }",
+    'say "hi"',
+    "back\\slash",
+    "line\nbreak",
+    "tab\there",
+    "$${already}",
+    "$$${triple}",
+    "100%",
+    "$",
+    "{}",
+    "\u2028sep",
+    "nul\x00",
+    "emoji 🚀",
+    "ends with \\",
+]
 
 
 def read_back(text: str) -> str:
@@ -51,5 +72,10 @@ def test_keys_quoted_unless_plain_identifiers():
 
 def test_alignment_follows_terraform_fmt():
     triples = aligned_attributes({"a": 1, "long_name": 2, "block": {"x": 1}, "bb": 3, "c": 4})
-    assert [(k, len(p)) for k, p, _ in triples] == [("a", 8), ("long_name", 0), ("block", 0),
-                                                     ("bb", 0), ("c", 1)]
+    assert [(k, len(p)) for k, p, _ in triples] == [
+        ("a", 8),
+        ("long_name", 0),
+        ("block", 0),
+        ("bb", 0),
+        ("c", 1),
+    ]

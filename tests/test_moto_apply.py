@@ -30,8 +30,13 @@ def moto_url():
 
 
 def ec2_client(url: str):
-    return boto3.client("ec2", region_name=REGION, endpoint_url=url,
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
+    return boto3.client(
+        "ec2",
+        region_name=REGION,
+        endpoint_url=url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
 
 
 def make_vpc(ec2, dns_hostnames: bool) -> tuple[str, list[dict]]:
@@ -39,8 +44,9 @@ def make_vpc(ec2, dns_hostnames: bool) -> tuple[str, list[dict]]:
     ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsSupport={"Value": True})
     ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": dns_hostnames})
     subnets = [
-        ec2.create_subnet(VpcId=vpc_id, CidrBlock=f"10.0.{i}.0/24",
-                          AvailabilityZone=f"{REGION}{zone}")["Subnet"]
+        ec2.create_subnet(
+            VpcId=vpc_id, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{zone}"
+        )["Subnet"]
         for i, zone in enumerate("ab")
     ]
     return vpc_id, subnets

@@ -19,20 +19,31 @@ def test_installed_package_renders(tmp_path: Path):
     python = env_dir / "bin" / "python"
     install = subprocess.run(
         [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(REPO)],
-        capture_output=True, text=True, timeout=900,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert install.returncode == 0, install.stderr[-3000:]
     tfgen = env_dir / "bin" / "tfgen"
     answers = tmp_path / "example.yaml"
-    answers.write_text(subprocess.run([str(tfgen), "example"], capture_output=True, text=True,
-                                      check=True).stdout)
+    answers.write_text(
+        subprocess.run([str(tfgen), "example"], capture_output=True, text=True, check=True).stdout
+    )
     work = tmp_path / "elsewhere"
     work.mkdir()
-    result = subprocess.run([str(tfgen), "render", str(answers), "--no-scan", "-o", "out"],
-                            capture_output=True, text=True, cwd=work)
+    result = subprocess.run(
+        [str(tfgen), "render", str(answers), "--no-scan", "-o", "out"],
+        capture_output=True,
+        text=True,
+        cwd=work,
+    )
     assert result.returncode == 0, result.stderr
-    location = subprocess.run([str(python), "-c", "import generator; print(generator.__file__)"],
-                              capture_output=True, text=True, cwd=work).stdout
+    location = subprocess.run(
+        [str(python), "-c", "import generator; print(generator.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=work,
+    ).stdout
     assert str(env_dir) in location  # the installed copy, not the checkout
     rendered = (work / "out" / "main.tf").read_bytes()
     assert rendered == (REPO / "modules" / "lambda-endpoint-example" / "main.tf").read_bytes()

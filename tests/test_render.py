@@ -24,8 +24,14 @@ def module_call(files):
 
 def test_layout(example_answers):
     assert set(rendered_files(example_answers)) == {
-        "versions.tf", "variables.tf", "main.tf", "outputs.tf", "README.md",
-        "example/main.tf", "tfgen.answers.yaml", "tfgen.manifest.json",
+        "versions.tf",
+        "variables.tf",
+        "main.tf",
+        "outputs.tf",
+        "README.md",
+        "example/main.tf",
+        "tfgen.answers.yaml",
+        "tfgen.manifest.json",
     }
 
 
@@ -56,7 +62,9 @@ def test_module_has_no_account_specific_ids(example_answers):
 
 def test_hostile_condition_value_reaches_hcl_literally(example):
     value = '${aws:PrincipalTag/team}" } evil = { x = "%{ for x in y }'
-    example["policy"]["statements"][0]["conditions"] = {"StringEquals": {"aws:PrincipalTag/team": value}}
+    example["policy"]["statements"][0]["conditions"] = {
+        "StringEquals": {"aws:PrincipalTag/team": value}
+    }
     call = module_call(render_module(parse_answers(example)))
     condition = call["endpoint_policy"]["Statement"][0]["Condition"]
     assert condition == {"StringEquals": {"aws:PrincipalTag/team": value}}
@@ -79,12 +87,19 @@ def test_options_reach_the_module_call(example):
 def test_readme_lists_the_skips_the_hcl_carries():
     from generator.render import checkov_skips
 
-    files = {"main.tf": 'resource "aws_route53_zone" "peers" {\n'
-                        '  #checkov:skip=CKV2_AWS_38:DNSSEC signing cannot apply to a private zone\n'
-                        '  name = "x"\n}\n'}
-    assert checkov_skips(files) == [{"id": "CKV2_AWS_38", "resource": "aws_route53_zone.peers",
-                                     "reason": "DNSSEC signing cannot apply to a private zone",
-                                     "file": "main.tf"}]
+    files = {
+        "main.tf": 'resource "aws_route53_zone" "peers" {\n'
+        "  #checkov:skip=CKV2_AWS_38:DNSSEC signing cannot apply to a private zone\n"
+        '  name = "x"\n}\n'
+    }
+    assert checkov_skips(files) == [
+        {
+            "id": "CKV2_AWS_38",
+            "resource": "aws_route53_zone.peers",
+            "reason": "DNSSEC signing cannot apply to a private zone",
+            "file": "main.tf",
+        }
+    ]
 
 
 def test_example_readme_says_no_skips(example_answers):

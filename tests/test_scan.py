@@ -17,8 +17,11 @@ from tests.golden_cases import case_answers, case_names
 CHECKOV = checkov_executable()
 pytestmark = [
     pytest.mark.checkov,
-    pytest.mark.skipif(CHECKOV is None, reason="CHECKOV TESTS NOT RUN: no checkov environment; "
-                       "run `tfgen setup` or set TFGEN_CHECKOV"),
+    pytest.mark.skipif(
+        CHECKOV is None,
+        reason="CHECKOV TESTS NOT RUN: no checkov environment; "
+        "run `tfgen setup` or set TFGEN_CHECKOV",
+    ),
 ]
 
 
@@ -27,8 +30,11 @@ def test_both_environments_work_side_by_side():
 
     assert hasattr(hcl2, "api") and hcl2.__name__ == "hcl2"  # python-hcl2 8 here, unharmed
     python = CHECKOV.parent / "python"
-    probe = subprocess.run([str(python), "-c", "import hcl2, checkov; print(hcl2.__file__)"],
-                           capture_output=True, text=True)
+    probe = subprocess.run(
+        [str(python), "-c", "import hcl2, checkov; print(hcl2.__file__)"],
+        capture_output=True,
+        text=True,
+    )
     assert probe.returncode == 0, probe.stderr
     assert str(CHECKOV.parent.parent) in probe.stdout  # checkov's own (bc-python-hcl2) copy
 

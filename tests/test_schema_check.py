@@ -17,8 +17,10 @@ from tests.realtools import needs_terraform, terraform
 
 
 def problems(text: str) -> list[str]:
-    return [f"{p.address}: {p.message}"
-            for p in check_blocks(parse_hcl(text), load_provider_schema(), "main.tf")]
+    return [
+        f"{p.address}: {p.message}"
+        for p in check_blocks(parse_hcl(text), load_provider_schema(), "main.tf")
+    ]
 
 
 ENDPOINT = """\
@@ -39,14 +41,20 @@ def test_snapshot_is_the_pinned_provider_version():
 
 
 def test_a_correct_endpoint_has_no_problems():
-    assert problems(ENDPOINT % '  subnet_ids = ["subnet-1"]\n  dns_options {\n'
-                              '    dns_record_ip_type = "ipv4"\n  }') == []
+    assert (
+        problems(
+            ENDPOINT % '  subnet_ids = ["subnet-1"]\n  dns_options {\n'
+            '    dns_record_ip_type = "ipv4"\n  }'
+        )
+        == []
+    )
 
 
 def test_unknown_argument_is_named_with_a_suggestion():
     assert problems(ENDPOINT % '  subnet_id = ["subnet-1"]') == [
         "aws_vpc_endpoint.lambda.subnet_id: unsupported argument 'subnet_id' "
-        "(did you mean 'subnet_ids'?)"]
+        "(did you mean 'subnet_ids'?)"
+    ]
 
 
 def test_missing_required_argument():
@@ -57,20 +65,24 @@ def test_missing_required_argument():
 def test_unknown_resource_and_data_types():
     text = 'resource "aws_vpc_endpiont" "a" {}\ndata "aws_subnets_x" "b" {}\n'
     found = problems(text)
-    assert "aws_vpc_endpiont.a: unknown resource type 'aws_vpc_endpiont' " \
-           "(did you mean 'aws_vpc_endpoint'?)" in found
+    assert (
+        "aws_vpc_endpiont.a: unknown resource type 'aws_vpc_endpiont' "
+        "(did you mean 'aws_vpc_endpoint'?)" in found
+    )
     assert any(p.startswith("data.aws_subnets_x.b: unknown data source") for p in found)
 
 
 def test_computed_only_attribute_cannot_be_set():
-    assert problems(ENDPOINT % '  dns_entry = []') == [
+    assert problems(ENDPOINT % "  dns_entry = []") == [
         "aws_vpc_endpoint.lambda.dns_entry: 'dns_entry' is computed by the provider "
-        "and cannot be set"]
+        "and cannot be set"
+    ]
 
 
 def test_block_written_as_attribute_and_attribute_written_as_block():
-    found = problems(ENDPOINT % '  dns_options = { dns_record_ip_type = "ipv4" }\n'
-                                '  policy {\n    a = 1\n  }')
+    found = problems(
+        ENDPOINT % '  dns_options = { dns_record_ip_type = "ipv4" }\n  policy {\n    a = 1\n  }'
+    )
     assert any("dns_options: 'dns_options' is a nested block" in p for p in found)
     assert any("policy: 'policy' is an argument" in p for p in found)
 
@@ -78,25 +90,32 @@ def test_block_written_as_attribute_and_attribute_written_as_block():
 def test_too_many_single_blocks():
     block = '  dns_options {\n    dns_record_ip_type = "ipv4"\n  }\n'
     assert problems(ENDPOINT % (block * 2)) == [
-        "aws_vpc_endpoint.lambda.dns_options: at most 1 'dns_options' block(s) allowed, got 2"]
+        "aws_vpc_endpoint.lambda.dns_options: at most 1 'dns_options' block(s) allowed, got 2"
+    ]
 
 
 def test_nested_block_arguments_are_checked():
     found = problems(ENDPOINT % '  dns_options {\n    dns_record_type = "ipv4"\n  }')
-    assert found == ["aws_vpc_endpoint.lambda.dns_options.dns_record_type: unsupported argument "
-                     "'dns_record_type' (did you mean 'dns_record_ip_type'?)"]
+    assert found == [
+        "aws_vpc_endpoint.lambda.dns_options.dns_record_type: unsupported argument "
+        "'dns_record_type' (did you mean 'dns_record_ip_type'?)"
+    ]
 
 
 def test_meta_arguments_and_lifecycle_are_allowed():
-    body = ('  count = 1\n  depends_on = []\n  lifecycle {\n    create_before_destroy = true\n'
-            '    precondition {\n      condition     = true\n      error_message = "x"\n'
-            '    }\n  }')
+    body = (
+        "  count = 1\n  depends_on = []\n  lifecycle {\n    create_before_destroy = true\n"
+        '    precondition {\n      condition     = true\n      error_message = "x"\n'
+        "    }\n  }"
+    )
     assert problems(ENDPOINT % body) == []
 
 
 def test_bad_lifecycle_contents():
-    body = '  lifecycle {\n    create_before_destroyed = true\n    precondition {\n' \
-           '      condition = true\n    }\n  }'
+    body = (
+        "  lifecycle {\n    create_before_destroyed = true\n    precondition {\n"
+        "      condition = true\n    }\n  }"
+    )
     assert problems(ENDPOINT % body) == [
         "aws_vpc_endpoint.lambda.lifecycle.create_before_destroyed: unsupported lifecycle "
         "argument 'create_before_destroyed' (did you mean 'create_before_destroy'?)",
@@ -107,7 +126,8 @@ def test_bad_lifecycle_contents():
 def test_provider_block_is_checked_and_alias_allowed():
     assert problems('provider "aws" {\n  region = "us-east-2"\n  alias = "peer"\n}\n') == []
     assert problems('provider "aws" {\n  regoin = "us-east-2"\n}\n') == [
-        "provider.aws.regoin: unsupported argument 'regoin' (did you mean 'region'?)"]
+        "provider.aws.regoin: unsupported argument 'regoin' (did you mean 'region'?)"
+    ]
 
 
 def test_other_providers_are_left_alone():

@@ -38,8 +38,14 @@ def test_init_and_validate_through_example(rendered: Path):
 def test_validate_catches_a_broken_module(rendered: Path, tmp_path: Path):
     """The check above can fail: a wrong argument in main.tf makes validate fail."""
     broken = tmp_path / "broken"
-    write_files(broken, {p.relative_to(rendered).as_posix(): p.read_text()
-                         for p in rendered.rglob("*.tf") if ".terraform" not in p.parts})
+    write_files(
+        broken,
+        {
+            p.relative_to(rendered).as_posix(): p.read_text()
+            for p in rendered.rglob("*.tf")
+            if ".terraform" not in p.parts
+        },
+    )
     main = broken / "main.tf"
     main.write_text(main.read_text().replace("vpc_endpoint_type", "vpc_endpoint_kind", 1))
     terraform(["init", "-input=false", "-no-color", "-backend=false"], broken / "example")

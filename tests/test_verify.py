@@ -18,14 +18,17 @@ def test_rendered_example_verifies(example_answers):
 def test_policy_mismatch_is_reported(example_answers):
     files = render_module(example_answers)
     files["example/main.tf"] = files["example/main.tf"].replace(
-        '"arn:aws:lambda:us-east-2:123456789012:function:my-function:*",\n', "", 1)
+        '"arn:aws:lambda:us-east-2:123456789012:function:my-function:*",\n', "", 1
+    )
     found = messages(example_answers, files)
     assert any("endpoint policy decodes to" in m for m in found), found
 
 
 def test_wrong_port_is_reported(example_answers):
     files = render_module(example_answers)
-    files["main.tf"] = files["main.tf"].replace("to_port           = 443", "to_port           = 8443", 1)
+    files["main.tf"] = files["main.tf"].replace(
+        "to_port           = 443", "to_port           = 8443", 1
+    )
     assert any("to_port is 8443, expected 443" in m for m in messages(example_answers, files))
 
 
@@ -40,7 +43,9 @@ def test_open_ingress_and_egress_are_reported(example_answers):
 
 def test_missing_guard_is_reported(example_answers):
     files = render_module(example_answers)
-    files["main.tf"] = files["main.tf"].replace("data.aws_vpc.endpoint.enable_dns_hostnames", "true")
+    files["main.tf"] = files["main.tf"].replace(
+        "data.aws_vpc.endpoint.enable_dns_hostnames", "true"
+    )
     assert any("enableDnsHostnames" in m for m in messages(example_answers, files))
 
 
@@ -61,6 +66,8 @@ def test_unparseable_file_is_reported(example_answers):
 
 def test_schema_problem_is_reported(example_answers):
     files = render_module(example_answers)
-    files["main.tf"] = files["main.tf"].replace("private_dns_enabled = var", "private_dns       = var", 1)
+    files["main.tf"] = files["main.tf"].replace(
+        "private_dns_enabled = var", "private_dns       = var", 1
+    )
     found = messages(example_answers, files)
     assert any(m.startswith("schema: main.tf") and "private_dns" in m for m in found), found

@@ -15,7 +15,9 @@ from generator.write import MANIFEST_FILE, check_target, commit, read_manifest, 
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 def test_manifest_lists_every_file(example_answers, tmp_path: Path):
