@@ -357,9 +357,44 @@ def check_tags(answers: Answers) -> Iterator[Problem]:
 
 
 def check_peering(answers: Answers) -> Iterator[Problem]:
-    if answers.peering:
-        yield Problem(
-            "peering",
-            "not supported yet in this tfgen version (peering-aware routes, security group and "
-            "DNS are planned); remove the key or leave the list empty",
-        )
+    """Peer names unique, peer VPCs distinct, peer CIDRs disjoint from the VPC and each other."""
+    if not answers.peering:
+        return
+    vpc_cidr = ipaddress.IPv4Network(answers.vpc.cidr)
+    names: dict[str, int] = {}
+    vpc_ids: dict[str, int] = {}
+    cidrs: list[tuple[int, ipaddress.IPv4Network]] = []
+    for index, peer in enumerate(answers.peering):
+        path = f"peering[{index}]"
+        if peer.name in names:
+            yield Problem(f"{path}.name", f"{peer.name!r} is also peering[{names[peer.name]}].name")
+        names.setdefault(peer.name, index)
+        if peer.vpc_id == answers.vpc.id:
+            yield Problem(f"{path}.vpc_id", f"{peer.vpc_id} is the endpoint's own VPC (vpc.id)")
+        elif peer.vpc_id in vpc_ids:
+            yield Problem(
+                f"{path}.vpc_id", f"{peer.vpc_id} is also peering[{vpc_ids[peer.vpc_id]}].vpc_id"
+            )
+        vpc_ids.setdefault(peer.vpc_id, index)
+        cidr = ipaddress.IPv4Network(peer.cidr)
+        if cidr.overlaps(vpc_cidr):
+            yield Problem(
+                f"{path}.cidr",
+                f"{peer.cidr} overlaps vpc.cidr {answers.vpc.cidr}: "
+                "peered VPCs need disjoint address ranges",
+            )
+        for other_index, other in cidrs:
+            if cidr.overlaps(other):
+                yield Problem(
+                    f"{path}.cidr",
+                    f"{peer.cidr} overlaps peering[{other_index}].cidr {other}: "
+                    "peered VPCs need disjoint address ranges",
+                )
+        cidrs.append((index, cidr))
+        yield from _duplicates(f"{path}.route_table_ids", peer.route_table_ids)
+        yield from _duplicates(f"{path}.local_route_table_ids", peer.local_route_table_ids)
+    yield Problem(
+        "peering",
+        "not supported yet in this tfgen version (peering-aware routes, security group and "
+        "DNS are planned); remove the key or leave the list empty",
+    )

@@ -107,6 +107,44 @@ def test_peering_not_supported_yet(example):
     assert "not supported yet" in problems(example)["peering"]
 
 
+def peer(name: str, cidr: str, vpc: str = "vpc-0aaaaaaaaaaaaaaaa", **more: Any) -> dict[str, Any]:
+    return {"name": name, "vpc_id": vpc, "cidr": cidr, **more}
+
+
+def test_peer_cidr_overlapping_the_vpc_is_refused(example):
+    example["peering"] = [
+        peer("same", "10.0.0.0/16"),
+        peer("inside", "10.0.8.0/24", "vpc-1234abcd"),
+    ]
+    found = problems(example)
+    assert found["peering[0].cidr"].startswith("10.0.0.0/16 overlaps vpc.cidr 10.0.0.0/16")
+    assert found["peering[1].cidr"].startswith("10.0.8.0/24 overlaps vpc.cidr 10.0.0.0/16")
+
+
+def test_overlapping_peers_are_named_both(example):
+    example["peering"] = [peer("a", "10.1.0.0/16"), peer("b", "10.1.128.0/17", "vpc-1234abcd")]
+    assert problems(example)["peering[1].cidr"].startswith(
+        "10.1.128.0/17 overlaps peering[0].cidr 10.1.0.0/16"
+    )
+
+
+def test_duplicate_peer_names_and_vpcs_are_refused(example):
+    example["peering"] = [
+        peer("a", "10.1.0.0/16"),
+        peer("a", "10.2.0.0/16"),
+        peer("c", "10.3.0.0/16", example["vpc"]["id"]),
+    ]
+    found = problems(example)
+    assert found["peering[1].name"] == "'a' is also peering[0].name"
+    assert found["peering[1].vpc_id"] == "vpc-0aaaaaaaaaaaaaaaa is also peering[0].vpc_id"
+    assert "endpoint's own VPC" in found["peering[2].vpc_id"]
+
+
+def test_disjoint_distinct_peers_only_hit_not_supported_yet(example):
+    example["peering"] = [peer("a", "10.1.0.0/16"), peer("b", "10.2.0.0/16", "vpc-1234abcd")]
+    assert list(problems(example)) == ["peering"]
+
+
 def test_subnets_distinct_and_az_ids_distinct(example):
     example["subnets"].append(dict(example["subnets"][0]))
     found = problems(example)
