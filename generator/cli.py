@@ -198,6 +198,54 @@ def validate(folder: Path, no_scan: bool, output_format: str, checkov: str | Non
 
 
 @cli.command()
+@click.argument("folders", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--fix", is_flag=True, help="Re-render drifted files in place from the answers.")
+@FORMAT_OPTION
+def check(folders: tuple[Path, ...], fix: bool, output_format: str) -> None:
+    """Drift check: each module FOLDER (default: every tfgen module under modules/) must
+    hold exactly what its tfgen.answers.yaml renders to. Drift is exit 1 with a diff."""
+    from generator.drift import check_module, find_modules, fix_module
+    from generator.errors import TfgenError, UsageError
+
+    try:
+        targets = list(folders) or find_modules(Path("modules"))
+        if not targets:
+            raise UsageError("no tfgen modules under modules/: name the module folders")
+        reports = []
+        for folder in targets:
+            report = check_module(folder)
+            if fix and report.drift:
+                fix_module(folder, report)
+            reports.append(report)
+    except TfgenError as error:
+        _fail(error, "check", output_format)
+    code = max(report.exit_code for report in reports)
+    if output_format == "json":
+        modules = [
+            {
+                "name": r.module,
+                "path": r.path,
+                "fixed": r.fixed,
+                "drift": [{"file": d.path, "kind": d.kind, "diff": d.diff} for d in r.drift],
+            }
+            for r in reports
+        ]
+        status = "drift" if code else "ok"
+        click.echo(json.dumps(_report("check", status, code, modules=modules), indent=2))
+    else:
+        for report in reports:
+            if not report.drift:
+                click.echo(f"ok {report.path}: matches its answers")
+                continue
+            verb = "fixed" if report.fixed else "drift"
+            for item in report.drift:
+                click.echo(f"{verb} {report.path}/{item.path}: {item.kind}")
+                if not report.fixed:
+                    click.echo(item.diff, nl=False)
+    sys.exit(code)
+
+
+@cli.command()
 def schema() -> None:
     """Print the answers file's JSON Schema (for editors: yaml-language-server)."""
     from generator.answers import json_schema

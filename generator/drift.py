@@ -1,0 +1,125 @@
+"""Drift: does a module on disk still hold exactly what its own answers file renders to?
+
+A module is re-rendered in memory from its ``tfgen.answers.yaml`` and compared byte for byte
+with the folder: edited, missing and extra files are drift. Terraform's own working files
+(``.terraform/``, the lock file, state, plans) are not part of a module and are ignored.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.answers import load_answers
+from generator.errors import UsageError
+from generator.render import ANSWERS_FILE
+from generator.write import MANIFEST_FILE
+
+IGNORED_DIRS = frozenset({".terraform"})
+IGNORED_NAMES = frozenset({".terraform.lock.hcl", ".terraform.tfstate.lock.info"})
+IGNORED_SUFFIXES = (".tfstate", ".tfstate.backup", ".tfplan")
+
+
+@dataclass(frozen=True)
+class FileDrift:
+    """One file that differs: `edited`, `missing` (tfgen renders it) or `extra` (it does not)."""
+
+    path: str
+    kind: str
+    diff: str
+
+
+@dataclass
+class DriftReport:
+    module: str
+    path: str
+    drift: list[FileDrift] = field(default_factory=list)
+    fixed: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.drift and not self.fixed else 0
+
+
+def find_modules(root: Path) -> list[Path]:
+    """Every tfgen module folder under root (a folder holding a tfgen manifest), sorted."""
+    return sorted(
+        manifest.parent
+        for manifest in root.rglob(MANIFEST_FILE)
+        if not ignored(manifest.relative_to(root).as_posix())
+    )
+
+
+def ignored(relative: str) -> bool:
+    parts = relative.split("/")
+    return (
+        any(part in IGNORED_DIRS for part in parts[:-1])
+        or parts[-1] in IGNORED_NAMES
+        or parts[-1].endswith(IGNORED_SUFFIXES)
+    )
+
+
+def files_on_disk(folder: Path) -> dict[str, bytes]:
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).as_posix()
+        if path.is_file() and not ignored(relative):
+            found[relative] = path.read_bytes()
+    return found
+
+
+def unified(path: str, old: bytes | None, new: bytes | None) -> str:
+    def lines(data: bytes | None) -> list[str]:
+        return [] if data is None else data.decode("utf-8", "replace").splitlines(keepends=True)
+
+    diff = difflib.unified_diff(
+        lines(old),
+        lines(new),
+        fromfile=f"a/{path}" if old is not None else "/dev/null",
+        tofile=f"b/{path}" if new is not None else "/dev/null",
+    )
+    return "".join(line if line.endswith("\n") else line + "\n" for line in diff)
+
+
+def check_module(folder: Path) -> DriftReport:
+    """Compare a module folder with what its answers render to now (nothing is written)."""
+    from generator.pipeline import rendered_files
+
+    if not (folder / ANSWERS_FILE).is_file():
+        raise UsageError(f"{folder}: not a tfgen module (no {ANSWERS_FILE})")
+    answers = load_answers(folder / ANSWERS_FILE)
+    expected = {name: text.encode("utf-8") for name, text in rendered_files(answers).items()}
+    actual = files_on_disk(folder)
+    report = DriftReport(answers.name, str(folder))
+    for name in sorted(expected.keys() | actual.keys()):
+        want, have = expected.get(name), actual.get(name)
+        if want == have:
+            continue
+        kind = "missing" if have is None else "extra" if want is None else "edited"
+        # the diff reads as "what --fix would do": from the disk to the rendered bytes
+        report.drift.append(FileDrift(name, kind, unified(name, have, want)))
+    return report
+
+
+def fix_module(folder: Path, report: DriftReport) -> None:
+    """Make the folder match its answers again: rewrite edited/missing files, remove extras.
+
+    Each file is replaced atomically (temp file + rename); terraform's working files stay.
+    """
+    from generator.pipeline import rendered_files
+
+    expected = rendered_files(load_answers(folder / ANSWERS_FILE))
+    for item in report.drift:
+        target = folder / item.path
+        if item.kind == "extra":
+            target.unlink()
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=".tfgen-", dir=target.parent)
+        with os.fdopen(handle, "wb") as out:
+            out.write(expected[item.path].encode("utf-8"))
+        os.replace(temp, target)
+    report.fixed = True

@@ -1,0 +1,79 @@
+"""`tfgen check`: committed modules must hold exactly what their answers render to."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.drift import check_module, find_modules
+from tests.conftest import REPO
+from tests.test_cli import EXAMPLE_MODULE, snapshot, tfgen
+
+
+@pytest.fixture
+def module(tmp_path: Path) -> Path:
+    copy = tmp_path / "modules" / "lambda-endpoint-example"
+    shutil.copytree(EXAMPLE_MODULE, copy)
+    return copy
+
+
+def test_repo_modules_have_no_drift():
+    result = tfgen("check", cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ok modules/lambda-endpoint-example" in result.stdout
+
+
+def test_default_finds_every_module_under_modules(module: Path):
+    second = module.parent / "other"
+    shutil.copytree(module, second)
+    assert find_modules(module.parent) == [module, second]
+    assert tfgen("check", cwd=module.parent.parent).stdout.count("matches its answers") == 2
+
+
+def test_edit_delete_and_add_are_each_reported(module: Path):
+    main = module / "main.tf"
+    main.write_text(main.read_text().replace("to_port           = 443", "to_port = 8443", 1))
+    (module / "outputs.tf").unlink()
+    (module / "extra.tf").write_text('output "x" {\n  value = 1\n}\n')
+    result = tfgen("check", str(module), "--format", "json")
+    assert result.returncode == 1, result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    drift = {d["file"]: d for d in report["modules"][0]["drift"]}
+    assert {name: d["kind"] for name, d in drift.items()} == {
+        "main.tf": "edited",
+        "outputs.tf": "missing",
+        "extra.tf": "extra",
+    }
+    assert "-  to_port = 8443\n+  to_port           = 443\n" in drift["main.tf"]["diff"]
+
+
+def test_fix_restores_the_exact_bytes_and_keeps_terraform_files(module: Path):
+    before = snapshot(module)
+    (module / "main.tf").write_text("# hand edit\n")
+    (module / "example" / "main.tf").unlink()
+    (module / "notes.txt").write_text("x")
+    (module / "example" / ".terraform").mkdir()
+    (module / "example" / ".terraform" / "keep").write_text("provider cache")
+    (module / "example" / ".terraform.lock.hcl").write_text("lock")
+    result = tfgen("check", str(module), "--fix")
+    assert result.returncode == 0, result.stdout + result.stderr
+    after = snapshot(module)
+    assert after.pop("example/.terraform/keep") == b"provider cache"
+    assert after.pop("example/.terraform.lock.hcl") == b"lock"
+    assert after == before
+    assert check_module(module).drift == []
+
+
+def test_a_folder_that_is_not_a_module_is_exit_2(tmp_path: Path):
+    result = tfgen("check", str(tmp_path))
+    assert result.returncode == 2
+    assert "not a tfgen module" in result.stdout + result.stderr
+
+
+def test_no_modules_at_all_is_exit_2(tmp_path: Path):
+    result = tfgen("check", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "no tfgen modules under modules/" in result.stdout + result.stderr
