@@ -16,11 +16,7 @@ from pathlib import Path
 from generator.answers import load_answers
 from generator.errors import UsageError
 from generator.render import ANSWERS_FILE
-from generator.write import MANIFEST_FILE
-
-IGNORED_DIRS = frozenset({".terraform"})
-IGNORED_NAMES = frozenset({".terraform.lock.hcl", ".terraform.tfstate.lock.info"})
-IGNORED_SUFFIXES = (".tfstate", ".tfstate.backup", ".tfplan")
+from generator.write import MANIFEST_FILE, is_terraform_working_file
 
 
 @dataclass(frozen=True)
@@ -49,16 +45,7 @@ def find_modules(root: Path) -> list[Path]:
     return sorted(
         manifest.parent
         for manifest in root.rglob(MANIFEST_FILE)
-        if not ignored(manifest.relative_to(root).as_posix())
-    )
-
-
-def ignored(relative: str) -> bool:
-    parts = relative.split("/")
-    return (
-        any(part in IGNORED_DIRS for part in parts[:-1])
-        or parts[-1] in IGNORED_NAMES
-        or parts[-1].endswith(IGNORED_SUFFIXES)
+        if not is_terraform_working_file(manifest.relative_to(root).as_posix())
     )
 
 
@@ -66,7 +53,7 @@ def files_on_disk(folder: Path) -> dict[str, bytes]:
     found = {}
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder).as_posix()
-        if path.is_file() and not ignored(relative):
+        if path.is_file() and not is_terraform_working_file(relative):
             found[relative] = path.read_bytes()
     return found
 

@@ -20,6 +20,47 @@ from generator import __version__
 from generator.errors import UsageError
 
 MANIFEST_FILE = "tfgen.manifest.json"
+# Terraform's own working files: never part of a module, kept across re-renders.
+TERRAFORM_DIRS = frozenset({".terraform"})
+TERRAFORM_NAMES = frozenset({".terraform.lock.hcl", ".terraform.tfstate.lock.info"})
+TERRAFORM_SUFFIXES = (".tfstate", ".tfstate.backup", ".tfplan")
+
+
+def is_terraform_working_file(relative: str) -> bool:
+    """True for `.terraform/...`, lock files, state and plan files (a /-separated path)."""
+    parts = relative.split("/")
+    return (
+        any(part in TERRAFORM_DIRS for part in parts)
+        or parts[-1] in TERRAFORM_NAMES
+        or parts[-1].endswith(TERRAFORM_SUFFIXES)
+    )
+
+
+def terraform_working_paths(folder: Path) -> list[str]:
+    """Top-most terraform working files and folders under folder, relative, sorted."""
+    found: list[str] = []
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).as_posix()
+        if any(relative.startswith(kept + "/") for kept in found):
+            continue
+        if is_terraform_working_file(relative) and (path.name in TERRAFORM_DIRS or path.is_file()):
+            found.append(relative)
+    return found
+
+
+def hand_changes(target: Path, manifest: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(files edited since tfgen wrote them, files tfgen did not write) in a module folder."""
+    listed: dict[str, str] = manifest.get("files", {})
+    edited, extra = [], []
+    for path in sorted(target.rglob("*")):
+        relative = path.relative_to(target).as_posix()
+        if not path.is_file() or is_terraform_working_file(relative) or relative == MANIFEST_FILE:
+            continue
+        if relative not in listed:
+            extra.append(relative)
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != listed[relative]:
+            edited.append(relative)
+    return edited, extra
 
 
 def sha256_text(text: str) -> str:
@@ -49,10 +90,21 @@ def check_target(target: Path, force: bool) -> None:
         raise UsageError(f"{target} is a symbolic link; give the real folder")
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} exists and is not a folder")
-    if target.is_dir() and any(target.iterdir()) and read_manifest(target) is None and not force:
+    if not target.is_dir() or force or not any(target.iterdir()):
+        return
+    manifest = read_manifest(target)
+    if manifest is None:
         raise UsageError(
             f"{target} is not empty and holds no {MANIFEST_FILE}: it is not a tfgen module, "
             "so tfgen will not replace it (use --force to replace it anyway)"
+        )
+    edited, extra = hand_changes(target, manifest)
+    if edited or extra:
+        found = [f"edited by hand: {', '.join(edited)}"] if edited else []
+        found += [f"not written by tfgen: {', '.join(extra)}"] if extra else []
+        raise UsageError(
+            f"{target} has changes a re-render would lose ({'; '.join(found)}): "
+            "move them into the answers, or use --force to replace them"
         )
 
 
@@ -85,9 +137,15 @@ def commit(stage: Path, target: Path) -> None:
     backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.tfgen-old-", dir=target.parent))
     os.rmdir(backup)
     os.rename(target, backup)
+    kept = terraform_working_paths(backup)
+    for relative in kept:  # terraform's working files and state move into the new folder
+        (stage / relative).parent.mkdir(parents=True, exist_ok=True)
+        os.rename(backup / relative, stage / relative)
     try:
         os.rename(stage, target)
     except OSError:
+        for relative in kept:
+            os.rename(stage / relative, backup / relative)
         os.rename(backup, target)
         raise
     shutil.rmtree(backup, ignore_errors=True)

@@ -135,3 +135,43 @@ def test_help_lists_commands():
     result = tfgen("--help")
     for command in ("render", "validate", "schema", "example", "setup"):
         assert command in result.stdout
+
+
+def rendered_out(tmp_path: Path) -> Path:
+    write_answers(tmp_path / "a.yaml", example_data())
+    assert tfgen("render", "a.yaml", "-o", "out", "--no-scan", cwd=tmp_path).returncode == 0
+    return tmp_path / "out"
+
+
+def test_rerender_refuses_to_lose_hand_edits_and_names_them(tmp_path: Path):
+    out = rendered_out(tmp_path)
+    (out / "main.tf").write_text((out / "main.tf").read_text() + "# local tweak\n")
+    (out / "notes.md").write_text("mine")
+    before = snapshot(out)
+    result = tfgen("render", "a.yaml", "-o", "out", "--no-scan", cwd=tmp_path)
+    assert result.returncode == 2
+    message = " ".join((result.stdout + result.stderr).split())
+    assert "edited by hand: main.tf" in message
+    assert "not written by tfgen: notes.md" in message
+    assert snapshot(out) == before
+    forced = tfgen("render", "a.yaml", "-o", "out", "--no-scan", "--force", cwd=tmp_path)
+    assert forced.returncode == 0
+    assert "# local tweak" not in (out / "main.tf").read_text()
+    assert not (out / "notes.md").exists()
+
+
+def test_rerender_keeps_terraform_working_files(tmp_path: Path):
+    out = rendered_out(tmp_path)
+    (out / "example" / ".terraform" / "providers").mkdir(parents=True)
+    (out / "example" / ".terraform" / "providers" / "p").write_text("plugin")
+    (out / "example" / ".terraform.lock.hcl").write_text("lock")
+    (out / "example" / "terraform.tfstate").write_text('{"serial": 7}')
+    data = example_data()
+    data["tags"]["Team"] = "payments"
+    write_answers(tmp_path / "a.yaml", data)
+    result = tfgen("render", "a.yaml", "-o", "out", "--no-scan", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "payments" in (out / "example" / "main.tf").read_text()
+    assert (out / "example" / ".terraform" / "providers" / "p").read_text() == "plugin"
+    assert (out / "example" / ".terraform.lock.hcl").read_text() == "lock"
+    assert (out / "example" / "terraform.tfstate").read_text() == '{"serial": 7}'
