@@ -29,6 +29,9 @@ FORMAT_OPTION = click.option(
     help="text for people, json for pipelines (one document on stdout).",
 )
 SCAN_OPTION = click.option("--no-scan", is_flag=True, help="Skip the checkov scan.")
+CACHE_OPTION = click.option(
+    "--no-cache", is_flag=True, help="Scan even if an identical module was scanned clean before."
+)
 CHECKOV_OPTION = click.option(
     "--checkov",
     metavar="PATH",
@@ -101,6 +104,7 @@ def _result_report(command: str, result: RunResult) -> dict[str, Any]:
             "skipped": scan.skipped,
             "skips": scan.skips,
             "checkov_version": scan.checkov_version,
+            "cached": scan.cached,
         },
     )
 
@@ -115,6 +119,7 @@ def _print_result(command: str, result: RunResult, output_format: str) -> None:
     scan = result.scan
     scanned = (
         f"checkov: {scan.passed} passed, {scan.failed} failed, {scan.skipped} skipped"
+        + (" (cached)" if scan.cached else "")
         if scan
         else "checkov: not run (--no-scan)"
     )
@@ -150,6 +155,7 @@ def cli() -> None:
 )
 @click.option("--force", is_flag=True, help="Replace an output folder tfgen did not write.")
 @SCAN_OPTION
+@CACHE_OPTION
 @FORMAT_OPTION
 @CHECKOV_OPTION
 def render(
@@ -157,6 +163,7 @@ def render(
     output: Path | None,
     force: bool,
     no_scan: bool,
+    no_cache: bool,
     output_format: str,
     checkov: str | None,
 ) -> None:
@@ -172,7 +179,9 @@ def render(
             else load_answers(answers)
         )
         target = output or Path("modules") / model.name
-        result = render_to_folder(model, target, scan=not no_scan, force=force, checkov=checkov)
+        result = render_to_folder(
+            model, target, scan=not no_scan, force=force, checkov=checkov, cache=not no_cache
+        )
     except TfgenError as error:
         _fail(error, "render", output_format)
     _print_result("render", result, output_format)
@@ -182,15 +191,18 @@ def render(
 @cli.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @SCAN_OPTION
+@CACHE_OPTION
 @FORMAT_OPTION
 @CHECKOV_OPTION
-def validate(folder: Path, no_scan: bool, output_format: str, checkov: str | None) -> None:
+def validate(
+    folder: Path, no_scan: bool, no_cache: bool, output_format: str, checkov: str | None
+) -> None:
     """Verify (and scan) a module FOLDER against its own tfgen.answers.yaml."""
     from generator.errors import TfgenError
     from generator.pipeline import validate_folder
 
     try:
-        result = validate_folder(folder, scan=not no_scan, checkov=checkov)
+        result = validate_folder(folder, scan=not no_scan, checkov=checkov, cache=not no_cache)
     except TfgenError as error:
         _fail(error, "validate", output_format)
     _print_result("validate", result, output_format)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,8 +37,19 @@ def rendered_files(answers: Answers) -> dict[str, str]:
     return files
 
 
-def scan_folder(folder: Path, checkov: str | None) -> ScanReport:
-    return run_checkov([folder], ensure_checkov(checkov))
+def scan_folder(folder: Path, checkov: str | None, cache: bool = True) -> ScanReport:
+    """checkov over one module folder; a clean result is reused while nothing changed."""
+    from generator import scan_cache
+    from generator.scan import CHECKOV_ENV_VAR, CHECKOV_VERSION
+
+    pinned = not (checkov or os.environ.get(CHECKOV_ENV_VAR))
+    key = scan_cache.cache_key(folder, CHECKOV_VERSION) if cache and pinned else None
+    if key is not None and (hit := scan_cache.load(key)) is not None:
+        return hit
+    report = run_checkov([folder], ensure_checkov(checkov))
+    if key is not None:
+        scan_cache.store(key, report)
+    return report
 
 
 def render_to_folder(
@@ -47,6 +59,7 @@ def render_to_folder(
     scan: bool = True,
     force: bool = False,
     checkov: str | None = None,
+    cache: bool = True,
 ) -> RunResult:
     """Render, verify and scan in a staging folder; move it into `target` only if all passed."""
     check_target(target, force)
@@ -57,7 +70,7 @@ def render_to_folder(
         return result
     with staged(target, files) as stage:
         if scan:
-            result.scan = scan_folder(stage, checkov)
+            result.scan = scan_folder(stage, checkov, cache=cache)
             result.findings = result.scan.findings
         if not result.findings:
             commit(stage, target)
@@ -65,7 +78,9 @@ def render_to_folder(
     return result
 
 
-def validate_folder(folder: Path, *, scan: bool = True, checkov: str | None = None) -> RunResult:
+def validate_folder(
+    folder: Path, *, scan: bool = True, checkov: str | None = None, cache: bool = True
+) -> RunResult:
     """Verify (and scan) a module folder already on disk against its own answers file."""
     answers = load_answers(folder / ANSWERS_FILE)
     names = [*MODULE_TEMPLATES, README_FILE, ANSWERS_FILE]
@@ -73,6 +88,6 @@ def validate_folder(folder: Path, *, scan: bool = True, checkov: str | None = No
     result = RunResult(answers.name, str(folder), files=sorted(files))
     result.findings = verify_module(answers, files)
     if scan:
-        result.scan = scan_folder(folder, checkov)
+        result.scan = scan_folder(folder, checkov, cache=cache)
         result.findings += result.scan.findings
     return result

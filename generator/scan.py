@@ -33,6 +33,7 @@ class ScanReport:
     findings: list[Finding] = field(default_factory=list)
     skips: list[dict[str, str]] = field(default_factory=list)
     checkov_version: str = ""
+    cached: bool = False  # reused from the scan cache (same files, same checkov)
 
 
 def managed_env_dir() -> Path:

@@ -27,3 +27,12 @@ def example() -> dict[str, Any]:
 @pytest.fixture
 def example_answers() -> Answers:
     return parse_answers(example_data())
+
+
+@pytest.fixture(autouse=True)
+def private_scan_cache(monkeypatch, tmp_path_factory):
+    """In-process scans never reuse a result from the user's scan cache (or fill it)."""
+    from generator import scan_cache
+
+    folder = tmp_path_factory.mktemp("scan-cache")
+    monkeypatch.setattr(scan_cache, "cache_dir", lambda: folder)

@@ -33,7 +33,7 @@ def test_failed_scan_keeps_previous_module(example_answers, tmp_path: Path, monk
     assert render_to_folder(example_answers, target, scan=False).written
     before = snapshot(target)
 
-    def failing_scan(folder: Path, checkov):
+    def failing_scan(folder: Path, checkov, cache=True):
         assert folder != target and folder.parent == target.parent  # staged beside the target
         return ScanReport(failed=1, findings=[Finding("scan", "main.tf", "boom", check_id="CKV_X")])
 
@@ -45,7 +45,7 @@ def test_failed_scan_keeps_previous_module(example_answers, tmp_path: Path, monk
 
 
 def test_crash_during_scan_leaves_no_temp_folder(example_answers, tmp_path: Path, monkeypatch):
-    def crash(folder: Path, checkov):
+    def crash(folder: Path, checkov, cache=True):
         raise RuntimeError("killed")
 
     monkeypatch.setattr(pipeline, "scan_folder", crash)

@@ -1,0 +1,66 @@
+"""A scan cache: an unchanged module is not scanned twice on the same machine.
+
+The key is the checkov version and the content of every file of the module (relative path and
+bytes; terraform's working files aside). Only clean reports (no failed check) are kept, so a
+cached result can never hide a finding. The cache is used only with tfgen's own pinned checkov:
+an explicit executable (--checkov, TFGEN_CHECKOV) has no version tfgen can vouch for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from generator.scan import ScanReport
+from generator.write import is_terraform_working_file
+
+CACHE_FORMAT = 1
+
+
+def cache_dir() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("tfgen")) / "scan-cache"
+
+
+def cache_key(folder: Path, checkov_version: str) -> str:
+    digest = hashlib.sha256(f"tfgen-scan-cache {CACHE_FORMAT} checkov {checkov_version}\n".encode())
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).as_posix()
+        if path.is_file() and not is_terraform_working_file(relative):
+            digest.update(f"{relative}\0{hashlib.sha256(path.read_bytes()).hexdigest()}\n".encode())
+    return digest.hexdigest()
+
+
+def load(key: str, root: Path | None = None) -> ScanReport | None:
+    try:
+        data = json.loads(((root or cache_dir()) / f"{key}.json").read_text(encoding="utf-8"))
+        return ScanReport(
+            passed=int(data["passed"]),
+            skipped=int(data["skipped"]),
+            skips=list(data["skips"]),
+            checkov_version=str(data["checkov_version"]),
+            cached=True,
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # a missing or damaged entry is a miss, never an error
+
+
+def store(key: str, report: ScanReport, root: Path | None = None) -> None:
+    if report.failed or report.findings:
+        return
+    folder = root or cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    entry = {
+        "passed": report.passed,
+        "skipped": report.skipped,
+        "skips": report.skips,
+        "checkov_version": report.checkov_version,
+    }
+    handle, temp = tempfile.mkstemp(prefix=".entry-", dir=folder)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump(entry, out, sort_keys=True)
+    os.replace(temp, folder / f"{key}.json")
