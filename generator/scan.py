@@ -93,7 +93,22 @@ def ensure_checkov(explicit: str | None = None) -> Path:
 
 
 def run_checkov(folders: list[Path], executable: Path) -> ScanReport:
-    """One checkov process over every folder, offline (--skip-download), JSON on stdout."""
+    """checkov over one module folder, offline (--skip-download)."""
+    if len(folders) != 1:
+        # checkov 3.3.30 prints a report per --directory but scans only the first folder
+        raise ValueError("run_checkov takes one folder; scan a batch with run_checkov_each")
+    return parse_report(checkov_documents(folders[0], executable), folders)
+
+
+def run_checkov_each(root: Path, executable: Path) -> dict[Path, ScanReport]:
+    """One checkov process over every module folder directly under root; a report each."""
+    documents = checkov_documents(root, executable)
+    folders = sorted(path for path in root.iterdir() if path.is_dir())
+    return {folder: parse_report(documents, [folder]) for folder in folders}
+
+
+def checkov_documents(folder: Path, executable: Path) -> list[dict[str, Any]]:
+    """checkov's JSON report(s) for everything under one folder."""
     command = [
         str(executable),
         "--framework",
@@ -102,9 +117,9 @@ def run_checkov(folders: list[Path], executable: Path) -> ScanReport:
         "--output",
         "json",
         "--compact",
+        "--directory",
+        str(folder),
     ]
-    for folder in folders:
-        command += ["--directory", str(folder)]
     env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_NO_OUTPUT": "", "LOG_LEVEL": "ERROR"}
     try:
         result = subprocess.run(
@@ -113,54 +128,97 @@ def run_checkov(folders: list[Path], executable: Path) -> ScanReport:
     except (OSError, subprocess.TimeoutExpired) as error:
         raise ScannerUnavailable(f"checkov did not run: {error}") from None
     try:
-        documents = json.loads(result.stdout)
+        return decode_documents(result.stdout)
     except json.JSONDecodeError:
         raise ScannerUnavailable(
             f"checkov exited {result.returncode} without a JSON report:\n{result.stderr[-2000:]}"
         ) from None
-    return parse_report(documents if isinstance(documents, list) else [documents], folders)
 
 
-def _relative(path: str, folders: list[Path]) -> str:
-    absolute = Path(path)
+def decode_documents(text: str) -> list[dict[str, Any]]:
+    """Every JSON value printed one after another, lists flattened."""
+    decoder = json.JSONDecoder()
+    documents: list[dict[str, Any]] = []
+    index = 0
+    while True:
+        while index < len(text) and text[index].isspace():
+            index += 1
+        if index >= len(text):
+            break
+        value, index = decoder.raw_decode(text, index)
+        documents += value if isinstance(value, list) else [value]
+    if not documents:
+        raise json.JSONDecodeError("no JSON document", text, 0)
+    return documents
+
+
+def _relative(path: str, folders: list[Path]) -> str | None:
+    """The path relative to the folder that holds it; None when none of them does."""
+    absolute = Path(path).resolve()
     for folder in folders:
         try:
-            return absolute.resolve().relative_to(folder.resolve()).as_posix()
+            return absolute.relative_to(folder.resolve()).as_posix()
         except ValueError:
             continue
-    return path
+    return None
+
+
+def _unique_checks(documents: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    """The checks of one kind across documents, each once (checkov may repeat a result)."""
+    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for document in documents:
+        for check in document.get("results", {}).get(kind, []):
+            key = (
+                check.get("check_id"),
+                check.get("file_abs_path", check.get("file_path")),
+                check.get("resource"),
+                tuple(check.get("file_line_range") or ()),
+            )
+            seen.setdefault(key, check)
+    return list(seen.values())
 
 
 def parse_report(documents: list[dict[str, Any]], folders: list[Path]) -> ScanReport:
+    """The checks of the documents that concern files under `folders`, counted once each."""
     report = ScanReport()
     for document in documents:
-        summary = document.get("summary", document)
-        report.passed += summary.get("passed", 0)
-        report.failed += summary.get("failed", 0)
-        report.skipped += summary.get("skipped", 0)
-        report.checkov_version = summary.get("checkov_version", report.checkov_version)
-        results = document.get("results", {})
-        for check in results.get("failed_checks", []):
+        version = document.get("summary", {}).get("checkov_version")
+        report.checkov_version = version or report.checkov_version
+
+    def mine(kind: str) -> list[tuple[str, dict[str, Any]]]:
+        found = []
+        for check in _unique_checks(documents, kind):
             file = _relative(check.get("file_abs_path", check.get("file_path", "")), folders)
-            lines = check.get("file_line_range") or [None]
-            report.findings.append(
-                Finding(
-                    "scan",
-                    file,
-                    check.get("check_name", ""),
-                    line=lines[0],
-                    check_id=check.get("check_id"),
-                    resource=check.get("resource"),
-                )
+            if file is not None:
+                found.append((file, check))
+        return found
+
+    report.passed = len(mine("passed_checks"))
+    failed = mine("failed_checks")
+    report.failed = len(failed)
+    for file, check in failed:
+        lines = check.get("file_line_range") or [None]
+        report.findings.append(
+            Finding(
+                "scan",
+                file,
+                check.get("check_name", ""),
+                line=lines[0],
+                check_id=check.get("check_id"),
+                resource=check.get("resource"),
             )
-        for check in results.get("skipped_checks", []):
-            reason = (check.get("check_result") or {}).get("suppress_comment", "")
-            report.skips.append(
-                {
-                    "id": check.get("check_id", ""),
-                    "resource": check.get("resource", ""),
-                    "reason": reason,
-                }
-            )
+        )
+    skipped = mine("skipped_checks")
+    report.skipped = len(skipped)
+    for _file, check in skipped:
+        reason = (check.get("check_result") or {}).get("suppress_comment", "")
+        report.skips.append(
+            {
+                "id": check.get("check_id", ""),
+                "resource": check.get("resource", ""),
+                "reason": reason,
+            }
+        )
     report.findings.sort()
+    report.skips.sort(key=lambda skip: (skip["resource"], skip["id"]))
     return report

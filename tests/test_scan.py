@@ -10,7 +10,7 @@ import pytest
 from generator.answers import parse_answers
 from generator.errors import ScannerUnavailable
 from generator.pipeline import render_to_folder, rendered_files
-from generator.scan import checkov_executable, run_checkov
+from generator.scan import checkov_executable, run_checkov, run_checkov_each
 from generator.write import write_files
 from tests.golden_cases import case_answers, case_names
 
@@ -70,3 +70,29 @@ def test_render_with_scan_writes_only_when_clean(example_answers, tmp_path: Path
 def test_missing_checkov_is_a_clear_error(tmp_path: Path):
     with pytest.raises(ScannerUnavailable, match="does not exist"):
         checkov_executable(str(tmp_path / "nope"))
+
+
+def test_one_process_over_a_batch_splits_per_module(example_answers, tmp_path):
+    """A batch is scanned as one folder of modules; each module gets its own report."""
+    batch = tmp_path / "batch"
+    clean, second, broken = batch / "clean", batch / "second", batch / "broken"
+    write_files(clean, rendered_files(example_answers))
+    write_files(second, rendered_files(example_answers))
+    broken.mkdir()
+    (broken / "main.tf").write_text(
+        'resource "aws_security_group" "open" {\n  name = "open"\n  ingress {\n'
+        '    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n'
+        '    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n'
+    )
+    alone = run_checkov([clean], CHECKOV)
+    each = run_checkov_each(batch, CHECKOV)
+    assert sorted(each) == [broken, clean, second]
+    assert (each[clean].passed, each[clean].failed) == (alone.passed, 0)
+    assert (each[second].passed, each[second].failed) == (alone.passed, 0)
+    assert each[broken].failed > 0 and {f.file for f in each[broken].findings} == {"main.tf"}
+
+
+def test_several_folders_in_one_call_are_refused(tmp_path: Path):
+    """checkov 3.3.30 would scan only the first of several --directory options."""
+    with pytest.raises(ValueError, match="one folder"):
+        run_checkov([tmp_path / "a", tmp_path / "b"], CHECKOV)
