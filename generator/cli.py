@@ -146,12 +146,16 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("answers", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "-o",
     "--output",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder (default: modules/<name>).",
+    help="Output folder (default: modules/<name>); with several answers files, the folder "
+    "that receives every <name> (default: modules).",
+)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for a batch (default: CPUs)."
 )
 @click.option("--force", is_flag=True, help="Replace an output folder tfgen did not write.")
 @SCAN_OPTION
@@ -159,24 +163,38 @@ def cli() -> None:
 @FORMAT_OPTION
 @CHECKOV_OPTION
 def render(
-    answers: Path,
+    answers: tuple[Path, ...],
     output: Path | None,
+    jobs: int | None,
     force: bool,
     no_scan: bool,
     no_cache: bool,
     output_format: str,
     checkov: str | None,
 ) -> None:
-    """Render ANSWERS (YAML or JSON; '-' for stdin) into a module folder."""
+    """Render ANSWERS (YAML or JSON; '-' for stdin) into a module folder.
+
+    Several answers files, or a folder of them, render as one batch: in parallel, with one
+    checkov run over all modules; the exit code is the worst of them."""
     from generator.answers import load_answers, load_answers_text
-    from generator.errors import TfgenError
+    from generator.errors import TfgenError, UsageError
     from generator.pipeline import render_to_folder
 
+    if len(answers) > 1 or answers[0].is_dir():
+        if any(str(path) == "-" for path in answers):
+            _fail(
+                UsageError("'-' (stdin) works for a single answers file only"),
+                "render",
+                output_format,
+            )
+        _render_batch(answers, output, force, no_scan, no_cache, output_format, checkov, jobs)
+        return
+    source = answers[0]
     try:
         model = (
             load_answers_text(sys.stdin.read(), "stdin")
-            if str(answers) == "-"
-            else load_answers(answers)
+            if str(source) == "-"
+            else load_answers(source)
         )
         target = output or Path("modules") / model.name
         result = render_to_folder(
@@ -186,6 +204,140 @@ def render(
         _fail(error, "render", output_format)
     _print_result("render", result, output_format)
     sys.exit(result.exit_code)
+
+
+def _render_batch(
+    answers: tuple[Path, ...],
+    output: Path | None,
+    force: bool,
+    no_scan: bool,
+    no_cache: bool,
+    output_format: str,
+    checkov: str | None,
+    jobs: int | None,
+) -> None:
+    from generator.batch import expand_sources, render_batch
+    from generator.errors import UsageError
+
+    sources = expand_sources(list(answers))
+    if not sources:
+        _fail(UsageError("no answers files (*.yaml, *.yml, *.json) found"), "render", output_format)
+    console = _console()
+    if console.is_terminal and output_format == "text":
+        from rich.progress import Progress
+
+        with Progress(console=console, transient=True) as bar:
+            task = bar.add_task("rendering", total=len(sources))
+            done: set[str] = set()
+
+            def progress(source: str, event: str) -> None:
+                if event in ("error", "verify failed", "scan failed", "written") and (
+                    source not in done
+                ):
+                    done.add(source)
+                    bar.advance(task)
+
+            items = _run_batch(
+                render_batch,
+                sources,
+                output,
+                force,
+                no_scan,
+                no_cache,
+                checkov,
+                jobs,
+                progress,
+                output_format,
+            )
+    else:
+
+        def progress(source: str, event: str) -> None:
+            if output_format == "text":
+                click.echo(f"{source}: {event}", err=True)
+
+        items = _run_batch(
+            render_batch,
+            sources,
+            output,
+            force,
+            no_scan,
+            no_cache,
+            checkov,
+            jobs,
+            progress,
+            output_format,
+        )
+    code = max(item.exit_code for item in items)
+    if output_format == "json":
+        modules = [_batch_item_report(item) for item in items]
+        status = "ok" if code == 0 else "error" if code == 2 else "findings"
+        click.echo(json.dumps(_report("render", status, code, modules=modules), indent=2))
+    else:
+        _print_batch_table(items, console)
+    sys.exit(code)
+
+
+def _batch_item_report(item) -> dict[str, Any]:
+    if item.error is None:
+        report = _result_report("render", item.result)
+        report.pop("tfgen_version")
+        report.pop("command")
+        return {"source": item.source, **report}
+    problems = getattr(item.error, "problems", None)
+    errors = (
+        [{"path": p.path, "message": p.message} for p in problems]
+        if problems
+        else [{"path": "", "message": str(item.error)}]
+    )
+    return {"source": item.source, "status": "error", "exit_code": item.exit_code, "errors": errors}
+
+
+def _run_batch(
+    render_batch, sources, output, force, no_scan, no_cache, checkov, jobs, progress, output_format
+):
+    from generator.errors import TfgenError
+
+    try:
+        return render_batch(
+            sources,
+            output or Path("modules"),
+            scan=not no_scan,
+            force=force,
+            checkov=checkov,
+            cache=not no_cache,
+            jobs=jobs,
+            progress=progress,
+        )
+    except TfgenError as error:
+        _fail(error, "render", output_format)
+
+
+def _print_batch_table(items, console) -> None:
+    from rich.table import Table
+
+    table = Table(title="tfgen render", show_lines=False)
+    for column in ("answers", "module", "result", "detail"):
+        table.add_column(column, overflow="fold")
+    for item in items:
+        if item.error:
+            table.add_row(item.source, "", "[red]error[/]", str(item.error))
+            continue
+        result = item.result
+        scan = result.scan
+        scanned = (
+            f"checkov {scan.passed} passed, {scan.failed} failed"
+            + (" (cached)" if scan.cached else "")
+            if scan
+            else "not scanned"
+        )
+        if result.findings:
+            detail = "; ".join(str(finding) for finding in result.findings[:5])
+            table.add_row(item.source, result.path, "[red]findings[/]", detail)
+        else:
+            table.add_row(item.source, result.path, "[green]written[/]", scanned)
+    console.print(table)
+    failed = sum(1 for item in items if item.exit_code)
+    console.print(f"{len(items) - failed} of {len(items)} module(s) written, {failed} failed")
 
 
 @cli.command()
