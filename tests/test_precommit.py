@@ -68,20 +68,28 @@ def test_render_and_check_hooks(tmp_path: Path):
         "GIT_COMMITTER_EMAIL": "t@example.com",
     }
 
-    first = run_hooks(repo, env)  # the module appears: pre-commit fails on changed files
+    first = run_hooks(repo, env)  # a new module (untracked files): pre-commit passes
     module = repo / "modules" / "lambda-endpoint-example"
-    assert first.returncode == 1, first.stdout + first.stderr
-    assert "files were modified by this hook" in first.stdout
+    assert first.returncode == 0, first.stdout + first.stderr
     assert (module / "main.tf").read_bytes() == (
         REPO / "modules" / "lambda-endpoint-example" / "main.tf"
     ).read_bytes()
-
     git("add", "-A", cwd=repo)
-    second = run_hooks(repo, env)
-    assert second.returncode == 0, second.stdout + second.stderr
+    assert run_hooks(repo, env).returncode == 0
+
+    changed = example_data()
+    changed["tags"]["Team"] = "payments"
+    (repo / "answers" / "lambda.yaml").write_text(yaml.safe_dump(changed, sort_keys=False))
+    git("add", "-A", cwd=repo)
+    rerendered = run_hooks(repo, env)  # tracked module files change: pre-commit fails
+    assert rerendered.returncode == 1, rerendered.stdout + rerendered.stderr
+    assert "files were modified by this hook" in rerendered.stdout
+    assert "payments" in (module / "example" / "main.tf").read_text()
+    git("add", "-A", cwd=repo)
+    assert run_hooks(repo, env).returncode == 0
 
     (module / "main.tf").write_text((module / "main.tf").read_text() + "# hand edit\n")
     git("add", "-A", cwd=repo)
-    third = run_hooks(repo, env)
-    assert third.returncode == 1
-    assert "tfgen check" in third.stdout and "main.tf: edited" in third.stdout
+    edited = run_hooks(repo, env)
+    assert edited.returncode == 1
+    assert "main.tf: edited" in edited.stdout  # tfgen check names the drifted file
