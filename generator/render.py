@@ -14,6 +14,7 @@ import yaml
 from generator import __version__
 from generator.answers import Answers
 from generator.hcl import aligned_attributes, hcl_literal, is_multiline
+from generator.peering import peering_plan, peers_argument
 from generator.policy import endpoint_policy_document
 
 TERRAFORM_VERSION_CONSTRAINT = ">= 1.5.0"
@@ -32,6 +33,8 @@ MODULE_TEMPLATES = {
     "outputs.tf": "outputs.tf.j2",
     "example/main.tf": "example/main.tf.j2",
 }
+# Files rendered only when the answers have peers.
+PEERING_TEMPLATES = {"peering.tf": "peering.tf.j2"}
 
 
 def template_root() -> Path:
@@ -74,6 +77,7 @@ def module_arguments(answers: Answers) -> dict[str, Any]:
         "allowed_security_group_ids": list(group.allow_security_group_ids),
         "security_group_ids": list(group.existing_ids),
         "endpoint_policy": endpoint_policy_document(answers),
+        **({"peers": peers_argument(answers)} if answers.peering else {}),
         "tags": dict(answers.tags),
     }
 
@@ -92,6 +96,7 @@ def render_module(answers: Answers) -> dict[str, str]:
         "answers": answers,
         "region": answers.region,
         "module_arguments": module_arguments(answers),
+        "peering": peering_plan(answers),
         "policy_document": policy,
         "policy_json": json.dumps(policy, indent=2, ensure_ascii=False) if policy else "",
         "terraform_version_constraint": TERRAFORM_VERSION_CONSTRAINT,
@@ -99,7 +104,8 @@ def render_module(answers: Answers) -> dict[str, str]:
         "tfgen_version": __version__,
     }
     env = environment()
-    files = {name: env.get_template(tpl).render(context) for name, tpl in MODULE_TEMPLATES.items()}
+    templates = {**MODULE_TEMPLATES, **(PEERING_TEMPLATES if answers.peering else {})}
+    files = {name: env.get_template(tpl).render(context) for name, tpl in templates.items()}
     # The README lists the checkov skips the .tf files really carry, so the two cannot disagree.
     context["checkov_skips"] = checkov_skips(files)
     files[README_FILE] = env.get_template("README.md.j2").render(context)

@@ -393,8 +393,3 @@ def check_peering(answers: Answers) -> Iterator[Problem]:
         cidrs.append((index, cidr))
         yield from _duplicates(f"{path}.route_table_ids", peer.route_table_ids)
         yield from _duplicates(f"{path}.local_route_table_ids", peer.local_route_table_ids)
-    yield Problem(
-        "peering",
-        "not supported yet in this tfgen version (peering-aware routes, security group and "
-        "DNS are planned); remove the key or leave the list empty",
-    )
