@@ -8,7 +8,13 @@ from pathlib import Path
 
 from generator.answers import Answers, load_answers
 from generator.findings import Finding
-from generator.render import ANSWERS_FILE, MODULE_TEMPLATES, README_FILE, render_module
+from generator.render import (
+    ANSWERS_FILE,
+    MODULE_TEMPLATES,
+    PEERING_TEMPLATES,
+    README_FILE,
+    render_module,
+)
 from generator.scan import ScanReport, ensure_checkov, run_checkov
 from generator.verify import verify_module
 from generator.write import MANIFEST_FILE, check_target, commit, manifest_text, read_module, staged
@@ -83,7 +89,7 @@ def validate_folder(
 ) -> RunResult:
     """Verify (and scan) a module folder already on disk against its own answers file."""
     answers = load_answers(folder / ANSWERS_FILE)
-    names = [*MODULE_TEMPLATES, README_FILE, ANSWERS_FILE]
+    names = [*MODULE_TEMPLATES, *PEERING_TEMPLATES, README_FILE, ANSWERS_FILE]
     files = read_module(folder, names)
     result = RunResult(answers.name, str(folder), files=sorted(files))
     result.findings = verify_module(answers, files)

@@ -12,6 +12,7 @@ from generator.findings import Finding
 from generator.hcl import literal_text, parse_hcl
 from generator.policy import endpoint_policy_document
 from generator.render import module_arguments
+from generator.verify_peering import PEERING_FILE, check_peering
 
 MODULE_FILES = ("versions.tf", "variables.tf", "main.tf", "outputs.tf")
 EXAMPLE_FILE = "example/main.tf"
@@ -74,18 +75,22 @@ def labelled(parsed: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
 def verify_module(answers: Answers, files: dict[str, str]) -> list[Finding]:
     """Every way the rendered files disagree with the answers or the provider schema."""
     parsed, findings = parse_files(files)
-    for name in (*MODULE_FILES, EXAMPLE_FILE):
+    module_files = [*MODULE_FILES, *([PEERING_FILE] if answers.peering else [])]
+    for name in (*module_files, EXAMPLE_FILE):
         if name not in files:
             findings.append(Finding("verify", name, "file is missing from the module"))
+    if PEERING_FILE in files and not answers.peering:
+        findings.append(Finding("verify", PEERING_FILE, "the answers have no peers"))
     if findings:
         return findings
     module = {
-        "resource": [item for name in MODULE_FILES for item in parsed[name].get("resource", [])],
-        "data": [item for name in MODULE_FILES for item in parsed[name].get("data", [])],
+        "resource": [item for name in module_files for item in parsed[name].get("resource", [])],
+        "data": [item for name in module_files for item in parsed[name].get("data", [])],
     }
     findings += check_module_wiring(module)
     findings += check_ingress_rules(module)
     findings += check_example(answers, parsed[EXAMPLE_FILE], parsed["variables.tf"])
+    findings += check_peering(answers, parsed, module_files)
     findings += check_schema(parsed)
     return findings
 
@@ -166,8 +171,13 @@ def check_example(
     answers: Answers, example: dict[str, Any], variables: dict[str, Any]
 ) -> list[Finding]:
     findings = []
-    providers = labelled(example, "provider")
-    region = literal_text(providers.get("aws", {}).get("region"))
+    default = [
+        body
+        for entry in example.get("provider", [])
+        for name, body in entry.items()
+        if name == "aws" and "alias" not in body
+    ]
+    region = literal_text(default[0].get("region")) if len(default) == 1 else None
     if region != answers.region:
         findings.append(
             Finding(
@@ -184,7 +194,7 @@ def check_example(
     given = {
         key: literal_text(value)
         for key, value in call.items()
-        if key not in ("source", "__is_block__")
+        if key not in ("source", "providers", "__is_block__")
     }
     expected = module_arguments(answers)
     policy = endpoint_policy_document(answers)

@@ -1,0 +1,348 @@
+"""Verify the peering part of a rendered module against the peering plan (F7).
+
+For every peer: the connection (created, accepted with the peer's provider, or reused and
+checked), both routes, the ingress rule; for DNS: the private hosted zone, its apex alias to
+the endpoint and every association, and never the endpoint VPC while its private DNS is on.
+Also the provider wiring: `configuration_aliases` in versions.tf, the alias providers and the
+`providers` map in the example. Works on python-hcl2 output; references come back as `${...}`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.answers import Answers
+from generator.findings import Finding
+from generator.hcl import literal_text
+from generator.peering import DEFAULT_PROVIDER, Peer, PeeringPlan, ZoneVpc, peering_plan
+
+PEERING_FILE = "peering.tf"
+EXAMPLE_FILE = "example/main.tf"
+# Resource types only the peering file may hold.
+PEERING_TYPES = frozenset(
+    {
+        "aws_vpc_peering_connection",
+        "aws_vpc_peering_connection_accepter",
+        "aws_route",
+        "aws_route53_zone",
+        "aws_route53_record",
+        "aws_route53_zone_association",
+        "aws_route53_vpc_association_authorization",
+    }
+)
+ENDPOINT_DNS = "aws_vpc_endpoint.lambda.dns_entry[0]"
+
+
+def ref(expression: str) -> str:
+    """How python-hcl2 returns a bare expression."""
+    return "${" + expression + "}"
+
+
+def unwrap(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith("${") and value.endswith("}"):
+        return value[2:-1]
+    return value
+
+
+def peer_var(peer: Peer) -> str:
+    return f'var.peers["{peer.name}"]'
+
+
+def connection_ref(peer: Peer) -> str:
+    if not peer.creates_connection:
+        return f"data.aws_vpc_peering_connection.{peer.key}.id"
+    if peer.needs_accepter:
+        return f"aws_vpc_peering_connection_accepter.{peer.key}.id"
+    return f"aws_vpc_peering_connection.{peer.key}.id"
+
+
+class Checker:
+    """Collects findings while comparing blocks with what the plan says they must hold."""
+
+    def __init__(self, resources: dict[tuple[str, str], dict[str, Any]]) -> None:
+        self.resources = resources
+        self.findings: list[Finding] = []
+        self.expected: set[tuple[str, str]] = set()
+
+    def fail(self, message: str, file: str = PEERING_FILE) -> None:
+        self.findings.append(Finding("verify", file, message))
+
+    def block(
+        self, address: tuple[str, str], arguments: dict[str, Any], provider: str | None
+    ) -> dict[str, Any] | None:
+        """The block must exist with these arguments and exactly this provider."""
+        self.expected.add(address)
+        label = ".".join(address)
+        body = self.resources.get(address)
+        if body is None:
+            self.fail(f"{label} is missing")
+            return None
+        for argument, value in arguments.items():
+            if value is None:
+                if argument in body:
+                    self.fail(f"{label}.{argument} must not be set, it is {body[argument]!r}")
+            elif body.get(argument) != value:
+                self.fail(f"{label}.{argument} is {body.get(argument)!r}, expected {value!r}")
+        wanted = None if provider in (None, DEFAULT_PROVIDER) else ref(provider)
+        if body.get("provider") != wanted:
+            where = provider or DEFAULT_PROVIDER
+            self.fail(f"{label} uses provider {body.get('provider')!r}, expected {where}")
+        return body
+
+
+def module_blocks(parsed: dict[str, dict[str, Any]], names: list[str]) -> dict[tuple, dict]:
+    found: dict[tuple, dict] = {}
+    for name in names:
+        for kind in ("resource", "data"):
+            for entry in parsed.get(name, {}).get(kind, []):
+                for block_type, named in entry.items():
+                    for label, body in named.items():
+                        if label == "__is_block__":
+                            continue
+                        key = (
+                            (block_type, label)
+                            if kind == "resource"
+                            else ("data", block_type, label)
+                        )
+                        found[key] = body
+    return found
+
+
+def check_peering(
+    answers: Answers, parsed: dict[str, dict[str, Any]], module_files: list[str]
+) -> list[Finding]:
+    plan = peering_plan(answers)
+    blocks = module_blocks(parsed, module_files)
+    resources = {key: body for key, body in blocks.items() if len(key) == 2}
+    checker = Checker(resources)
+    if plan:
+        if PEERING_FILE not in parsed:
+            return [Finding("verify", PEERING_FILE, "file is missing: the answers have peers")]
+        locals_ = {
+            key: value
+            for entry in parsed[PEERING_FILE].get("locals", [])
+            for key, value in entry.items()
+        }
+        connections = locals_.get("peering_connection_ids", {})
+        for peer in plan.peers:
+            check_peer(checker, blocks, peer, connections)
+        rule = checker.block(
+            ("aws_vpc_security_group_ingress_rule", "peer"),
+            {"cidr_ipv4": ref("each.value.cidr")},
+            None,
+        )
+        if rule is not None and "var.peers" not in str(rule.get("for_each")):
+            checker.fail("aws_vpc_security_group_ingress_rule.peer does not cover var.peers")
+    check_dns(checker, answers, plan)
+    for address in sorted(set(resources) - checker.expected):
+        if address[0] in PEERING_TYPES:
+            checker.fail(f"{'.'.join(address)} is not produced from the answers' peering")
+    checker.findings += check_providers(plan, parsed)
+    return checker.findings
+
+
+def check_peer(
+    checker: Checker, blocks: dict[tuple, dict], peer: Peer, connections: dict[str, Any]
+) -> None:
+    var = peer_var(peer)
+    if peer.creates_connection:
+        checker.block(
+            ("aws_vpc_peering_connection", peer.key),
+            {
+                "vpc_id": ref("var.vpc_id"),
+                "peer_vpc_id": ref(f"{var}.vpc_id"),
+                "peer_owner_id": ref(f"{var}.account_id") if peer.cross_account else None,
+                "peer_region": ref(f"{var}.region") if peer.cross_region else None,
+                "auto_accept": peer.auto_accept,
+            },
+            None,
+        )
+        if peer.needs_accepter:
+            checker.block(
+                ("aws_vpc_peering_connection_accepter", peer.key),
+                {
+                    "vpc_peering_connection_id": ref(f"aws_vpc_peering_connection.{peer.key}.id"),
+                    "auto_accept": True,
+                },
+                peer.provider,
+            )
+    else:
+        data = blocks.get(("data", "aws_vpc_peering_connection", peer.key))
+        if data is None or data.get("id") != ref(f"{var}.connection_id"):
+            checker.fail(
+                f"data.aws_vpc_peering_connection.{peer.key} must read connection "
+                f"{peer.connection_id} ({var}.connection_id)"
+            )
+    if connections.get(peer.name) != ref(connection_ref(peer)):
+        checker.fail(
+            f"local.peering_connection_ids[{peer.name!r}] is {connections.get(peer.name)!r}, "
+            f"expected {ref(connection_ref(peer))!r}"
+        )
+    via = ref(f'local.peering_connection_ids["{peer.name}"]')
+    checker.block(
+        ("aws_route", f"to_{peer.key}"),
+        {
+            "for_each": ref(f"toset({var}.local_route_table_ids)"),
+            "destination_cidr_block": ref(f"{var}.cidr"),
+            "vpc_peering_connection_id": via,
+        },
+        None,
+    )
+    checker.block(
+        ("aws_route", f"from_{peer.key}"),
+        {
+            "for_each": ref(f"toset({var}.route_table_ids)"),
+            "destination_cidr_block": ref("var.vpc_cidr"),
+            "vpc_peering_connection_id": via,
+        },
+        peer.provider,
+    )
+
+
+def vpc_refs(member: ZoneVpc) -> tuple[str, str]:
+    if member.peer is None:
+        return ref("var.vpc_id"), ref("data.aws_region.current.name")
+    var = peer_var(member.peer)
+    return ref(f"{var}.vpc_id"), ref(f"{var}.region")
+
+
+def check_dns(checker: Checker, answers: Answers, plan: PeeringPlan) -> None:
+    # Whatever the plan says: with private DNS on, the endpoint VPC must never join the zone.
+    if answers.private_dns:
+        for (block_type, label), body in checker.resources.items():
+            vpcs = [body] if block_type == "aws_route53_zone_association" else []
+            if block_type == "aws_route53_zone":
+                vpcs = body.get("vpc", [])
+            if any(vpc.get("vpc_id") == ref("var.vpc_id") for vpc in vpcs):
+                checker.fail(
+                    f"{block_type}.{label} associates the endpoint VPC with the private hosted "
+                    "zone while its private DNS is on: the names would collide"
+                )
+    dns = plan.dns
+    if dns is None:
+        return
+    zone = checker.block(
+        ("aws_route53_zone", "lambda"),
+        {"name": "lambda.${data.aws_region.current.name}.amazonaws.com"},
+        dns.owner_provider,
+    )
+    if zone is not None:
+        vpc_id, region = vpc_refs(dns.initial)
+        vpcs = [(vpc.get("vpc_id"), vpc.get("vpc_region")) for vpc in zone.get("vpc", [])]
+        if vpcs != [(vpc_id, region)]:
+            checker.fail(
+                f"aws_route53_zone.lambda is created with VPCs {vpcs}, "
+                f"expected {[(vpc_id, region)]}"
+            )
+    record = checker.block(
+        ("aws_route53_record", "lambda"),
+        {
+            "zone_id": ref("aws_route53_zone.lambda.zone_id"),
+            "name": ref("aws_route53_zone.lambda.name"),
+        },
+        dns.owner_provider,
+    )
+    if record is not None:
+        alias = (record.get("alias") or [{}])[0]
+        expected_alias = {
+            "name": ref(f"{ENDPOINT_DNS}.dns_name"),
+            "zone_id": ref(f"{ENDPOINT_DNS}.hosted_zone_id"),
+        }
+        for key, value in expected_alias.items():
+            if alias.get(key) != value:
+                checker.fail(
+                    f"aws_route53_record.lambda alias {key} is {alias.get(key)!r}, "
+                    f"expected {value!r} (the endpoint's regional DNS name)"
+                )
+    for member in dns.associations:
+        vpc_id, region = vpc_refs(member)
+        zone_id = ref("aws_route53_zone.lambda.zone_id")
+        if member.needs_authorization:
+            checker.block(
+                ("aws_route53_vpc_association_authorization", member.label),
+                {"zone_id": zone_id, "vpc_id": vpc_id, "vpc_region": region},
+                dns.owner_provider,
+            )
+            zone_id = ref(f"aws_route53_vpc_association_authorization.{member.label}.zone_id")
+        checker.block(
+            ("aws_route53_zone_association", member.label),
+            {"zone_id": zone_id, "vpc_id": vpc_id, "vpc_region": region},
+            member.provider,
+        )
+
+
+def check_providers(plan: PeeringPlan, parsed: dict[str, dict[str, Any]]) -> list[Finding]:
+    findings = []
+    wanted = [ref(peer.provider) for peer in plan.aliases]
+    declared = [
+        config.get("configuration_aliases", [])
+        for entry in parsed.get("versions.tf", {}).get("terraform", [])
+        for block in entry.get("required_providers", [])
+        for name, config in block.items()
+        if name == DEFAULT_PROVIDER
+    ]
+    if (declared[0] if declared else []) != wanted:
+        findings.append(
+            Finding(
+                "verify",
+                "versions.tf",
+                f"configuration_aliases are {declared[0] if declared else []}, expected {wanted}",
+            )
+        )
+    example = parsed.get(EXAMPLE_FILE, {})
+    aliases = {
+        body.get("alias"): body
+        for entry in example.get("provider", [])
+        for name, body in entry.items()
+        if name == DEFAULT_PROVIDER and "alias" in body
+    }
+    for peer in plan.aliases:
+        body = aliases.pop(peer.alias, None)
+        if body is None:
+            findings.append(
+                Finding("verify", EXAMPLE_FILE, f"provider aws alias {peer.alias!r} is missing")
+            )
+            continue
+        if literal_text(body.get("region")) != peer.region:
+            findings.append(
+                Finding(
+                    "verify",
+                    EXAMPLE_FILE,
+                    f"provider aws.{peer.alias} region is {body.get('region')!r}, "
+                    f"peer {peer.name} is in {peer.region!r}",
+                )
+            )
+        roles = [role.get("role_arn", "") for role in body.get("assume_role", [])]
+        if peer.cross_account and not any(f":{peer.account_id}:" in role for role in roles):
+            findings.append(
+                Finding(
+                    "verify",
+                    EXAMPLE_FILE,
+                    f"provider aws.{peer.alias} must assume a role in account {peer.account_id}",
+                )
+            )
+    for alias in sorted(aliases, key=str):
+        findings.append(
+            Finding("verify", EXAMPLE_FILE, f"provider aws alias {alias!r} is not for any peer")
+        )
+    calls = [
+        body
+        for entry in example.get("module", [])
+        for name, body in entry.items()
+        if name == "lambda_endpoint"
+    ]
+    given = {
+        unwrap(key): unwrap(value)
+        for key, value in (calls[0].get("providers", {}) if calls else {}).items()
+        if key != "__is_block__"
+    }
+    expected = {name: name for name in [DEFAULT_PROVIDER] + [p.provider for p in plan.aliases]}
+    if plan.aliases and given != expected:
+        findings.append(
+            Finding(
+                "verify",
+                EXAMPLE_FILE,
+                f"the module call passes providers {given}, expected {expected}",
+            )
+        )
+    return findings
