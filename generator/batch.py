@@ -19,7 +19,7 @@ from pathlib import Path
 from generator.answers import Answers, load_answers
 from generator.errors import TfgenError, UsageError
 from generator.findings import Finding
-from generator.pipeline import RunResult, rendered_files
+from generator.pipeline import RunResult, answer_warnings, rendered_files
 from generator.scan import CHECKOV_ENV_VAR, CHECKOV_VERSION, ensure_checkov, run_checkov_each
 from generator.verify import verify_module
 from generator.write import check_target, commit, write_files
@@ -100,7 +100,11 @@ def render_batch(
     for index, (files, findings) in zip(order, outputs, strict=True):
         answers = models[index]
         items[index].result = RunResult(
-            answers.name, str(out_root / answers.name), files=sorted(files), findings=findings
+            answers.name,
+            str(out_root / answers.name),
+            files=sorted(files),
+            findings=findings,
+            warnings=answer_warnings(answers),
         )
         if findings:
             note(items[index].source, "verify failed")

@@ -96,6 +96,7 @@ def _result_report(command: str, result: RunResult) -> dict[str, Any]:
             "files": result.files,
         },
         findings=[finding.to_json() for finding in result.findings],
+        warnings=[{"path": w.path, "message": w.message} for w in result.warnings],
         scan=None
         if scan is None
         else {
@@ -109,11 +110,18 @@ def _result_report(command: str, result: RunResult) -> dict[str, Any]:
     )
 
 
+def _print_warnings(console, warnings) -> None:
+    for warning in warnings:
+        console.print("[yellow]warning[/] ", end="", markup=True)
+        console.print(str(warning), markup=False)
+
+
 def _print_result(command: str, result: RunResult, output_format: str) -> None:
     if output_format == "json":
         click.echo(json.dumps(_result_report(command, result), indent=2))
         return
     console = _console()
+    _print_warnings(console, result.warnings)
     for finding in result.findings:
         console.print(f"[red]finding[/] {finding}", markup=True)
     scan = result.scan
@@ -334,8 +342,13 @@ def _print_batch_table(items, console) -> None:
             detail = "; ".join(str(finding) for finding in result.findings[:5])
             table.add_row(item.source, result.path, "[red]findings[/]", detail)
         else:
-            table.add_row(item.source, result.path, "[green]written[/]", scanned)
+            warned = f"; {len(result.warnings)} warning(s)" if result.warnings else ""
+            table.add_row(item.source, result.path, "[green]written[/]", scanned + warned)
     console.print(table)
+    for item in items:
+        if item.result is not None and item.result.warnings:
+            console.print(f"{item.source}:", markup=False)
+            _print_warnings(console, item.result.warnings)
     failed = sum(1 for item in items if item.exit_code)
     console.print(f"{len(items) - failed} of {len(items)} module(s) written, {failed} failed")
 

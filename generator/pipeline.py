@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.answers import Answers, load_answers
+from generator.errors import Problem
 from generator.findings import Finding
 from generator.render import (
     ANSWERS_FILE,
@@ -30,10 +31,17 @@ class RunResult:
     findings: list[Finding] = field(default_factory=list)
     scan: ScanReport | None = None
     written: bool = False
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
         return 1 if self.findings else 0
+
+
+def answer_warnings(answers: Answers) -> list[Problem]:
+    from generator.rules import warnings
+
+    return warnings(answers)
 
 
 def rendered_files(answers: Answers) -> dict[str, str]:
@@ -70,7 +78,9 @@ def render_to_folder(
     """Render, verify and scan in a staging folder; move it into `target` only if all passed."""
     check_target(target, force)
     files = rendered_files(answers)
-    result = RunResult(answers.name, str(target), files=sorted(files))
+    result = RunResult(
+        answers.name, str(target), files=sorted(files), warnings=answer_warnings(answers)
+    )
     result.findings = verify_module(answers, files)
     if result.findings:
         return result
@@ -91,7 +101,9 @@ def validate_folder(
     answers = load_answers(folder / ANSWERS_FILE)
     names = [*MODULE_TEMPLATES, *PEERING_TEMPLATES, README_FILE, ANSWERS_FILE]
     files = read_module(folder, names)
-    result = RunResult(answers.name, str(folder), files=sorted(files))
+    result = RunResult(
+        answers.name, str(folder), files=sorted(files), warnings=answer_warnings(answers)
+    )
     result.findings = verify_module(answers, files)
     if scan:
         result.scan = scan_folder(folder, checkov, cache=cache)

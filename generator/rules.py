@@ -393,3 +393,39 @@ def check_peering(answers: Answers) -> Iterator[Problem]:
         cidrs.append((index, cidr))
         yield from _duplicates(f"{path}.route_table_ids", peer.route_table_ids)
         yield from _duplicates(f"{path}.local_route_table_ids", peer.local_route_table_ids)
+
+
+def warnings(answers: Answers) -> list[Problem]:
+    """Answers that are valid but leave something undone the user should know about."""
+    found = []
+    for index, peer in enumerate(answers.peering):
+        path = f"peering[{index}]"
+        if not peer.route_table_ids:
+            found.append(
+                Problem(
+                    f"{path}.route_table_ids",
+                    f"empty: no route in {peer.name}'s VPC {peer.vpc_id} sends {answers.vpc.cidr} "
+                    "through the peering connection, so clients there will not reach the "
+                    "endpoint until its owner adds one (list the peer's route tables to have "
+                    "tfgen make it)",
+                )
+            )
+        if not peer.local_route_table_ids:
+            found.append(
+                Problem(
+                    f"{path}.local_route_table_ids",
+                    f"empty: no route in {answers.vpc.id} sends {peer.cidr} back through the "
+                    "peering connection, so the endpoint's replies will not reach "
+                    f"{peer.name}; list the route tables of the endpoint's subnets",
+                )
+            )
+    if answers.peering and not answers.security_group.create:
+        found.append(
+            Problem(
+                "security_group.create",
+                "false: tfgen creates no ingress rules, so the peers' CIDRs ("
+                + ", ".join(peer.cidr for peer in answers.peering)
+                + ") must be allowed on TCP 443 in the existing groups",
+            )
+        )
+    return found

@@ -102,11 +102,6 @@ def test_peer_ids_checked(example):
     assert "peering[0].route_table_ids[0]" in found
 
 
-def test_peering_not_supported_yet(example):
-    example["peering"] = [{"name": "p", "vpc_id": "vpc-0aaaaaaaaaaaaaaaa", "cidr": "10.1.0.0/16"}]
-    assert "not supported yet" in problems(example)["peering"]
-
-
 def peer(name: str, cidr: str, vpc: str = "vpc-0aaaaaaaaaaaaaaaa", **more: Any) -> dict[str, Any]:
     return {"name": name, "vpc_id": vpc, "cidr": cidr, **more}
 
@@ -140,9 +135,58 @@ def test_duplicate_peer_names_and_vpcs_are_refused(example):
     assert "endpoint's own VPC" in found["peering[2].vpc_id"]
 
 
-def test_disjoint_distinct_peers_only_hit_not_supported_yet(example):
+def test_disjoint_distinct_peers_are_accepted(example):
     example["peering"] = [peer("a", "10.1.0.0/16"), peer("b", "10.2.0.0/16", "vpc-1234abcd")]
-    assert list(problems(example)) == ["peering"]
+    answers = parse_answers(example)
+    assert [p.name for p in answers.peering] == ["a", "b"]
+
+
+def test_peer_cidr_equal_to_the_vpc_cidr_names_both_fields(example):
+    example["peering"] = [peer("twin", example["vpc"]["cidr"])]
+    message = problems(example)["peering[0].cidr"]
+    assert "overlaps vpc.cidr" in message and example["vpc"]["cidr"] in message
+
+
+def test_peer_without_route_tables_is_warned_not_refused(example):
+    from generator.rules import warnings
+
+    example["peering"] = [
+        peer("a", "10.1.0.0/16"),
+        peer(
+            "b",
+            "10.2.0.0/16",
+            "vpc-1234abcd",
+            route_table_ids=["rtb-1234abcd"],
+            local_route_table_ids=["rtb-5678abcd"],
+        ),
+    ]
+    found = {w.path: w.message for w in warnings(parse_answers(example))}
+    assert sorted(found) == ["peering[0].local_route_table_ids", "peering[0].route_table_ids"]
+    assert "will not reach the endpoint" in found["peering[0].route_table_ids"]
+    assert "replies will not reach a" in found["peering[0].local_route_table_ids"]
+
+
+def test_peers_without_a_created_group_are_warned(example):
+    from generator.rules import warnings
+
+    example["security_group"] = {"create": False, "existing_ids": ["sg-0123456789abcdef0"]}
+    example["peering"] = [
+        peer(
+            "a",
+            "10.1.0.0/16",
+            route_table_ids=["rtb-1234abcd"],
+            local_route_table_ids=["rtb-5678abcd"],
+        ),
+    ]
+    found = {w.path: w.message for w in warnings(parse_answers(example))}
+    assert list(found) == ["security_group.create"]
+    assert "10.1.0.0/16" in found["security_group.create"]
+
+
+def test_no_peers_no_warnings(example):
+    from generator.rules import warnings
+
+    assert warnings(parse_answers(example)) == []
 
 
 def test_subnets_distinct_and_az_ids_distinct(example):
