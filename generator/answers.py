@@ -225,7 +225,10 @@ class Answers(Strict):
     ip_address_type: Literal["ipv4", "dualstack"] = Field(default="ipv4")
     security_group: SecurityGroup = Field(default_factory=SecurityGroup)
     policy: EndpointPolicy = Field(default_factory=EndpointPolicy)
-    peering: list[PeerVpc] = Field(default=[], description="Peered VPCs that reach the endpoint: connection, routes, ingress, DNS.")
+    peering: list[PeerVpc] = Field(
+        default=[],
+        description="Peered VPCs that reach the endpoint: connection, routes, ingress, DNS.",
+    )
     tags: dict[str, str] = Field(default={}, description="Applied to every taggable resource.")
 
     def normalized(self) -> dict[str, Any]:

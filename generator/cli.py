@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,14 +20,34 @@ from generator import __version__
 if TYPE_CHECKING:
     from generator.errors import TfgenError
     from generator.pipeline import RunResult
+    from generator.sarif import Issue
 
 FORMAT_OPTION = click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "sarif"]),
     default="text",
     show_default=True,
-    help="text for people, json for pipelines (one document on stdout).",
+    help="text for people; json for pipelines, sarif (SARIF 2.1.0) for code scanning: one "
+    "document on stdout.",
+)
+REPORT_HELP = (
+    "Also write the report to FILE (atomically): SARIF with --format sarif, else the JSON report."
+)
+REPORT_OPTION = click.option(
+    "--report",
+    "report_file",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=REPORT_HELP,
+)
+REPORT_OPTION_SHORT = click.option(
+    "-o",
+    "--report",
+    "report_file",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=REPORT_HELP,
 )
 SCAN_OPTION = click.option("--no-scan", is_flag=True, help="Skip the checkov scan.")
 CACHE_OPTION = click.option(
@@ -58,18 +79,62 @@ def _report(command: str, status: str, exit_code: int, **details: Any) -> dict[s
     }
 
 
-def _fail(error: TfgenError, command: str, output_format: str) -> None:
+def _sarif(command: str, exit_code: int, issues: list[Issue]) -> dict[str, Any]:
+    from generator.sarif import sarif_log
+
+    return sarif_log(issues, command=command, exit_code=exit_code, base=Path.cwd())
+
+
+def _publish(
+    command: str,
+    exit_code: int,
+    output_format: str,
+    report_file: Path | None,
+    json_report: dict[str, Any],
+    issues: Callable[[], list[Issue]],
+) -> None:
+    """The machine-readable report: on stdout for --format json/sarif, and into --report FILE
+    (SARIF with --format sarif, else JSON). Text output is the caller's."""
+    if output_format == "text" and report_file is None:
+        return
+    document = _sarif(command, exit_code, issues()) if output_format == "sarif" else json_report
+    text = json.dumps(document, indent=2)
+    if report_file is not None:
+        from generator.write import write_text_atomic
+
+        try:
+            write_text_atomic(report_file, text + "\n")
+        except OSError as error:
+            _console().print(
+                f"[bold red]error[/]: cannot write the report {report_file}: "
+                f"{error.strerror or error}",
+                markup=True,
+            )
+            sys.exit(2)
+    if output_format != "text":
+        click.echo(text)
+
+
+def _fail(
+    error: TfgenError, command: str, output_format: str, report_file: Path | None = None
+) -> None:
     from generator.errors import AnswersError
 
     problems = getattr(error, "problems", [])
-    if output_format == "json":
-        errors = (
-            [{"path": p.path, "message": p.message} for p in problems]
-            if isinstance(error, AnswersError)
-            else [{"path": "", "message": str(error)}]
-        )
-        click.echo(json.dumps(_report(command, "error", error.exit_code, errors=errors), indent=2))
-    else:
+    errors = (
+        [{"path": p.path, "message": p.message} for p in problems]
+        if isinstance(error, AnswersError)
+        else [{"path": "", "message": str(error)}]
+    )
+
+    def issues() -> list[Issue]:
+        from generator.sarif import error_issues
+
+        return error_issues(error)
+
+    json_report = _report(command, "error", error.exit_code, errors=errors)
+    _publish(command, error.exit_code, output_format, report_file, json_report, issues)
+    if output_format == "text":
         console = _console()
         if isinstance(error, AnswersError):
             console.print(
@@ -116,9 +181,21 @@ def _print_warnings(console, warnings) -> None:
         console.print(str(warning), markup=False)
 
 
-def _print_result(command: str, result: RunResult, output_format: str) -> None:
-    if output_format == "json":
-        click.echo(json.dumps(_result_report(command, result), indent=2))
+def _print_result(
+    command: str,
+    result: RunResult,
+    output_format: str,
+    report_file: Path | None = None,
+    answers_file: str | None = None,
+) -> None:
+    def issues() -> list[Issue]:
+        from generator.sarif import run_issues
+
+        return run_issues(result, answers_file)
+
+    json_report = _result_report(command, result)
+    _publish(command, result.exit_code, output_format, report_file, json_report, issues)
+    if output_format != "text":
         return
     console = _console()
     _print_warnings(console, result.warnings)
@@ -169,6 +246,7 @@ def cli() -> None:
 @SCAN_OPTION
 @CACHE_OPTION
 @FORMAT_OPTION
+@REPORT_OPTION
 @CHECKOV_OPTION
 def render(
     answers: tuple[Path, ...],
@@ -178,6 +256,7 @@ def render(
     no_scan: bool,
     no_cache: bool,
     output_format: str,
+    report_file: Path | None,
     checkov: str | None,
 ) -> None:
     """Render ANSWERS (YAML or JSON; '-' for stdin) into a module folder.
@@ -194,8 +273,11 @@ def render(
                 UsageError("'-' (stdin) works for a single answers file only"),
                 "render",
                 output_format,
+                report_file,
             )
-        _render_batch(answers, output, force, no_scan, no_cache, output_format, checkov, jobs)
+        _render_batch(
+            answers, output, force, no_scan, no_cache, output_format, checkov, jobs, report_file
+        )
         return
     source = answers[0]
     try:
@@ -209,8 +291,9 @@ def render(
             model, target, scan=not no_scan, force=force, checkov=checkov, cache=not no_cache
         )
     except TfgenError as error:
-        _fail(error, "render", output_format)
-    _print_result("render", result, output_format)
+        _fail(error, "render", output_format, report_file)
+    answers_file = None if str(source) == "-" else str(source)
+    _print_result("render", result, output_format, report_file, answers_file)
     sys.exit(result.exit_code)
 
 
@@ -223,13 +306,19 @@ def _render_batch(
     output_format: str,
     checkov: str | None,
     jobs: int | None,
+    report_file: Path | None = None,
 ) -> None:
     from generator.batch import expand_sources, render_batch
     from generator.errors import UsageError
 
     sources = expand_sources(list(answers))
     if not sources:
-        _fail(UsageError("no answers files (*.yaml, *.yml, *.json) found"), "render", output_format)
+        _fail(
+            UsageError("no answers files (*.yaml, *.yml, *.json) found"),
+            "render",
+            output_format,
+            report_file,
+        )
     console = _console()
     if console.is_terminal and output_format == "text":
         from rich.progress import Progress
@@ -256,6 +345,7 @@ def _render_batch(
                 jobs,
                 progress,
                 output_format,
+                report_file,
             )
     else:
 
@@ -274,13 +364,20 @@ def _render_batch(
             jobs,
             progress,
             output_format,
+            report_file,
         )
     code = max(item.exit_code for item in items)
-    if output_format == "json":
-        modules = [_batch_item_report(item) for item in items]
-        status = "ok" if code == 0 else "error" if code == 2 else "findings"
-        click.echo(json.dumps(_report("render", status, code, modules=modules), indent=2))
-    else:
+    modules = [_batch_item_report(item) for item in items]
+    status = "ok" if code == 0 else "error" if code == 2 else "findings"
+
+    def issues() -> list[Issue]:
+        from generator.sarif import batch_issues
+
+        return batch_issues(items)
+
+    json_report = _report("render", status, code, modules=modules)
+    _publish("render", code, output_format, report_file, json_report, issues)
+    if output_format == "text":
         _print_batch_table(items, console)
     sys.exit(code)
 
@@ -301,7 +398,17 @@ def _batch_item_report(item) -> dict[str, Any]:
 
 
 def _run_batch(
-    render_batch, sources, output, force, no_scan, no_cache, checkov, jobs, progress, output_format
+    render_batch,
+    sources,
+    output,
+    force,
+    no_scan,
+    no_cache,
+    checkov,
+    jobs,
+    progress,
+    output_format,
+    report_file=None,
 ):
     from generator.errors import TfgenError
 
@@ -317,7 +424,7 @@ def _run_batch(
             progress=progress,
         )
     except TfgenError as error:
-        _fail(error, "render", output_format)
+        _fail(error, "render", output_format, report_file)
 
 
 def _print_batch_table(items, console) -> None:
@@ -358,19 +465,27 @@ def _print_batch_table(items, console) -> None:
 @SCAN_OPTION
 @CACHE_OPTION
 @FORMAT_OPTION
+@REPORT_OPTION_SHORT
 @CHECKOV_OPTION
 def validate(
-    folder: Path, no_scan: bool, no_cache: bool, output_format: str, checkov: str | None
+    folder: Path,
+    no_scan: bool,
+    no_cache: bool,
+    output_format: str,
+    report_file: Path | None,
+    checkov: str | None,
 ) -> None:
     """Verify (and scan) a module FOLDER against its own tfgen.answers.yaml."""
     from generator.errors import TfgenError
     from generator.pipeline import validate_folder
+    from generator.render import ANSWERS_FILE
 
     try:
         result = validate_folder(folder, scan=not no_scan, checkov=checkov, cache=not no_cache)
     except TfgenError as error:
-        _fail(error, "validate", output_format)
-    _print_result("validate", result, output_format)
+        _fail(error, "validate", output_format, report_file)
+    answers_file = str(folder / ANSWERS_FILE)
+    _print_result("validate", result, output_format, report_file, answers_file)
     sys.exit(result.exit_code)
 
 
@@ -378,7 +493,10 @@ def validate(
 @click.argument("folders", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--fix", is_flag=True, help="Re-render drifted files in place from the answers.")
 @FORMAT_OPTION
-def check(folders: tuple[Path, ...], fix: bool, output_format: str) -> None:
+@REPORT_OPTION_SHORT
+def check(
+    folders: tuple[Path, ...], fix: bool, output_format: str, report_file: Path | None
+) -> None:
     """Drift check: each module FOLDER (default: every tfgen module under modules/) must
     hold exactly what its tfgen.answers.yaml renders to. Drift is exit 1 with a diff."""
     from generator.drift import check_module, find_modules, fix_module
@@ -395,21 +513,27 @@ def check(folders: tuple[Path, ...], fix: bool, output_format: str) -> None:
                 fix_module(folder, report)
             reports.append(report)
     except TfgenError as error:
-        _fail(error, "check", output_format)
+        _fail(error, "check", output_format, report_file)
     code = max(report.exit_code for report in reports)
-    if output_format == "json":
-        modules = [
-            {
-                "name": r.module,
-                "path": r.path,
-                "fixed": r.fixed,
-                "drift": [{"file": d.path, "kind": d.kind, "diff": d.diff} for d in r.drift],
-            }
-            for r in reports
-        ]
-        status = "drift" if code else "ok"
-        click.echo(json.dumps(_report("check", status, code, modules=modules), indent=2))
-    else:
+    modules = [
+        {
+            "name": r.module,
+            "path": r.path,
+            "fixed": r.fixed,
+            "drift": [{"file": d.path, "kind": d.kind, "diff": d.diff} for d in r.drift],
+        }
+        for r in reports
+    ]
+    status = "drift" if code else "ok"
+
+    def issues() -> list[Issue]:
+        from generator.sarif import drift_issues
+
+        return drift_issues(reports)
+
+    json_report = _report("check", status, code, modules=modules)
+    _publish("check", code, output_format, report_file, json_report, issues)
+    if output_format == "text":
         for report in reports:
             if not report.drift:
                 click.echo(f"ok {report.path}: matches its answers")

@@ -12,7 +12,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -158,3 +158,21 @@ def read_module(folder: Path, names: list[str]) -> dict[str, str]:
         if path.is_file():
             files[name] = path.read_text(encoding="utf-8")
     return files
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write one file atomically (a temp file beside it, then os.replace): readers see the
+    old content or the new, never half of it. Missing parent folders are created."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)  # mkstemp makes it 0600; a report is a normal file
+        os.replace(temp, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temp)
+        raise
