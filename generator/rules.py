@@ -49,6 +49,10 @@ AZ_PREFIX_WORDS = {
 }  # fmt: skip
 
 
+# The largest region (us-east-1) has 6 AZs; an endpoint has one interface per AZ.
+MAX_SUBNETS = 6
+
+
 def check_all(answers: Answers) -> list[Problem]:
     checks = (
         check_subnets,
@@ -81,6 +85,13 @@ def az_id_prefix(region: str) -> str | None:
 
 
 def check_subnets(answers: Answers) -> Iterator[Problem]:
+    if len(answers.subnets) > MAX_SUBNETS:
+        yield Problem(
+            "subnets",
+            f"{len(answers.subnets)} subnets: an endpoint takes one subnet per availability "
+            f"zone, and no region has more than {MAX_SUBNETS} zones",
+        )
+        return
     seen_ids: dict[str, int] = {}
     seen_azs: dict[str, int] = {}
     prefix = az_id_prefix(answers.region)
