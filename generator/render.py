@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 import yaml
 
-from generator import __version__
+from generator import __version__, rules
 from generator.answers import Answers
 from generator.hcl import aligned_attributes, hcl_literal, is_multiline
 from generator.peering import peering_plan, peers_argument
@@ -97,6 +97,7 @@ def render_module(answers: Answers) -> dict[str, str]:
         "region": answers.region,
         "module_arguments": module_arguments(answers),
         "peering": peering_plan(answers),
+        "warnings": rules.warnings(answers),
         "policy_document": policy,
         "policy_json": json.dumps(policy, indent=2, ensure_ascii=False) if policy else "",
         "terraform_version_constraint": TERRAFORM_VERSION_CONSTRAINT,

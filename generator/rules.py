@@ -430,6 +430,26 @@ def warnings(answers: Answers) -> list[Problem]:
                     f"{peer.name}; list the route tables of the endpoint's subnets",
                 )
             )
+    if answers.policy.allow_wildcards:
+        for index, statement in enumerate(answers.policy.statements):
+            for field in ("principals", "actions", "functions"):
+                wild = [v for v in getattr(statement, field) if "*" in v or "?" in v]
+                if wild and statement.effect == "Allow":
+                    found.append(
+                        Problem(
+                            f"policy.statements[{index}].{field}",
+                            f"wildcard {', '.join(wild)} allowed by policy.allow_wildcards: "
+                            "the endpoint lets more through than named principals, actions "
+                            "and functions would",
+                        )
+                    )
+    if answers.policy.full_access:
+        found.append(
+            Problem(
+                "policy.full_access",
+                "true: any principal may call any Lambda action through this endpoint",
+            )
+        )
     if answers.peering and not answers.security_group.create:
         found.append(
             Problem(
