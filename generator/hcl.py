@@ -6,8 +6,10 @@ open an interpolation (`${`), a template directive (`%{`), or break out of a str
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 import hcl2
@@ -32,10 +34,19 @@ def _escape_char(char: str) -> str:
 
 
 def hcl_string(value: str) -> str:
-    """A quoted HCL string literal that Terraform reads back as exactly `value`."""
+    """A quoted HCL string literal that Terraform reads back as exactly `value`.
+
+    `${` and `%{` open templates in HCL. Their sigil is written as a unicode escape
+    (`\u0024{`, `\u0025{`): Terraform does not see a template opener there (it looks for the
+    raw characters) and decodes the escape to the character. HCL's own `$${`/`%%{` would do for
+    Terraform, but python-hcl2 8 cannot read `$${` or `%%{` back unless a `}` closes it later,
+    and verify must read back every value we write."""
     escaped = "".join(_escape_char(char) for char in value)
-    # `${` and `%{` open templates in HCL; doubling the sigil makes them literal text.
-    return '"' + _TEMPLATE_OPENERS.sub(r"\1\1{", escaped) + '"'
+    return '"' + _TEMPLATE_OPENERS.sub(_sigil_escape, escaped) + '"'
+
+
+def _sigil_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group(1)):04X}{{"
 
 
 def hcl_literal(value: Any) -> str:
@@ -94,14 +105,24 @@ def aligned_attributes(mapping: dict[str, Any]) -> list[tuple[str, str, Any]]:
 
 
 def parse_hcl(text: str) -> dict[str, Any]:
-    """Parse one .tf file with python-hcl2; strings come back unquoted and unescaped."""
+    """Parse one .tf file with python-hcl2; strings come back unquoted and unescaped.
+
+    Parsing is most of verify's time, and the reusable module's files are mostly
+    byte-identical across the modules of a batch or a `tfgen check`: results are memoized by
+    text, and each call gets its own copy (a parse error is raised again every time)."""
+    return copy.deepcopy(_parse_hcl_cached(text))
+
+
+@lru_cache(maxsize=64)
+def _parse_hcl_cached(text: str) -> dict[str, Any]:
     return hcl2.loads(text, serialization_options=_PARSE_OPTIONS)
 
 
 def literal_text(value: Any) -> Any:
-    """Undo HCL's template escapes (`$${` and `%%{`) in values python-hcl2 returns as written."""
-    if isinstance(value, str):
-        return re.sub(r"([$%])\1\{", r"\1{", value)
+    """A parsed literal as plain data: nested blocks' markers dropped.
+
+    python-hcl2 already decodes string escapes (`\u0024` included), and `hcl_string` never
+    writes HCL's `$${`/`%%{`, so strings come back as given."""
     if isinstance(value, list):
         return [literal_text(item) for item in value]
     if isinstance(value, dict):

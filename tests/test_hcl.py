@@ -31,6 +31,11 @@ NASTY = [
     "nul\x00",
     "emoji 🚀",
     "ends with \\",
+    "${",
+    "%{ x",
+    "a${b",
+    "${a}${b",
+    "${aws:PrincipalTag/team}",
 ]
 
 
@@ -43,14 +48,19 @@ def test_nasty_strings_round_trip(value):
     assert read_back(hcl_string(value)) == value
 
 
-@pytest.mark.parametrize("value", ["${x}", "%{x}"])
+@pytest.mark.parametrize("value", ["${x}", "%{x}", "$${x}", "%%{x}"])
 def test_no_template_can_open(value):
     literal = hcl_string(value)
-    assert "${" not in literal.replace("$${", "") and "%{" not in literal.replace("%%{", "")
+    assert "${" not in literal and "%{" not in literal
 
 
 @given(st.text())
 def test_any_text_round_trips(value):
+    assert read_back(hcl_string(value)) == value
+
+
+@given(st.lists(st.sampled_from(["${", "%{", "}", "$", "%", "{", '"', "\\", "a"])).map("".join))
+def test_template_characters_round_trip(value):
     assert read_back(hcl_string(value)) == value
 
 
@@ -67,7 +77,7 @@ def test_keys_quoted_unless_plain_identifiers():
     assert hcl_key("Name") == "Name"
     assert hcl_key("aws:PrincipalOrgID") == '"aws:PrincipalOrgID"'
     assert hcl_key("null") == '"null"'
-    assert hcl_key("a${b}") == '"a$${b}"'
+    assert hcl_key("a${b}") == '"a\\u0024{b}"'
 
 
 def test_alignment_follows_terraform_fmt():

@@ -52,8 +52,10 @@ def make_vpc(ec2, dns_hostnames: bool) -> tuple[str, list[dict]]:
     return vpc_id, subnets
 
 
-def render_for(tmp_path: Path, vpc_id: str, subnets: list[dict], url: str):
+def render_for(tmp_path: Path, vpc_id: str, subnets: list[dict], url: str, conditions=None):
     data = example_data()
+    if conditions:
+        data["policy"]["statements"][0]["conditions"] = conditions
     data["vpc"]["id"] = vpc_id
     data["subnets"] = [{"id": s["SubnetId"], "az_id": s["AvailabilityZoneId"]} for s in subnets]
     answers = parse_answers(data)
@@ -105,3 +107,21 @@ def test_plan_fails_without_dns_hostnames(moto_url: str, tmp_path: Path):
     assert result.returncode != 0
     output = " ".join((result.stdout + result.stderr).split())
     assert "needs enableDnsSupport and enableDnsHostnames on " + vpc_id in output
+
+
+def test_iam_policy_variables_reach_aws_literally(moto_url: str, tmp_path: Path):
+    """`${aws:PrincipalTag/team}` in a condition is an IAM policy variable, not Terraform's."""
+    ec2 = ec2_client(moto_url)
+    vpc_id, subnets = make_vpc(ec2, dns_hostnames=True)
+    variable = "${aws:PrincipalTag/team}"
+    conditions = {"StringEquals": {"aws:ResourceTag/team": variable}}
+    answers, example = render_for(tmp_path, vpc_id, subnets, moto_url, conditions)
+    terraform(["apply", "-auto-approve", "-input=false", "-no-color"], example)
+    try:
+        endpoint_id = json.loads(terraform(["output", "-json", "endpoint_id"], example).stdout)
+        endpoint = ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint_id])["VpcEndpoints"][0]
+        policy = json.loads(endpoint["PolicyDocument"])
+        assert policy == endpoint_policy_document(answers)
+        assert policy["Statement"][0]["Condition"] == conditions
+    finally:
+        terraform(["destroy", "-auto-approve", "-input=false", "-no-color"], example)

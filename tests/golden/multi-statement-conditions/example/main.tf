@@ -60,7 +60,7 @@ module "lambda_endpoint" {
         Condition = {
           StringEquals = {
             "aws:PrincipalOrgID"    = "o-abc123def4"
-            "aws:PrincipalTag/team" = "$${aws:PrincipalTag/team}"
+            "aws:PrincipalTag/team" = "\u0024{aws:PrincipalTag/team}"
           }
         }
       },
