@@ -22,7 +22,7 @@ from generator.findings import Finding
 from generator.pipeline import RunResult, answer_warnings, rendered_files
 from generator.scan import CHECKOV_ENV_VAR, CHECKOV_VERSION, ensure_checkov, run_checkov_each
 from generator.verify import verify_module
-from generator.write import check_target, commit, write_files
+from generator.write import check_target, commit, target_lock, write_files
 
 ANSWERS_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -125,7 +125,10 @@ def render_batch(
         for index, folder in staged.items():
             result = items[index].result
             if not result.findings:
-                commit(folder, out_root / models[index].name)
+                target = out_root / models[index].name
+                with target_lock(target):
+                    check_target(target, force)  # again: another run may have written it since
+                    commit(folder, target)
                 result.written = True
                 note(items[index].source, "written")
     finally:

@@ -18,7 +18,15 @@ from generator.render import (
 )
 from generator.scan import ScanReport, ensure_checkov, run_checkov
 from generator.verify import verify_module
-from generator.write import MANIFEST_FILE, check_target, commit, manifest_text, read_module, staged
+from generator.write import (
+    MANIFEST_FILE,
+    check_target,
+    commit,
+    manifest_text,
+    read_module,
+    staged,
+    target_lock,
+)
 
 
 @dataclass
@@ -75,23 +83,26 @@ def render_to_folder(
     checkov: str | None = None,
     cache: bool = True,
 ) -> RunResult:
-    """Render, verify and scan in a staging folder; move it into `target` only if all passed."""
-    check_target(target, force)
-    files = rendered_files(answers)
-    result = RunResult(
-        answers.name, str(target), files=sorted(files), warnings=answer_warnings(answers)
-    )
-    result.findings = verify_module(answers, files)
-    if result.findings:
+    """Render, verify and scan in a staging folder; move it into `target` only if all passed.
+
+    Runs into the same folder are serialized (`target_lock`)."""
+    with target_lock(target):
+        check_target(target, force)
+        files = rendered_files(answers)
+        result = RunResult(
+            answers.name, str(target), files=sorted(files), warnings=answer_warnings(answers)
+        )
+        result.findings = verify_module(answers, files)
+        if result.findings:
+            return result
+        with staged(target, files) as stage:
+            if scan:
+                result.scan = scan_folder(stage, checkov, cache=cache)
+                result.findings = result.scan.findings
+            if not result.findings:
+                commit(stage, target)
+                result.written = True
         return result
-    with staged(target, files) as stage:
-        if scan:
-            result.scan = scan_folder(stage, checkov, cache=cache)
-            result.findings = result.scan.findings
-        if not result.findings:
-            commit(stage, target)
-            result.written = True
-    return result
 
 
 def validate_folder(

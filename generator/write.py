@@ -117,6 +117,23 @@ def write_files(folder: Path, files: dict[str, str]) -> None:
 
 
 @contextmanager
+def target_lock(target: Path) -> Iterator[None]:
+    """Serialize tfgen runs that write into the same folder: an exclusive lock on the folder
+    that holds the target (a lock on a directory leaves no lock file behind), held from the
+    check of the target until the staged module is in place. Released when the process ends,
+    however it ends."""
+    import fcntl
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing the last descriptor releases the lock
+
+
+@contextmanager
 def staged(target: Path, files: dict[str, str]) -> Iterator[Path]:
     """A complete copy of the module in a temp folder beside `target`; removed on the way out
     unless `commit` moved it into place."""
@@ -143,7 +160,7 @@ def commit(stage: Path, target: Path) -> None:
         os.rename(backup / relative, stage / relative)
     try:
         os.rename(stage, target)
-    except OSError:
+    except BaseException:  # an OSError, or the run interrupted between the two renames
         for relative in kept:
             os.rename(stage / relative, backup / relative)
         os.rename(backup, target)

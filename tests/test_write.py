@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,85 @@ def test_file_as_target_refused(tmp_path: Path):
     (tmp_path / "f").write_text("x")
     with pytest.raises(UsageError, match="not a folder"):
         check_target(tmp_path / "f", force=True)
+
+
+@pytest.mark.parametrize("stage", ["render", "verify", "write", "scan", "commit"])
+def test_a_run_killed_at_any_stage_keeps_the_previous_module(
+    stage: str, example_answers, tmp_path: Path, monkeypatch
+):
+    import generator.write as write
+
+    target = tmp_path / "out"
+    assert render_to_folder(example_answers, target, scan=False).written
+    before = snapshot(target)
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt(f"killed during {stage}")
+
+    if stage == "write":  # die after the first file of the staged copy is written
+        real_open = open
+        calls = []
+
+        def dying_open(path, *args, **kwargs):
+            calls.append(path)
+            if len(calls) > 1:
+                raise KeyboardInterrupt("killed during write")
+            return real_open(path, *args, **kwargs)
+
+        monkeypatch.setattr("builtins.open", dying_open)
+    elif stage == "commit":  # die between the two renames of the swap
+        real_rename = os.rename
+
+        def dying_rename(source, destination):
+            if ".tfgen-old-" not in str(destination) and ".tfgen-old-" not in str(source):
+                raise KeyboardInterrupt("killed during commit")
+            return real_rename(source, destination)
+
+        monkeypatch.setattr(write.os, "rename", dying_rename)
+    else:
+        module, name = {
+            "render": (pipeline, "rendered_files"),
+            "verify": (pipeline, "verify_module"),
+            "scan": (pipeline, "scan_folder"),
+        }[stage]
+        monkeypatch.setattr(module, name, killed)
+    with pytest.raises(KeyboardInterrupt):
+        render_to_folder(example_answers, target, scan=True)
+    monkeypatch.undo()
+    assert snapshot(target) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"], "temp folders left behind"
+
+
+def test_concurrent_renders_into_one_folder_are_serialized(example_answers, tmp_path: Path):
+    import threading
+
+    from generator.write import target_lock
+
+    target = tmp_path / "out"
+    events: list[str] = []
+    with target_lock(target):
+        worker = threading.Thread(
+            target=lambda: events.append(
+                "written" if render_to_folder(example_answers, target, scan=False).written else "x"
+            )
+        )
+        worker.start()
+        worker.join(timeout=2)
+        assert worker.is_alive(), "the render did not wait for the lock"
+        assert not target.exists()
+        events.append("released")
+    worker.join(timeout=30)
+    assert events == ["released", "written"]
+    assert (target / "main.tf").is_file()
+
+
+def test_symlink_inside_a_module_is_not_written_through(example_answers, tmp_path: Path):
+    outside = tmp_path / "outside.tf"
+    outside.write_text("precious\n")
+    target = tmp_path / "out"
+    assert render_to_folder(example_answers, target, scan=False).written
+    (target / "main.tf").unlink()
+    (target / "main.tf").symlink_to(outside)
+    assert render_to_folder(example_answers, target, scan=False, force=True).written
+    assert outside.read_text() == "precious\n"
+    assert not (target / "main.tf").is_symlink()
