@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from generator import yamlsafe
-from generator.errors import AnswersError, Problem
+from generator.errors import AnswersError, Problem, preview
 
 MAX_ANSWERS_BYTES = 1_000_000
 
@@ -98,7 +98,9 @@ def _condition_scalar(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int | str):
         return str(value)
-    raise ValueError(f"{value!r} is not a condition value: use a string or a list of strings")
+    raise ValueError(
+        f"{preview(value)} is not a condition value: use a string or a list of strings"
+    )
 
 
 def _condition_values(value: Any) -> Any:
@@ -266,7 +268,7 @@ def _pydantic_problems(error: ValidationError) -> list[Problem]:
         elif item["type"] == "missing":
             message = "required key is missing"
         elif item["type"] == "literal_error":
-            message = f"{item['input']!r} is not allowed: {message.lower()}"
+            message = f"{preview(item['input'])} is not allowed: {message.lower()}"
         problems.append(Problem(_field_path(loc), message))
     return problems
 

@@ -5,6 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+PREVIEW_CHARS = 40
+
+
+def preview(value: object) -> str:
+    """A value as shown in an error: its repr cut to a few characters, so a report never
+    echoes more of a long input (a secret pasted into a condition, say) than it needs."""
+    text = repr(value)
+    if len(text) <= PREVIEW_CHARS:
+        return text
+    return f"{text[: PREVIEW_CHARS - 10]}... ({len(text)} characters)"
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with the input, located by its field path (``subnets[0].az_id``)."""

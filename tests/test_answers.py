@@ -405,3 +405,20 @@ def test_json_schema_describes_fields():
     assert schema["additionalProperties"] is False
     assert set(schema["required"]) >= {"version", "name", "region", "vpc", "subnets"}
     assert "use1-az3" in json.dumps(schema)
+
+
+def test_errors_never_echo_a_long_condition_value(example):
+    secret = "s3cr3t-" * 80
+    example["policy"]["statements"][0]["conditions"] = {
+        "StringEquals": {"aws:PrincipalTag/team": {"nested": secret}}
+    }
+    found = problems(example)
+    (message,) = [m for path, m in found.items() if path.startswith("policy.statements[0]")]
+    assert "is not a condition value" in message
+    assert secret not in message and len(message) < 200
+
+
+def test_errors_never_echo_a_long_literal(example):
+    example["ip_address_type"] = "x" * 5000
+    message = problems(example)["ip_address_type"]
+    assert "x" * 100 not in message and "characters" in message
