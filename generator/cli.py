@@ -569,6 +569,47 @@ def example() -> None:
 
 @cli.command()
 @click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Answers file to write (default: answers/<name>.yaml).",
+)
+@click.option("--render", "then_render", is_flag=True, help="Then render it into modules/<name>.")
+@click.option(
+    "--no-input", is_flag=True, help="Ask nothing, write the defaults (works without a terminal)."
+)
+@click.option("--force", is_flag=True, help="Replace an existing answers file without asking.")
+@SCAN_OPTION
+@CHECKOV_OPTION
+def init(
+    output: Path | None,
+    then_render: bool,
+    no_input: bool,
+    force: bool,
+    no_scan: bool,
+    checkov: str | None,
+) -> None:
+    """Answer the questionnaire on the terminal (each answer checked as you go) and write a
+    commented answers file; --render goes straight on to render it."""
+    from generator.errors import TfgenError
+    from generator.pipeline import render_to_folder
+    from generator.questionnaire import run_init
+
+    try:
+        answers, written = run_init(output, no_input=no_input, force=force)
+        if not then_render:
+            return
+        target = Path("modules") / answers.name
+        result = render_to_folder(answers, target, scan=not no_scan, checkov=checkov)
+    except TfgenError as error:
+        _fail(error, "init", "text")
+    _print_result("render", result, "text", None, str(written))
+    sys.exit(result.exit_code)
+
+
+@cli.command()
+@click.option(
     "--checkov-env",
     type=click.Path(file_okay=False, path_type=Path),
     help="Where to create checkov's environment (default: tfgen's cache folder).",
@@ -583,6 +624,99 @@ def setup(checkov_env: Path | None) -> None:
     except TfgenError as error:
         _fail(error, "setup", "text")
     click.echo(f"checkov {CHECKOV_VERSION} ready: {executable}")
+
+
+@cli.command()
+@click.argument(
+    "folders",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+@click.option(
+    "--pack-only",
+    is_flag=True,
+    help="Run only tfgen's own checks (CKV_TFGEN_1..8), not checkov's built-in ones.",
+)
+@FORMAT_OPTION
+@REPORT_OPTION_SHORT
+@CHECKOV_OPTION
+def scan(
+    folders: tuple[Path, ...],
+    pack_only: bool,
+    output_format: str,
+    report_file: Path | None,
+    checkov: str | None,
+) -> None:
+    """Scan Terraform FOLDERS (any Terraform, not only tfgen's) with checkov and tfgen's
+    policy pack for Lambda interface endpoints (CKV_TFGEN_1..8). Exit 1 when a check fails."""
+    from generator.errors import TfgenError
+    from generator.scan import PACK_CHECK_IDS, ensure_checkov, run_checkov
+
+    checks = list(PACK_CHECK_IDS) if pack_only else None
+    try:
+        executable = ensure_checkov(checkov)
+        # One checkov process per folder: checkov 3.3.30 scans only the first of several -d.
+        reports = [(folder, run_checkov([folder], executable, checks)) for folder in folders]
+    except TfgenError as error:
+        _fail(error, "scan", output_format, report_file)
+    _print_scan(reports, output_format, report_file)
+
+
+def _print_scan(reports, output_format: str, report_file: Path | None) -> None:
+    code = 1 if any(report.failed for _folder, report in reports) else 0
+    guidelines: dict[str, str] = {}
+    for _folder, report in reports:
+        for check_id, text in report.guidelines.items():
+            guidelines.setdefault(check_id, text)
+
+    def issues() -> list[Issue]:
+        from generator.sarif import finding_issues
+
+        return [
+            issue
+            for folder, report in reports
+            for issue in finding_issues(report.findings, str(folder))
+        ]
+
+    json_report = _report(
+        "scan",
+        "findings" if code else "ok",
+        code,
+        folders=[
+            {
+                "path": str(folder),
+                "passed": report.passed,
+                "failed": report.failed,
+                "skipped": report.skipped,
+                "skips": report.skips,
+                "checkov_version": report.checkov_version,
+                "findings": [finding.to_json() for finding in report.findings],
+            }
+            for folder, report in reports
+        ],
+        guidelines=dict(sorted(guidelines.items())),
+    )
+    _publish("scan", code, output_format, report_file, json_report, issues)
+    if output_format == "text":
+        shown: set[str] = set()
+        for folder, report in reports:
+            for finding in report.findings:
+                where = (Path(folder) / finding.file).as_posix()
+                where += f":{finding.line}" if finding.line else ""
+                subject = f" [{finding.resource}]" if finding.resource else ""
+                click.echo(f"FAILED {finding.check_id} {finding.message}: {where}{subject}")
+                guideline = guidelines.get(finding.check_id or "")
+                if guideline and finding.check_id not in shown:
+                    shown.add(finding.check_id)
+                    click.echo(f"  guideline: {guideline}")
+            for skip in report.skips:
+                click.echo(f"skipped {skip['id']} [{skip['resource']}]: {skip['reason']}")
+            click.echo(
+                f"{folder}: {report.passed} passed, {report.failed} failed, "
+                f"{report.skipped} skipped (checkov {report.checkov_version or '?'})"
+            )
+    sys.exit(code)
 
 
 def main() -> None:

@@ -4,10 +4,14 @@ checkov pins bc-python-hcl2, which installs a top-level package `hcl2` just like
 does; in one environment the last one installed silently wins. So tfgen never imports checkov:
 it runs the executable of a separate virtual environment (created by `tfgen setup`, or on first
 use) or the one named by TFGEN_CHECKOV / --checkov.
+
+Every run includes tfgen's own policy pack (generator/checkov_policies, CKV_TFGEN_1..8) through
+`--external-checks-dir`; checkov loads those files itself, in its environment.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -23,6 +27,34 @@ from generator.findings import Finding
 CHECKOV_VERSION = "3.3.30"
 CHECKOV_ENV_VAR = "TFGEN_CHECKOV"
 SCAN_TIMEOUT_SECONDS = 1800
+POLICY_PACK_DIR = Path(__file__).resolve().parent / "checkov_policies"
+PACK_CHECK_IDS = tuple(f"CKV_TFGEN_{number}" for number in range(1, 9))
+_PACK_SUFFIXES = (".py", ".yaml", ".yml", ".json")
+
+
+def policy_pack_dir() -> Path:
+    """tfgen's checkov policy pack: the folder passed to --external-checks-dir."""
+    return POLICY_PACK_DIR
+
+
+def policy_pack_files(directory: Path | None = None) -> list[Path]:
+    """The pack's check files (no bytecode caches), in a stable order."""
+    directory = directory or policy_pack_dir()
+    return sorted(
+        path
+        for path in directory.rglob("*")
+        if path.is_file() and path.suffix in _PACK_SUFFIXES and "__pycache__" not in path.parts
+    )
+
+
+def policy_pack_digest(directory: Path | None = None) -> str:
+    """A hash of every pack file's path and bytes: a changed pack is a different scanner."""
+    directory = directory or policy_pack_dir()
+    digest = hashlib.sha256(b"tfgen-policy-pack\n")
+    for path in policy_pack_files(directory):
+        relative = path.relative_to(directory).as_posix()
+        digest.update(f"{relative}\0{hashlib.sha256(path.read_bytes()).hexdigest()}\n".encode())
+    return digest.hexdigest()
 
 
 @dataclass
@@ -34,6 +66,7 @@ class ScanReport:
     skips: list[dict[str, str]] = field(default_factory=list)
     checkov_version: str = ""
     cached: bool = False  # reused from the scan cache (same files, same checkov)
+    guidelines: dict[str, str] = field(default_factory=dict)  # check id -> guideline (failed)
 
 
 def managed_env_dir() -> Path:
@@ -92,23 +125,45 @@ def ensure_checkov(explicit: str | None = None) -> Path:
     return checkov_executable(explicit) or install_checkov()
 
 
-def run_checkov(folders: list[Path], executable: Path) -> ScanReport:
-    """checkov over one module folder, offline (--skip-download)."""
+def run_checkov(
+    folders: list[Path], executable: Path, checks: list[str] | None = None
+) -> ScanReport:
+    """checkov (with tfgen's policy pack) over one module folder, offline (--skip-download);
+    `checks` limits it to those check ids."""
     if len(folders) != 1:
         # checkov 3.3.30 prints a report per --directory but scans only the first folder
         raise ValueError("run_checkov takes one folder; scan a batch with run_checkov_each")
-    return parse_report(checkov_documents(folders[0], executable), folders)
+    return parse_report(checkov_documents(folders[0], executable, checks), folders)
 
 
-def run_checkov_each(root: Path, executable: Path) -> dict[Path, ScanReport]:
+def run_checkov_each(
+    root: Path, executable: Path, checks: list[str] | None = None
+) -> dict[Path, ScanReport]:
     """One checkov process over every module folder directly under root; a report each."""
-    documents = checkov_documents(root, executable)
+    documents = checkov_documents(root, executable, checks)
     folders = sorted(path for path in root.iterdir() if path.is_dir())
-    return {folder: parse_report(documents, [folder]) for folder in folders}
+    # Split the checks by module folder in one pass, then parse each module's share: parsing
+    # every document once per folder is quadratic (minutes at a few hundred modules).
+    owner = {folder.resolve(): folder for folder in folders}
+    shares: dict[Path, list[dict[str, Any]]] = {folder: [] for folder in folders}
+    for document in documents:
+        split: dict[Path, dict[str, list[dict[str, Any]]]] = {}
+        for kind, found in (document.get("results") or {}).items():
+            for check in found if isinstance(found, list) else []:
+                path = Path(check.get("file_abs_path", check.get("file_path", ""))).resolve()
+                folder = next((owner[p] for p in (path, *path.parents) if p in owner), None)
+                if folder is not None:
+                    split.setdefault(folder, {}).setdefault(kind, []).append(check)
+        for folder in folders:
+            results = split.get(folder, {})
+            shares[folder].append({"summary": document.get("summary", {}), "results": results})
+    return {folder: parse_report(shares[folder], [folder]) for folder in folders}
 
 
-def checkov_documents(folder: Path, executable: Path) -> list[dict[str, Any]]:
-    """checkov's JSON report(s) for everything under one folder."""
+def checkov_documents(
+    folder: Path, executable: Path, checks: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """checkov's JSON report(s) for everything under one folder, tfgen's pack included."""
     command = [
         str(executable),
         "--framework",
@@ -117,9 +172,13 @@ def checkov_documents(folder: Path, executable: Path) -> list[dict[str, Any]]:
         "--output",
         "json",
         "--compact",
+        "--external-checks-dir",
+        str(policy_pack_dir()),
         "--directory",
         str(folder),
     ]
+    if checks:
+        command += ["--check", ",".join(checks)]
     env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_NO_OUTPUT": "", "LOG_LEVEL": "ERROR"}
     try:
         result = subprocess.run(
@@ -198,6 +257,8 @@ def parse_report(documents: list[dict[str, Any]], folders: list[Path]) -> ScanRe
     report.failed = len(failed)
     for file, check in failed:
         lines = check.get("file_line_range") or [None]
+        if check.get("guideline") and check.get("check_id"):
+            report.guidelines.setdefault(check["check_id"], str(check["guideline"]))
         report.findings.append(
             Finding(
                 "scan",

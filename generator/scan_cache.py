@@ -1,6 +1,7 @@
 """A scan cache: an unchanged module is not scanned twice on the same machine.
 
-The key is the checkov version and the content of every file of the module (relative path and
+The key is the checkov version, tfgen's policy pack (a hash of its files: a changed check
+invalidates clean results) and the content of every file of the module (relative path and
 bytes; terraform's working files aside). Only clean reports (no failed check) are kept, so a
 cached result can never hide a finding. The cache is used only with tfgen's own pinned checkov:
 an explicit executable (--checkov, TFGEN_CHECKOV) has no version tfgen can vouch for.
@@ -14,10 +15,10 @@ import os
 import tempfile
 from pathlib import Path
 
-from generator.scan import ScanReport
+from generator.scan import ScanReport, policy_pack_digest
 from generator.write import is_terraform_working_file
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 def cache_dir() -> Path:
@@ -27,7 +28,10 @@ def cache_dir() -> Path:
 
 
 def cache_key(folder: Path, checkov_version: str) -> str:
-    digest = hashlib.sha256(f"tfgen-scan-cache {CACHE_FORMAT} checkov {checkov_version}\n".encode())
+    pack = policy_pack_digest()
+    digest = hashlib.sha256(
+        f"tfgen-scan-cache {CACHE_FORMAT} checkov {checkov_version} pack {pack}\n".encode()
+    )
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder).as_posix()
         if path.is_file() and not is_terraform_working_file(relative):

@@ -95,3 +95,12 @@ def test_damaged_entry_is_a_miss(calls, module: Path, tmp_path: Path):
         entry.write_text("{not json")
     assert not scan_folder(module, None).cached
     assert len(calls) == 2
+
+
+def test_changed_policy_pack_scans_again(calls, module: Path, monkeypatch):
+    """A clean result is only as good as the checks that produced it: the key holds the pack."""
+    scan_folder(module, None)
+    assert scan_folder(module, None).cached
+    monkeypatch.setattr(scan_cache, "policy_pack_digest", lambda: "another pack")
+    assert not scan_folder(module, None).cached
+    assert len(calls) == 2
