@@ -1,0 +1,89 @@
+"""What the cookiecutter template's hooks do (templates/cookiecutter-lambda-endpoint/hooks).
+
+The hooks only hand cookiecutter's context to these functions, so the template holds no
+Terraform and no rules of its own: the answers are checked with the same model as an answers
+file, and the module is rendered, verified and scanned by the same pipeline as `tfgen render`.
+Both run in the Python that runs cookiecutter, as separate processes; they print to stderr
+and return the exit code (non-zero makes cookiecutter stop and remove the folder it made).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from generator.answers import Answers
+from generator.errors import AnswersError, TfgenError
+from generator.questionnaire import QUESTIONS, as_bool, build, describe
+
+# The one file the template's project folder holds; the post-generation hook replaces it.
+PLACEHOLDER = ".tfgen-scaffold"
+SOURCE = "cookiecutter answers"
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def context_answers(context: Mapping[str, Any]) -> Answers:
+    """The model for cookiecutter's context (its variables are the questionnaire's keys)."""
+    return build({question.key: context[question.key] for question in QUESTIONS}, SOURCE)
+
+
+def _report_problems(error: AnswersError) -> None:
+    _say(f"tfgen: {SOURCE}: {len(error.problems)} problem(s), nothing generated")
+    for problem in error.problems:
+        _say(f"  {describe(problem)}")
+
+
+def pre_gen(context: Mapping[str, Any]) -> int:
+    """Validate every answer before cookiecutter writes a file."""
+    try:
+        context_answers(context)
+    except AnswersError as error:
+        _report_problems(error)
+        return error.exit_code
+    return 0
+
+
+def post_gen(context: Mapping[str, Any], project_dir: Path) -> int:
+    """Render, verify and (unless `_scan` is false) scan into the project folder."""
+    from generator.pipeline import render_to_folder
+
+    project_dir = project_dir.resolve()
+    try:
+        answers = context_answers(context)
+        scan = as_bool(context.get("_scan", True))
+    except AnswersError as error:
+        _report_problems(error)
+        return error.exit_code
+    except ValueError as error:
+        _say(f"tfgen: _scan: {error}")
+        return 2
+    placeholder = project_dir / PLACEHOLDER
+    if placeholder.is_file():
+        placeholder.unlink()
+    os.chdir(project_dir.parent)  # the folder itself is swapped for the rendered one
+    try:
+        result = render_to_folder(answers, project_dir, scan=scan)
+    except TfgenError as error:
+        _say(f"tfgen: {error}")
+        return error.exit_code
+    for warning in result.warnings:
+        _say(f"tfgen: warning {warning}")
+    for finding in result.findings:
+        _say(f"tfgen: finding {finding}")
+    if result.findings:
+        _say(f"tfgen: {answers.name}: {len(result.findings)} finding(s), nothing generated")
+        return result.exit_code
+    report = result.scan
+    scanned = (
+        f"checkov: {report.passed} passed, {report.failed} failed, {report.skipped} skipped"
+        if report
+        else "checkov: not run (_scan=false)"
+    )
+    _say(f"tfgen: wrote {project_dir} ({len(result.files)} files): verified; {scanned}")
+    return 0
