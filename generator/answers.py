@@ -13,7 +13,15 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+)
 
 from generator import yamlsafe
 from generator.errors import AnswersError, Problem, preview
@@ -203,6 +211,34 @@ class PeerVpc(Strict):
     )
 
 
+def _gb_per_month(value: Any) -> Any:
+    # YAML reads `true` as a bool and pydantic would take "5" or true as a number: refuse them.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{preview(value)} is not a number of GB (e.g. 0, 250 or 12.5)")
+    return value
+
+
+def _plain_number(value: float) -> int | float:
+    """Whole numbers written as integers (`0`, not `0.0`) in the normalized answers."""
+    return int(value) if value.is_integer() else value
+
+
+GbPerMonth = Annotated[
+    float,
+    BeforeValidator(_gb_per_month),
+    Field(ge=0, allow_inf_nan=False),
+    PlainSerializer(_plain_number),
+]
+
+
+class Cost(Strict):
+    gb_per_month: GbPerMonth = Field(
+        default=0.0,
+        description="Expected GB processed by the endpoint per month, for the README's "
+        "cost estimate only (default 0).",
+    )
+
+
 class Answers(Strict):
     """The answers file, version 1."""
 
@@ -232,6 +268,10 @@ class Answers(Strict):
         description="Peered VPCs that reach the endpoint: connection, routes, ingress, DNS.",
     )
     tags: dict[str, str] = Field(default={}, description="Applied to every taggable resource.")
+    cost: Cost = Field(
+        default_factory=Cost,
+        description="Inputs of the README's monthly cost estimate (no effect on the module).",
+    )
 
     def normalized(self) -> dict[str, Any]:
         """The answers with every default written out: what `tfgen.answers.yaml` holds."""

@@ -547,6 +547,24 @@ def check(
 
 
 @cli.command()
+@click.argument(
+    "folders", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path)
+)
+def docs(folders: tuple[Path, ...]) -> None:
+    """Regenerate only README.md of each module FOLDER from its tfgen.answers.yaml (and its
+    checksum in tfgen.manifest.json), atomically. The .tf files are not touched."""
+    from generator.docs import regenerate_readme
+    from generator.errors import TfgenError
+
+    try:
+        for folder in folders:
+            changed = regenerate_readme(folder)
+            click.echo(f"{'wrote' if changed else 'unchanged'} {folder / 'README.md'}")
+    except TfgenError as error:
+        _fail(error, "docs", "text")
+
+
+@cli.command()
 def schema() -> None:
     """Print the answers file's JSON Schema (for editors: yaml-language-server)."""
     from generator.answers import json_schema

@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 import yaml
 
-from generator import __version__, rules
+from generator import __version__, docs, rules
 from generator.answers import Answers
 from generator.hcl import aligned_attributes, hcl_literal, is_multiline
 from generator.peering import peering_plan, peers_argument
@@ -107,8 +107,14 @@ def render_module(answers: Answers) -> dict[str, str]:
     env = environment()
     templates = {**MODULE_TEMPLATES, **(PEERING_TEMPLATES if answers.peering else {})}
     files = {name: env.get_template(tpl).render(context) for name, tpl in templates.items()}
-    # The README lists the checkov skips the .tf files really carry, so the two cannot disagree.
+    # The README lists the checkov skips the .tf files really carry, and its inputs/outputs
+    # tables are parsed back from variables.tf/outputs.tf, so neither can disagree with the HCL.
     context["checkov_skips"] = checkov_skips(files)
+    context["inputs"] = docs.input_rows(files)
+    context["outputs"] = docs.output_rows(files)
+    context["diagram"] = docs.mermaid_diagram(answers, context["peering"])
+    context["policy_sentences"] = docs.policy_sentences(answers)
+    context["cost"] = docs.cost_estimate(answers)
     files[README_FILE] = env.get_template("README.md.j2").render(context)
     files[ANSWERS_FILE] = answers_yaml(answers)
     return files
