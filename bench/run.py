@@ -13,13 +13,15 @@ and measures, --repeat times each, the median:
       verify and the atomic writes included).
   (c) `tfgen render DIR -o OUT --no-cache`: the full batch with the scan; peak memory too.
   (d) `checkov -d OUT -o json --skip-download --framework terraform`: tfgen's own checkov
-      alone over the same N rendered modules, one process.
+      alone over the same N rendered modules, one process; (d') the same with tfgen's policy
+      pack (`--external-checks-dir`), when this tfgen has one.
   (e) N separate `tfgen render one.yaml -o OUT/<name> --no-cache` processes, one after the
       other (only for N = --separate-n, 10 by default).
   (f) `tfgen check` over the N rendered, unchanged modules.
 
 plus `tfgen --help` start-up (median of --help-runs). Every command runs under a small
-wrapper process that times it and records its peak memory: the largest single process
+wrapper process that times it and records the CPU time of its process tree (less sensitive
+to other load on the machine than wall time) and its peak memory: the largest single process
 (getrusage(RUSAGE_CHILDREN).ru_maxrss, exact) and, on Linux, the sampled sum over the
 process tree (tfgen, its workers and checkov at once; shared pages counted once per process,
 so an upper bound).
@@ -32,7 +34,8 @@ Only the standard library here; (a) and (b) import generator in tfgen's own Pyth
 
     .venv/bin/python bench/run.py                       # sizes 1,10,100,500, repeat 3
     .venv/bin/python bench/run.py --quick               # sizes 1,10, repeat 1 (smoke run)
-    .venv/bin/python bench/run.py --sizes 1,10,100 --repeat-at 500=1 --out bench.json
+    .venv/bin/python bench/run.py --repeat-at 500=1 --out /tmp/bench.json
+    .venv/bin/python bench/run.py --from-json bench/results.json --markdown   # for README
 """
 
 from __future__ import annotations

@@ -127,6 +127,31 @@ def nodes(graph: Any) -> list[dict[str, Any]]:
     return found
 
 
+_INDEX: dict[int, tuple[Any, dict[str, dict[Any, list[dict[str, Any]]]]]] = {}
+
+
+def index(graph: Any) -> dict[str, dict[Any, list[dict[str, Any]]]]:
+    """Vertices by module instance (`context`) and by (type, address, start line), built once
+    per graph: every check looks these up for every resource, and computing `context` (a JSON
+    dump of checkov's module object) per vertex per lookup made a batch scan quadratic."""
+    if graph is None:
+        return {"context": {}, "resource": {}}
+    cached = _INDEX.get(id(graph))
+    if cached is not None and cached[0] is graph:
+        return cached[1]
+    by_context: dict[Any, list[dict[str, Any]]] = {}
+    by_resource: dict[Any, list[dict[str, Any]]] = {}
+    for node in nodes(graph):
+        by_context.setdefault(context(node), []).append(node)
+        if node.get("block_type_") == "resource":
+            key = (node.get("resource_type"), node.get("__address__"), node.get("__start_line__"))
+            by_resource.setdefault(key, []).append(node)
+    built = {"context": by_context, "resource": by_resource}
+    _INDEX.clear()
+    _INDEX[id(graph)] = (graph, built)
+    return built
+
+
 def context(node: dict[str, Any]) -> tuple[str, str]:
     """Which module instance a vertex belongs to: its folder and the module call it came from."""
     return (
@@ -204,7 +229,7 @@ class Scope:
     def local_nodes(self) -> Iterable[dict[str, Any]]:
         if self.ctx is None:
             return []
-        return (node for node in self.all if context(node) == self.ctx)
+        return index(self.graph)["context"].get(self.ctx, [])
 
     def resources(self, kind: str, everywhere: bool = False) -> list[dict[str, Any]]:
         pool = self.all if everywhere else self.local_nodes()
@@ -292,14 +317,11 @@ def find_self(check: Any, conf: dict[str, Any]) -> dict[str, Any] | None:
     start = conf.get("__start_line__")
     scanned = str(getattr(check, "entity_path", "")).split(f":{check.entity_type}:")[0]
     scanned = scanned.replace("\\", "/")
+    candidates = index(check.graph)["resource"].get((check.entity_type, address, start), [])
     found = [
         node
-        for node in nodes(check.graph)
-        if node.get("block_type_") == "resource"
-        and node.get("resource_type") == check.entity_type
-        and node.get("__address__") == address
-        and node.get("__start_line__") == start
-        and str(node.get("file_path_", "")).replace("\\", "/").endswith(scanned)
+        for node in candidates
+        if str(node.get("file_path_", "")).replace("\\", "/").endswith(scanned)
     ]
     if len(found) > 1:
         mine = {k: v for k, v in conf.items() if not k.startswith("__")}
