@@ -7,6 +7,7 @@ Heavy imports (pydantic, jinja2, python-hcl2, rich) happen inside the commands, 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Callable
@@ -323,36 +324,26 @@ def _render_batch(
     if console.is_terminal and output_format == "text":
         from rich.progress import Progress
 
-        with Progress(console=console, transient=True) as bar:
-            task = bar.add_task("rendering", total=len(sources))
-            done: set[str] = set()
+        bar = Progress(console=console, transient=True)
+        task = bar.add_task("rendering", total=len(sources))
+        done: set[str] = set()
+        shown: Any = bar
 
-            def progress(source: str, event: str) -> None:
-                if event in ("error", "verify failed", "scan failed", "written") and (
-                    source not in done
-                ):
-                    done.add(source)
-                    bar.advance(task)
+        def progress(source: str, event: str) -> None:
+            if event in ("error", "verify failed", "scan failed", "written") and (
+                source not in done
+            ):
+                done.add(source)
+                bar.advance(task)
 
-            items = _run_batch(
-                render_batch,
-                sources,
-                output,
-                force,
-                no_scan,
-                no_cache,
-                checkov,
-                jobs,
-                progress,
-                output_format,
-                report_file,
-            )
     else:
+        shown = contextlib.nullcontext()
 
         def progress(source: str, event: str) -> None:
             if output_format == "text":
                 click.echo(f"{source}: {event}", err=True)
 
+    with shown:
         items = _run_batch(
             render_batch,
             sources,

@@ -66,6 +66,8 @@ def _blocks(files: dict[str, str], kind: str) -> list[tuple[str, dict[str, Any]]
     for name, text in files.items():
         if not name.endswith(".tf") or "/" in name:  # the module's own files, not example/
             continue
+        if f'{kind} "' not in text:  # parse only files that can declare such a block
+            continue
         for block in parse_hcl(text).get(kind, []):
             found.extend(block.items())
     return found

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -128,3 +129,17 @@ def literal_text(value: Any) -> Any:
     if isinstance(value, dict):
         return {literal_text(k): literal_text(v) for k, v in value.items() if k != "__is_block__"}
     return value
+
+
+def blocks(parsed: dict[str, Any], kind: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(type, name, body) for every `resource`/`data` block of a parsed file."""
+    for entry in parsed.get(kind, []):
+        for block_type, named in entry.items():
+            for name, body in named.items():
+                if name != "__is_block__":
+                    yield block_type, name, body
+
+
+def labelled(parsed: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    """`module`/`provider`/`variable` blocks by their single label."""
+    return {name: body for entry in parsed.get(kind, []) for name, body in entry.items()}

@@ -184,10 +184,10 @@ def peers_argument(answers: Answers) -> dict[str, dict[str, Any]]:
             "vpc_id": peer.vpc_id,
             "cidr": peer.cidr,
             "account_id": peer.account_id,
-            "region": peer.region or answers.region,
+            "region": peer.region,
             "connection_id": peer.connection_id,
             "route_table_ids": list(peer.route_table_ids),
             "local_route_table_ids": list(peer.local_route_table_ids),
         }
-        for peer in answers.peering
+        for peer in (make_peer(answers, item) for item in answers.peering)
     }

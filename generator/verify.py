@@ -4,12 +4,11 @@ against the AWS provider schema snapshot."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from generator.answers import Answers
 from generator.findings import Finding
-from generator.hcl import literal_text, parse_hcl
+from generator.hcl import blocks, labelled, literal_text, parse_hcl
 from generator.policy import endpoint_policy_document
 from generator.render import module_arguments
 from generator.verify_peering import PEERING_FILE, check_peering
@@ -56,20 +55,6 @@ def parse_files(files: dict[str, str]) -> tuple[dict[str, dict[str, Any]], list[
             first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
             findings.append(Finding("verify", name, f"does not parse as HCL: {first_line}"))
     return parsed, findings
-
-
-def blocks(parsed: dict[str, Any], kind: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """(type, name, body) for every `resource`/`data` block of a parsed file."""
-    for entry in parsed.get(kind, []):
-        for block_type, named in entry.items():
-            for name, body in named.items():
-                if name != "__is_block__":
-                    yield block_type, name, body
-
-
-def labelled(parsed: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
-    """`module`/`provider`/`variable` blocks by their single label."""
-    return {name: body for entry in parsed.get(kind, []) for name, body in entry.items()}
 
 
 def verify_module(answers: Answers, files: dict[str, str]) -> list[Finding]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from generator.answers import Answers
 from generator.findings import Finding
-from generator.hcl import literal_text
+from generator.hcl import blocks, literal_text
 from generator.peering import DEFAULT_PROVIDER, Peer, PeeringPlan, ZoneVpc, peering_plan
 
 PEERING_FILE = "peering.tf"
@@ -91,20 +91,12 @@ class Checker:
 
 
 def module_blocks(parsed: dict[str, dict[str, Any]], names: list[str]) -> dict[tuple, dict]:
+    """Resources by (type, name) and data sources by ("data", type, name) of the given files."""
     found: dict[tuple, dict] = {}
     for name in names:
-        for kind in ("resource", "data"):
-            for entry in parsed.get(name, {}).get(kind, []):
-                for block_type, named in entry.items():
-                    for label, body in named.items():
-                        if label == "__is_block__":
-                            continue
-                        key = (
-                            (block_type, label)
-                            if kind == "resource"
-                            else ("data", block_type, label)
-                        )
-                        found[key] = body
+        tree = parsed.get(name, {})
+        found.update({(t, n): body for t, n, body in blocks(tree, "resource")})
+        found.update({("data", t, n): body for t, n, body in blocks(tree, "data")})
     return found
 
 

@@ -55,6 +55,19 @@ def moto_server() -> Iterator[str]:
         server.stop()
 
 
+def moto_client(service: str, url: str, region: str):
+    """A boto3 client for the moto server at `url`, with moto's fake keys."""
+    import boto3
+
+    return boto3.client(
+        service,
+        region_name=region,
+        endpoint_url=url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
 def point_example_at_moto(module_dir: Path, url: str) -> None:
     """An override file merges into the example's provider block: endpoints and fake keys."""
     (module_dir / "example" / "moto_override.tf").write_text(MOTO_PROVIDER_OVERRIDE.format(url=url))

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import boto3
 import pytest
 
 from generator.answers import parse_answers
@@ -16,7 +15,13 @@ from generator.pipeline import rendered_files
 from generator.policy import endpoint_policy_document
 from generator.write import write_files
 from tests.conftest import example_data
-from tests.realtools import moto_server, needs_terraform, point_example_at_moto, terraform
+from tests.realtools import (
+    moto_client,
+    moto_server,
+    needs_terraform,
+    point_example_at_moto,
+    terraform,
+)
 from tests.test_render import GUIDE_POLICY
 
 pytestmark = [needs_terraform, pytest.mark.terraform, pytest.mark.slow]
@@ -30,13 +35,7 @@ def moto_url():
 
 
 def ec2_client(url: str):
-    return boto3.client(
-        "ec2",
-        region_name=REGION,
-        endpoint_url=url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    return moto_client("ec2", url, REGION)
 
 
 def make_vpc(ec2, dns_hostnames: bool) -> tuple[str, list[dict]]:

@@ -15,7 +15,6 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-import boto3
 import pytest
 import yaml
 
@@ -23,7 +22,13 @@ from generator.answers import parse_answers
 from generator.pipeline import rendered_files
 from generator.write import write_files
 from tests.conftest import REPO
-from tests.realtools import moto_server, needs_terraform, point_example_at_moto, terraform
+from tests.realtools import (
+    moto_client,
+    moto_server,
+    needs_terraform,
+    point_example_at_moto,
+    terraform,
+)
 
 pytestmark = [needs_terraform, pytest.mark.terraform, pytest.mark.slow]
 REGION = "us-east-2"
@@ -69,13 +74,7 @@ def moto_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 
 def client(service: str, url: str):
-    return boto3.client(
-        service,
-        region_name=REGION,
-        endpoint_url=url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    return moto_client(service, url, REGION)
 
 
 def make_vpcs(ec2) -> dict:
