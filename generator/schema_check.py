@@ -1,9 +1,11 @@
-"""Check parsed HCL against the AWS provider schema snapshot (provider 5.100.0).
+"""Check parsed HCL against the AWS provider schema snapshots (5.100.0 and 6.x).
 
 Input is python-hcl2 output parsed with explicit blocks: a nested block is a list of dicts
-that carry ``"__is_block__": True``; an object-valued attribute is a dict without it. The
+that carry ``"__is_block__": True``; an object-valued attribute is a dict without it. The 5.x
 snapshot (``generator/catalog/aws_provider_schema.json``) is refreshed from the real provider
-by ``scripts/refresh_provider_schema.py``.
+by ``scripts/refresh_provider_schema.py``; the 6.x one (``aws_provider_schema_v6.json``) from
+the jsii assembly of npm ``@cdktf/provider-aws`` by ``scripts/refresh_provider_schema_v6.py``
+(it has no deprecation flags: the assembly does not carry them).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Any
 from generator.catalog import load_json
 
 SCHEMA_FILE = "aws_provider_schema.json"
+# Every provider major the generated modules admit, with its snapshot.
+SCHEMA_FILES = {"5.x": SCHEMA_FILE, "6.x": "aws_provider_schema_v6.json"}
 BLOCK_MARK = "__is_block__"
 PROVIDER_NAME = "aws"
 # Meta-arguments Terraform itself accepts in resource and data blocks.
@@ -27,6 +31,31 @@ LIFECYCLE_ATTRIBUTES = frozenset(
 CONDITION_BLOCKS = frozenset({"precondition", "postcondition"})
 CONDITION_ATTRIBUTES = frozenset({"condition", "error_message"})
 PROVIDER_META_ATTRIBUTES = frozenset({"alias"})
+# The types tfgen emits: the snapshots hold these, and only these.
+RESOURCES = (
+    "aws_route",
+    "aws_route53_record",
+    "aws_route53_vpc_association_authorization",
+    "aws_route53_zone",
+    "aws_route53_zone_association",
+    "aws_security_group",
+    "aws_vpc_endpoint",
+    "aws_vpc_peering_connection",
+    "aws_vpc_peering_connection_accepter",
+    "aws_vpc_peering_connection_options",
+    "aws_vpc_security_group_egress_rule",
+    "aws_vpc_security_group_ingress_rule",
+)
+DATA_SOURCES = (
+    "aws_caller_identity",
+    "aws_region",
+    "aws_route53_zone",
+    "aws_subnet",
+    "aws_vpc",
+    "aws_vpc_endpoint",
+    "aws_vpc_endpoint_service",
+    "aws_vpc_peering_connection",
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -42,9 +71,55 @@ class SchemaProblem:
 
 
 @cache
-def load_provider_schema() -> dict[str, Any]:
-    """The trimmed provider schema snapshot shipped with tfgen."""
-    return load_json(SCHEMA_FILE)
+def load_provider_schema(major: str = "5.x") -> dict[str, Any]:
+    """The trimmed provider schema snapshot of one major shipped with tfgen."""
+    return load_json(SCHEMA_FILES[major])
+
+
+def check_all_majors(parsed: dict[str, Any], file: str) -> list[SchemaProblem]:
+    """check_blocks against every major's snapshot; a problem only some majors have names them.
+
+    The module admits every major in SCHEMA_FILES, so an argument one of them lacks is a
+    problem too: `... (provider 6.x, 6.25.0; 5.x accepts it)`.
+    """
+    found = {
+        major: set(check_blocks(parsed, load_provider_schema(major), file))
+        for major in SCHEMA_FILES
+    }
+    problems: set[SchemaProblem] = set()
+    for major, own in found.items():
+        for problem in own:
+            others = [m for m in SCHEMA_FILES if m != major and problem not in found[m]]
+            if not others:
+                problems.add(problem)
+                continue
+            version = load_provider_schema(major)["provider_version"]
+            problems.add(
+                SchemaProblem(
+                    problem.file,
+                    problem.address,
+                    f"{problem.message} (provider {major}, {version}; "
+                    f"{' and '.join(others)} accepts it)",
+                )
+            )
+    return sorted(problems)
+
+
+def argument_paths(block: dict[str, Any], prefix: str) -> set[str]:
+    """Every argument and nested-block argument of a schema block, as dotted paths."""
+    paths = {f"{prefix}.{name}" for name in block.get("attributes", {})}
+    for name, nested in block.get("block_types", {}).items():
+        paths |= argument_paths(nested["block"], f"{prefix}.{name}")
+    return paths
+
+
+def snapshot_paths(snapshot: dict[str, Any]) -> set[str]:
+    """provider.region, resource.aws_vpc_endpoint.dns_options.dns_record_ip_type, ..."""
+    paths = argument_paths(snapshot.get("provider_config", {}), "provider")
+    for kind in ("resource_schemas", "data_source_schemas"):
+        for name, block in snapshot.get(kind, {}).items():
+            paths |= argument_paths(block, f"{kind.split('_')[0]}.{name}")
+    return paths
 
 
 def is_block(value: Any) -> bool:

@@ -226,11 +226,10 @@ def check_example(
 
 
 def check_schema(parsed: dict[str, dict[str, Any]]) -> list[Finding]:
-    from generator.schema_check import check_blocks, load_provider_schema
+    from generator.schema_check import check_all_majors
 
-    schema = load_provider_schema()
     return [
         Finding("schema", problem.file, f"{problem.address}: {problem.message}")
         for name, tree in parsed.items()
-        for problem in check_blocks(tree, schema, name)
+        for problem in check_all_majors(tree, name)
     ]

@@ -19,35 +19,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from generator.schema_check import DATA_SOURCES, RESOURCES, snapshot_paths
 from generator.tfcli import offline_env, run_terraform
 
 TARGET = (
     Path(__file__).resolve().parent.parent / "generator" / "catalog" / "aws_provider_schema.json"
 )
 PROVIDER = "registry.terraform.io/hashicorp/aws"
-RESOURCES = (
-    "aws_route",
-    "aws_route53_record",
-    "aws_route53_vpc_association_authorization",
-    "aws_route53_zone",
-    "aws_route53_zone_association",
-    "aws_security_group",
-    "aws_vpc_endpoint",
-    "aws_vpc_peering_connection",
-    "aws_vpc_peering_connection_accepter",
-    "aws_vpc_peering_connection_options",
-    "aws_vpc_security_group_egress_rule",
-    "aws_vpc_security_group_ingress_rule",
-)
-DATA_SOURCES = (
-    "aws_caller_identity",
-    "aws_region",
-    "aws_route53_zone",
-    "aws_subnet",
-    "aws_vpc",
-    "aws_vpc_endpoint",
-    "aws_vpc_peering_connection",
-)
 ATTRIBUTE_FIELDS = ("computed", "deprecated", "optional", "required", "type")
 BLOCK_FIELDS = ("max_items", "min_items", "nesting_mode")
 
@@ -97,21 +75,6 @@ def trim(full: dict[str, Any], version: str) -> dict[str, Any]:
     }
 
 
-def argument_paths(block: dict[str, Any], prefix: str) -> set[str]:
-    paths = {f"{prefix}.{name}" for name in block.get("attributes", {})}
-    for name, nested in block.get("block_types", {}).items():
-        paths |= argument_paths(nested["block"], f"{prefix}.{name}")
-    return paths
-
-
-def all_paths(snapshot: dict[str, Any]) -> set[str]:
-    paths = argument_paths(snapshot.get("provider_config", {}), "provider")
-    for kind in ("resource_schemas", "data_source_schemas"):
-        for name, block in snapshot.get(kind, {}).items():
-            paths |= argument_paths(block, f"{kind.split('_')[0]}.{name}")
-    return paths
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--version", default="5.100.0", help="AWS provider version")
@@ -125,7 +88,7 @@ def main() -> None:
     snapshot = trim(json.loads(result.stdout), options.version)
     old = json.loads(TARGET.read_text()) if TARGET.exists() else {}
     TARGET.write_text(json.dumps(snapshot, indent=1, sort_keys=True) + "\n")
-    before, after = all_paths(old), all_paths(snapshot)
+    before, after = snapshot_paths(old), snapshot_paths(snapshot)
     for path in sorted(after - before):
         print(f"+ {path}")
     for path in sorted(before - after):

@@ -11,7 +11,13 @@ import pytest
 
 from generator.hcl import parse_hcl
 from generator.pipeline import rendered_files
-from generator.schema_check import check_blocks, load_provider_schema
+from generator.schema_check import (
+    SCHEMA_FILES,
+    check_all_majors,
+    check_blocks,
+    load_provider_schema,
+    snapshot_paths,
+)
 from tests.conftest import REPO
 from tests.realtools import needs_terraform, terraform
 
@@ -135,10 +141,159 @@ def test_other_providers_are_left_alone():
 
 
 def test_rendered_example_passes_the_schema_check(example_answers):
-    schema = load_provider_schema()
     for name, text in rendered_files(example_answers).items():
         if name.endswith(".tf"):
-            assert check_blocks(parse_hcl(text), schema, name) == [], name
+            assert check_all_majors(parse_hcl(text), name) == [], name
+
+
+def majors_problems(text: str) -> list[str]:
+    return [f"{p.address}: {p.message}" for p in check_all_majors(parse_hcl(text), "main.tf")]
+
+
+def test_the_v6_snapshot_is_provider_6_from_the_jsii_assembly():
+    schema = load_provider_schema("6.x")
+    assert schema["provider_version"] == "6.25.0"
+    assert schema["derived_from"] == "npm @cdktf/provider-aws 21.22.1 (.jsii)"
+    assert set(SCHEMA_FILES) == {"5.x", "6.x"}
+
+
+def test_an_argument_only_in_6x_is_a_problem_naming_5x():
+    # Provider 6 added `region` to every regional resource; 5.100 has no such argument.
+    assert majors_problems(ENDPOINT % '  region = "us-east-2"') == [
+        "aws_vpc_endpoint.lambda.region: unsupported argument 'region' "
+        "(provider 5.x, 5.100.0; 6.x accepts it)"
+    ]
+
+
+def test_an_argument_only_in_5x_is_a_problem_naming_6x():
+    # Provider 6 removed the OpsWorks service, and with it its endpoint override.
+    text = 'provider "aws" {\n  endpoints {\n    opsworks = "http://localhost"\n  }\n}\n'
+    assert majors_problems(text) == [
+        "provider.aws.endpoints.opsworks: unsupported argument 'opsworks' "
+        "(provider 6.x, 6.25.0; 5.x accepts it)"
+    ]
+
+
+def test_a_problem_in_both_majors_is_reported_once_without_a_major():
+    assert majors_problems(ENDPOINT % '  subnet_id = ["subnet-1"]') == [
+        "aws_vpc_endpoint.lambda.subnet_id: unsupported argument 'subnet_id' "
+        "(did you mean 'subnet_ids'?)"
+    ]
+
+
+# What provider 6 really changed in the types tfgen emits (its upgrade guide and changelog):
+# removed services' endpoint overrides, and a few additions. Everything else must match 5.x
+# name for name, which also proves the jsii camelCase -> snake_case mapping.
+ONLY_5X = {f"provider.endpoints.{name}" for name in (
+    "iotanalytics", "iotevents", "lookoutmetrics", "opsworks", "sdb", "simpledb", "worklink",
+)}  # fmt: skip
+ONLY_6X = {
+    "data.aws_route53_zone.enable_accelerated_recovery",
+    "data.aws_vpc_endpoint_service.service_region",
+    "data.aws_vpc_peering_connection.requester_region",
+    "provider.tag_policy_compliance",
+    "resource.aws_route53_zone.enable_accelerated_recovery",
+} | {f"provider.endpoints.{name}" for name in (
+    "arcregionswitch", "arczonalshift", "bedrockagentcore", "mwaaserverless",
+    "networkflowmonitor", "observabilityadmin", "odb", "rdsdata", "rdsdataservice",
+    "s3vectors", "workmail",
+)}  # fmt: skip
+
+
+def test_v6_names_match_5x_except_the_known_changes():
+    v5 = snapshot_paths(load_provider_schema("5.x"))
+    v6 = snapshot_paths(load_provider_schema("6.x"))
+    regional = {path for path in v6 - v5 if path.endswith(".region")}
+    assert v5 - v6 == ONLY_5X
+    assert v6 - v5 - regional == ONLY_6X
+    assert "resource.aws_vpc_endpoint.region" in regional
+
+
+def test_v6_keeps_blocks_and_object_attributes_apart():
+    v6 = load_provider_schema("6.x")["resource_schemas"]
+    assert "ingress" in v6["aws_security_group"]["attributes"]  # an attribute in blocks mode
+    assert v6["aws_vpc_endpoint"]["block_types"]["dns_options"]["max_items"] == 1
+    assert v6["aws_route53_zone"]["block_types"]["vpc"]["block"]["attributes"]["vpc_id"] == {
+        "required": True,
+        "type": "string",
+    }
+    assert v6["aws_vpc_endpoint"]["attributes"]["dns_entry"] == {"computed": True}
+
+
+def load_script(name: str):
+    path = REPO / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def link(kind: str, anchor: str) -> str:
+    return (
+        "Docs at Terraform Registry: {@link https://registry.terraform.io/providers/hashicorp/"
+        f"aws/6.25.0/docs/{kind}#{anchor} X#{anchor}}}."
+    )
+
+
+def test_v6_refresh_reads_a_jsii_assembly():
+    """A minimal assembly with the shapes cdktf generates: the script's mapping rules."""
+    ns = "@cdktf/provider-aws.vpcEndpoint"
+    string = {"primitive": "string"}
+    jsii = {
+        "version": "21.22.1",
+        "types": {
+            f"{ns}.VpcEndpoint": {
+                "kind": "class",
+                "docs": {"summary": "Represents a {@link https://registry.terraform.io/providers/"
+                         "hashicorp/aws/6.25.0/docs/resources/vpc_endpoint aws_vpc_endpoint}."},
+                "initializer": {"parameters": [{"name": "config", "type": {"fqn": f"{ns}.Cfg"}}]},
+                "properties": [
+                    {"name": "tfResourceType", "immutable": True, "type": string},
+                    {"name": "enableDnsARecord", "immutable": True, "type": string},
+                    {"name": "vpcIdInput", "immutable": True, "type": string},
+                    {"name": "vpcId", "type": string},
+                ],
+            },
+            f"{ns}.Cfg": {
+                "kind": "interface", "datatype": True,
+                "properties": [
+                    {"name": "vpcId", "type": string,
+                     "docs": {"summary": link("resources/vpc_endpoint", "vpc_id")}},
+                    {"name": "dnsOptions", "optional": True, "type": {"fqn": f"{ns}.Dns"},
+                     "docs": {"summary": "dns_options block."}},
+                    {"name": "ingress", "optional": True, "type": {"collection": {
+                        "kind": "array", "elementtype": {"fqn": f"{ns}.Dns"}}},
+                     "docs": {"summary": link("resources/vpc_endpoint", "ingress")}},
+                ],
+            },
+            f"{ns}.Dns": {
+                "kind": "interface", "datatype": True,
+                "properties": [
+                    {"name": "dnsRecordIpType", "optional": True, "type": string,
+                     "docs": {"summary": link("resources/vpc_endpoint", "dns_record_ip_type")}},
+                ],
+            },
+        },
+    }  # fmt: skip
+    assembly = load_script("refresh_provider_schema_v6").Assembly(jsii)
+    assert assembly.provider_version == "6.25.0"
+    assert assembly.schema_of("resource", "aws_vpc_endpoint") == {
+        "attributes": {
+            "vpc_id": {"required": True, "type": "string"},
+            "ingress": {"optional": True},
+            "enable_dns_a_record": {"computed": True, "type": "string"},
+        },
+        "block_types": {
+            "dns_options": {
+                "nesting_mode": "list",
+                "max_items": 1,
+                "block": {
+                    "attributes": {"dns_record_ip_type": {"optional": True, "type": "string"}},
+                    "block_types": {},
+                },
+            }
+        },
+    }
 
 
 def load_refresh_script():
