@@ -7,14 +7,20 @@ open an interpolation (`${`), a template directive (`%{`), or break out of a str
 from __future__ import annotations
 
 import copy
+import gc
 import re
 import unicodedata
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
-import hcl2
+import hcl2.parser
+import lark
+from hcl2 import api as hcl2_api
+from hcl2.postlexer import PostLexer
 from hcl2.utils import SerializationOptions
+from hcl2.version import version as hcl2_version
 
 _SIMPLE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _TEMPLATE_OPENERS = re.compile(r"([$%])\{")
@@ -116,7 +122,48 @@ def parse_hcl(text: str) -> dict[str, Any]:
 
 @lru_cache(maxsize=64)
 def _parse_hcl_cached(text: str) -> dict[str, Any]:
-    return hcl2.loads(text, serialization_options=_PARSE_OPTIONS)
+    # What hcl2.loads does (parse, transform, serialize), through a parser without position
+    # tracking, with the cyclic collector paused: a parse allocates tens of thousands of
+    # short-lived objects and no cycles worth collecting, and the collections it would trigger
+    # walk every object of the process (profiled: about a third of verify's time went to those
+    # two). A parse error still carries its line and column (tokens keep theirs).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        tree = hcl_parser().parse(text + "\n")  # hcl2.api.parses_to_tree appends one too
+        return hcl2_api.serialize(hcl2_api.transform(tree), serialization_options=_PARSE_OPTIONS)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+@cache
+def hcl_parser() -> lark.Lark:
+    """python-hcl2's own grammar and post-lexer, built without `propagate_positions`.
+
+    python-hcl2 8 builds its parser with `propagate_positions=True`, which roughly doubles
+    Lark's LALR parse time; the dict that `serialize` returns never carries positions, so it
+    is the same either way (tests/test_hcl.py compares the two on every golden file). The
+    built tables are cached in tfgen's cache folder (Lark checks the grammar and options hash
+    before it uses the file, and rebuilds on any mismatch or damage)."""
+    from platformdirs import user_cache_dir
+
+    folder = Path(user_cache_dir("tfgen"))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        cache_file: str | bool = str(
+            folder / f"hcl2-{hcl2_version}-lark-{lark.__version__}-nopos.lark"
+        )
+    except OSError:
+        cache_file = False  # a read-only home: build the tables each time (about 1.5 s)
+    return lark.Lark.open(
+        "hcl2.lark",
+        rel_to=hcl2.parser.__file__,
+        parser="lalr",
+        propagate_positions=False,
+        postlex=PostLexer(),
+        cache=cache_file,
+    )
 
 
 def literal_text(value: Any) -> Any:

@@ -82,10 +82,31 @@ def module_arguments(answers: Answers) -> dict[str, Any]:
     }
 
 
+def _plain_ascii(value: Any) -> bool:
+    """Only printable-ASCII strings (keys included) anywhere in the value."""
+    if isinstance(value, str):
+        return value.isascii() and value.isprintable()
+    if isinstance(value, dict):
+        return all(_plain_ascii(key) and _plain_ascii(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return all(_plain_ascii(item) for item in value)
+    return True
+
+
+def yaml_text(data: Any) -> str:
+    """Block-style YAML, keys in their order, one line per scalar however long."""
+    # libyaml's emitter writes the same bytes as PyYAML's for printable-ASCII strings (tested
+    # against it) in a fifth of the time; it escapes some other characters differently
+    # (astral-plane characters, NEL), so anything else goes through the pure-Python emitter.
+    fast = getattr(yaml, "CSafeDumper", None) if _plain_ascii(data) else None
+    options: dict[str, Any] = {"sort_keys": False, "allow_unicode": True, "indent": 2}
+    if fast is not None:
+        return yaml.dump(data, Dumper=fast, width=2**31 - 1, **options)  # a C int
+    return yaml.safe_dump(data, width=2**31, **options)
+
+
 def answers_yaml(answers: Answers) -> str:
-    body = yaml.safe_dump(
-        answers.normalized(), sort_keys=False, allow_unicode=True, width=2**31, indent=2
-    )
+    body = yaml_text(answers.normalized())
     return "# tfgen answers (normalized): edit and re-render with `tfgen render`.\n" + body
 
 

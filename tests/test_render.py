@@ -106,3 +106,24 @@ def test_example_readme_says_no_skips(example_answers):
     readme = render_module(example_answers)["README.md"]
     assert "No checks are skipped" in readme
     assert "arn:aws:lambda:us-east-2:123456789012:function:my-function:*" in readme
+
+
+def test_answers_file_bytes_do_not_depend_on_the_yaml_emitter(example_answers):
+    """yaml_text takes libyaml's emitter for printable-ASCII data: the same bytes as PyYAML's
+    own; other text (an emoji, a NEL, a newline) goes to PyYAML's, which writes it raw."""
+    import yaml
+
+    from generator.render import yaml_text
+
+    def pure(data) -> str:
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=2**31, indent=2)
+
+    samples = [
+        example_answers.normalized(),
+        {"a": "a: b #c", "b": "'q' \"d\"", "yes": "null", "n": "0x1F", "k": ["- dash", "? q"]},
+        {"long": "word " * 500, "empty": "", "lead": " x", "trail": "x ", "num": 1.5},
+        {"rocket": "rocket 🚀", "nel": "next\x85line", "nl": "a\nb", "tab": "a\tb", "é": "ü"},
+    ]
+    for data in samples:
+        assert yaml_text(data) == pure(data)
+    assert "rocket 🚀" in yaml_text(samples[-1])

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-CONTEXT = json.loads({{ cookiecutter | tojson | tojson }})  # noqa: F821 (Jinja)
+CONTEXT = json.loads({{cookiecutter | tojson | tojson}})  # noqa: F821 (Jinja)
 
 try:
     from generator.scaffold import post_gen

@@ -9,7 +9,7 @@ first: CONTEXT is its context as JSON text, quoted twice so no value can break t
 import json
 import sys
 
-CONTEXT = json.loads({{ cookiecutter | tojson | tojson }})  # noqa: F821 (Jinja)
+CONTEXT = json.loads({{cookiecutter | tojson | tojson}})  # noqa: F821 (Jinja)
 
 try:
     from generator.scaffold import pre_gen
