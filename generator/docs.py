@@ -21,7 +21,7 @@ from typing import Any
 from generator.answers import Answers, PolicyStatement
 from generator.hcl import parse_hcl
 from generator.peering import PeeringPlan
-from generator.policy import function_arn
+from generator.policy import FUNCTION_ARN_RE, function_arn, split_actions
 
 PRICING_FILE = "privatelink_pricing.json"
 CENT = Decimal("0.01")
@@ -143,17 +143,38 @@ def function_name(function: str, answers: Answers) -> str:
 def statement_sentence(statement: PolicyStatement, answers: Answers) -> str:
     """`MyUser may InvokeFunction on my-function.` (names only; the JSON has the full ARNs)."""
     who = words([markdown_text(principal_name(p)) for p in statement.principals])
-    what = words([markdown_text(action_name(a)) for a in statement.actions])
+    scoped, unscoped = split_actions(statement)
     where = words([markdown_text(function_name(f, answers)) for f in statement.functions])
+    parts = []
+    if scoped:
+        parts.append(f"{words([markdown_text(action_name(a)) for a in scoped])} on {where}")
+    if unscoped:
+        parts.append(
+            f"{words([markdown_text(action_name(a)) for a in unscoped])} on any resource "
+            '(`Resource: "*"`, the only resource AWS authorizes these on)'
+        )
     verb = "may not" if statement.effect == "Deny" else "may"
     when = ", when the conditions in the JSON below hold" if statement.conditions else ""
-    sentence = f"{who} {verb} {what} on {where}{when}."
+    sentence = f"{who} {verb} {', and '.join(parts)}{when}."
     # "account 1234..." and "anyone" are tfgen's words: capitalized; names are left as they are
     return re.sub(r"^(account|anyone)\b", lambda m: m.group(1).capitalize(), sentence)
 
 
 def policy_sentences(answers: Answers) -> list[str]:
     return [statement_sentence(s, answers) for s in answers.policy.statements]
+
+
+def qualified_functions(answers: Answers) -> list[str]:
+    """Functions the answers name with a qualifier (`f:live`, `f:3`): the policy lists them
+    only in that form, so it covers only that alias or version."""
+    found = []
+    for statement in answers.policy.statements:
+        for function in statement.functions:
+            match = FUNCTION_ARN_RE.match(function_arn(function, answers))
+            name = markdown_text(function_name(function, answers))
+            if match and match.group("qualifier") and name not in found:
+                found.append(name)
+    return found
 
 
 # ---- the Mermaid diagram -----------------------------------------------------------------

@@ -15,7 +15,7 @@ from generator import __version__, docs, rules
 from generator.answers import Answers
 from generator.hcl import aligned_attributes, hcl_literal, is_multiline
 from generator.peering import peering_plan, peers_argument
-from generator.policy import endpoint_policy_document
+from generator.policy import endpoint_policy_document, split_actions
 
 TERRAFORM_VERSION_CONSTRAINT = ">= 1.5.0"
 AWS_PROVIDER_CONSTRAINT = ">= 5.0, < 6.0"
@@ -135,6 +135,10 @@ def render_module(answers: Answers) -> dict[str, str]:
     context["outputs"] = docs.output_rows(files)
     context["diagram"] = docs.mermaid_diagram(answers, context["peering"])
     context["policy_sentences"] = docs.policy_sentences(answers)
+    context["qualified_functions"] = docs.qualified_functions(answers)
+    context["any_resource_statements"] = any(
+        split_actions(statement)[1] for statement in answers.policy.statements
+    )
     context["cost"] = docs.cost_estimate(answers)
     files[README_FILE] = env.get_template("README.md.j2").render(context)
     files[ANSWERS_FILE] = answers_yaml(answers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import fnmatch
 import ipaddress
@@ -11,14 +12,17 @@ from collections.abc import Iterator
 
 from generator import catalog
 from generator.answers import Answers, PolicyStatement
-from generator.errors import Problem
+from generator.errors import Problem, preview
 from generator.policy import (
+    ANY_RESOURCE_SID_SUFFIX,
     FUNCTION_ARN_RE,
     FUNCTION_NAME_RE,
     MAX_POLICY_CHARS,
     endpoint_policy_document,
+    foreign_resource_types,
     partition_of,
     policy_size,
+    split_actions,
 )
 
 LIMITED_CAPACITY_AZ_IDS = {"use1-az3": "us-east-1"}
@@ -43,6 +47,13 @@ CONDITION_OPERATORS = (
     "DateGreaterThanEquals", "Bool", "BinaryEquals", "IpAddress", "NotIpAddress", "ArnEquals",
     "ArnLike", "ArnNotEquals", "ArnNotLike", "Null",
 )  # fmt: skip
+# IAM's condition operator grammar: at most one set prefix, then an operator, then at most
+# one `IfExists` (which Null has not: it already tests whether the key exists).
+CONDITION_OPERATOR_RE = re.compile(
+    r"^(?:(?P<set>ForAnyValue|ForAllValues):)?(?P<base>[A-Za-z]+?)(?P<if_exists>IfExists)?$"
+)
+NUMERIC_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
+EPOCH_RE = re.compile(r"^\d{1,12}$")
 AZ_PREFIX_WORDS = {
     "east": "e", "west": "w", "north": "n", "south": "s", "central": "c",
     "northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw",
@@ -190,6 +201,15 @@ def check_policy(answers: Answers) -> Iterator[Problem]:
         yield from check_actions(path, statement, policy.allow_wildcards)
         yield from check_functions(path, statement, answers)
         yield from check_conditions(path, statement)
+        scoped, unscoped = split_actions(statement)
+        if statement.sid and scoped and unscoped:
+            extra_sid = f"{statement.sid}{ANY_RESOURCE_SID_SUFFIX}"
+            if len(extra_sid) > 100 or extra_sid in (s.sid for s in policy.statements):
+                yield Problem(
+                    f"{path}.sid",
+                    f'{extra_sid} (the Sid of this statement\'s Resource "*" statement for '
+                    f"{', '.join(unscoped)}) is too long or taken: choose a shorter or other sid",
+                )
     document = endpoint_policy_document(answers)
     if document is not None and policy_size(document) > MAX_POLICY_CHARS:
         yield Problem(
@@ -237,6 +257,17 @@ def check_actions(
     yield from _duplicates(f"{path}.actions", statement.actions)
     for index, action in enumerate(statement.actions):
         where = f"{path}.actions[{index}]"
+        foreign = [] if "*" in statement.functions else foreign_resource_types(action)
+        if foreign:
+            arns = catalog.lambda_resource_type_arns()
+            needs = " and ".join(f"{kind} ({arns.get(kind, '?')})" for kind in foreign)
+            yield Problem(
+                where,
+                f"{action} acts on {needs}, not on a function: with this statement's function "
+                "ARNs as its Resource AWS would never allow it through the endpoint; tfgen's "
+                "functions take only function ARNs, so remove the action (or, with "
+                'allow_wildcards, give it functions: ["*"])',
+            )
         service, _, name = action.partition(":")
         if action == "*" or "*" in name or "?" in name:
             if not allow_wildcards:
@@ -311,17 +342,79 @@ def _check_function_arn(where: str, arn: str, region: str, partition: str) -> It
         yield Problem(where, f"partition {match.group('partition')} does not match {region}")
 
 
+def condition_operator_problem(operator: str) -> str | None:
+    """None for a valid IAM condition operator, else why it is not one."""
+    match = CONDITION_OPERATOR_RE.match(operator)
+    if not match:
+        return (
+            f"{operator!r} is not an IAM condition operator: at most one ForAnyValue: or "
+            "ForAllValues: prefix, then an operator such as StringEquals, then at most one "
+            "IfExists"
+        )
+    base = match.group("base")
+    if base not in CONDITION_OPERATORS:
+        return (
+            f"{operator!r} is not an IAM condition operator"
+            f"{did_you_mean(base, list(CONDITION_OPERATORS))}"
+        )
+    if base == "Null" and match.group("if_exists"):
+        return (
+            f"{operator!r} is not an IAM condition operator: Null already tests whether the "
+            "key exists, so it has no IfExists form"
+        )
+    return None
+
+
+def condition_value_problem(base: str, value: str) -> str | None:
+    """Bool, Numeric, Date and IpAddress operators compare typed values: check the type."""
+    if base in ("Bool", "Null"):
+        if value not in ("true", "false"):
+            return f"{preview(value)} is not true or false ({base} compares booleans)"
+    elif base.startswith("Numeric"):
+        if not NUMERIC_RE.match(value):
+            return f"{preview(value)} is not a number ({base} compares numbers, e.g. 10 or 2.5)"
+    elif base.startswith("Date"):
+        if not EPOCH_RE.match(value) and not _iso_date(value):
+            return (
+                f"{preview(value)} is not a date ({base} takes ISO 8601 such as "
+                "2026-01-31T00:00:00Z, or epoch seconds)"
+            )
+    elif base in ("IpAddress", "NotIpAddress"):
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            return (
+                f"{preview(value)} is not an IP address or CIDR ({base} takes e.g. "
+                "203.0.113.0/24 or 2001:db8::/32)"
+            )
+    return None
+
+
+def _iso_date(value: str) -> bool:
+    if not re.match(r"^\d{4}-\d{2}-\d{2}", value):
+        return False
+    try:
+        datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
 def check_conditions(path: str, statement: PolicyStatement) -> Iterator[Problem]:
     for operator, pairs in statement.conditions.items():
         where = f"{path}.conditions.{operator}"
-        base = operator.removeprefix("ForAnyValue:").removeprefix("ForAllValues:")
-        base = base.removesuffix("IfExists")
-        if base not in CONDITION_OPERATORS:
-            yield Problem(
-                where,
-                f"{operator!r} is not an IAM condition operator"
-                f"{did_you_mean(base, list(CONDITION_OPERATORS))}",
-            )
+        reason = condition_operator_problem(operator)
+        if reason:
+            yield Problem(where, reason)
+        match = CONDITION_OPERATOR_RE.match(operator)
+        base = match.group("base") if match and not reason else ""
+        for key, value in pairs.items():
+            values = value if isinstance(value, list) else [value]
+            for item in values:
+                problem = condition_value_problem(base, item)
+                if problem:
+                    yield Problem(f"{where}.{key}", problem)
+                    break
         if not pairs:
             yield Problem(where, "needs at least one condition key")
         for key, value in pairs.items():
@@ -443,6 +536,18 @@ def warnings(answers: Answers) -> list[Problem]:
                             "and functions would",
                         )
                     )
+    for index, statement in enumerate(answers.policy.statements):
+        unscoped = split_actions(statement)[1]
+        if unscoped:
+            found.append(
+                Problem(
+                    f"policy.statements[{index}].actions",
+                    f'{", ".join(unscoped)}: AWS authorizes only on Resource "*" (no resource '
+                    "type in the Service Authorization Reference), so function ARNs would never "
+                    'match; rendered in a statement of its own with Resource "*" for the same '
+                    "principals and conditions: the functions do not limit it",
+                )
+            )
     if answers.policy.full_access:
         found.append(
             Problem(

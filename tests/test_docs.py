@@ -196,8 +196,9 @@ def test_policy_words_for_accounts_deny_qualifiers_and_conditions():
     policy = section(readme, "Endpoint policy")
     assert (
         "- orders-api and account 210987654321 may InvokeFunction and GetFunction on "
-        "orders-handler, orders-report and orders-batch:live, when the conditions in the JSON "
-        "below hold." in policy
+        "orders-handler, orders-report and orders-batch:live, and ListFunctions on any "
+        'resource (`Resource: "*"`, the only resource AWS authorizes these on), when the '
+        "conditions in the JSON below hold." in policy
     )
     assert "- Account 123456789012 may not DeleteFunction on orders-handler." in policy
 

@@ -62,6 +62,30 @@ module "lambda_endpoint" {
             "aws:PrincipalOrgID"    = "o-abc123def4"
             "aws:PrincipalTag/team" = "\u0024{aws:PrincipalTag/team}"
           }
+          BoolIfExists = {
+            "aws:SecureTransport" = "true"
+          }
+        }
+      },
+      {
+        Sid    = "InvokeOrdersAnyResource"
+        Effect = "Allow"
+        Principal = {
+          AWS = [
+            "arn:aws:iam::123456789012:role/orders-api",
+            "210987654321",
+          ]
+        }
+        Action   = ["lambda:ListFunctions"]
+        Resource = "*"
+        Condition = {
+          StringEquals = {
+            "aws:PrincipalOrgID"    = "o-abc123def4"
+            "aws:PrincipalTag/team" = "\u0024{aws:PrincipalTag/team}"
+          }
+          BoolIfExists = {
+            "aws:SecureTransport" = "true"
+          }
         }
       },
       {
