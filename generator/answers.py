@@ -23,7 +23,7 @@ from pydantic import (
     ValidationError,
 )
 
-from generator import yamlsafe
+from generator import regions, yamlsafe
 from generator.errors import AnswersError, Problem, preview
 
 MAX_ANSWERS_BYTES = 1_000_000
@@ -49,7 +49,6 @@ SecurityGroupId = Annotated[str, _aws_id("sg", "security group")]
 PeeringConnectionId = Annotated[str, _aws_id("pcx", "VPC peering connection")]
 RouteTableId = Annotated[str, _aws_id("rtb", "route table")]
 
-REGION_RE = re.compile(r"^(?:us|eu|ap|sa|ca|me|af|il|mx|cn)(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
 AZ_ID_RE = re.compile(r"^[a-z]{2,8}\d{1,2}(?:-[a-z]{3}\d)?-az\d{1,2}$")
 ACCOUNT_RE = re.compile(r"^\d{12}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
@@ -57,8 +56,9 @@ SID_RE = re.compile(r"^[A-Za-z0-9]{1,100}$")
 
 
 def _check_region(value: str) -> str:
-    if not REGION_RE.match(value):
-        raise ValueError(f"{value!r} is not an AWS region code (e.g. us-east-1, eu-west-2)")
+    problem = regions.region_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 

@@ -22,6 +22,7 @@ from generator.answers import Answers, PolicyStatement
 from generator.hcl import parse_hcl
 from generator.peering import PeeringPlan
 from generator.policy import FUNCTION_ARN_RE, function_arn, split_actions
+from generator.regions import lambda_dns_name, lambda_service_name
 
 PRICING_FILE = "privatelink_pricing.json"
 CENT = Decimal("0.01")
@@ -207,7 +208,7 @@ def mermaid_diagram(answers: Answers, plan: PeeringPlan) -> str:
     sg_lines += [sg for sg in group.existing_ids]
     lines.append(f"    sg[{mermaid_label(*sg_lines)}]")
     lines.append(
-        f"    endpoint[{mermaid_label('Interface endpoint', f'com.amazonaws.{region}.lambda')}]"
+        f"    endpoint[{mermaid_label('Interface endpoint', lambda_service_name(region))}]"
     )
     for index, subnet in enumerate(answers.subnets, start=1):
         label = [subnet.id] + ([subnet.az_id] if subnet.az_id else []) + ["endpoint ENI"]
@@ -228,7 +229,7 @@ def mermaid_diagram(answers: Answers, plan: PeeringPlan) -> str:
         lines.append(f"  endpoint --- subnet_{index}")
     lines.append(f"  endpoint -->|{mermaid_label('PrivateLink')}| lambda")
     if answers.private_dns:
-        dns_label = mermaid_label(f"private DNS: lambda.{region}.amazonaws.com")
+        dns_label = mermaid_label(f"private DNS: {lambda_dns_name(region)}")
         lines.append(f"  clients -.->|{dns_label}| endpoint")
     if plan.dns:
         lines.append(f"  zone -.->|{mermaid_label('alias')}| endpoint")

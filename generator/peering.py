@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.answers import Answers, PeerVpc
+from generator.regions import lambda_dns_name
 
 DEFAULT_PROVIDER = "aws"
 # The endpoint's own account: peers without account_id live in it.
@@ -159,7 +160,7 @@ def dns_plan(answers: Answers, peers: tuple[Peer, ...]) -> DnsPlan | None:
         if member is not initial
     )
     return DnsPlan(
-        zone_name=f"lambda.{answers.region}.amazonaws.com",
+        zone_name=lambda_dns_name(answers.region),
         owner_provider=owner_provider,
         owner_account=owner_account,
         initial=initial,

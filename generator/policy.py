@@ -8,6 +8,7 @@ from typing import Any
 
 from generator import catalog
 from generator.answers import Answers, PolicyStatement
+from generator.regions import partition_of
 
 POLICY_VERSION = "2012-10-17"
 # AWS: a VPC endpoint policy is at most 20,480 characters (whitespace included).
@@ -26,13 +27,7 @@ FUNCTION_RESOURCE_TYPES = frozenset(
 # Sid of the statement that carries a statement's Resource "*"-only actions.
 ANY_RESOURCE_SID_SUFFIX = "AnyResource"
 
-
-def partition_of(region: str) -> str:
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
+__all__ = ["partition_of"]  # re-exported: the rules and the questionnaire import it from here
 
 
 def function_arn(function: str, answers: Answers) -> str:

@@ -16,6 +16,7 @@ from generator.answers import Answers
 from generator.hcl import aligned_attributes, hcl_literal, is_multiline
 from generator.peering import peering_plan, peers_argument
 from generator.policy import endpoint_policy_document, split_actions
+from generator.regions import lambda_dns_name, lambda_service_name, partition_of
 
 TERRAFORM_VERSION_CONSTRAINT = ">= 1.5.0"
 AWS_PROVIDER_CONSTRAINT = ">= 5.0, < 6.0"
@@ -116,6 +117,9 @@ def render_module(answers: Answers) -> dict[str, str]:
     context = {
         "answers": answers,
         "region": answers.region,
+        "partition": partition_of(answers.region),
+        "lambda_service_name": lambda_service_name(answers.region),
+        "lambda_dns_name": lambda_dns_name(answers.region),
         "module_arguments": module_arguments(answers),
         "peering": peering_plan(answers),
         "warnings": rules.warnings(answers),

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from generator import catalog
+from generator import catalog, regions
 from generator.answers import Answers, PolicyStatement
 from generator.errors import Problem, preview
 from generator.policy import (
@@ -82,6 +82,9 @@ def did_you_mean(value: str, choices: list[str]) -> str:
 
 def az_id_prefix(region: str) -> str | None:
     """us-east-1 -> use1, ap-southeast-2 -> apse2: the prefix of the region's AZ ids."""
+    known = regions.az_ids(region)
+    if known:
+        return known[0].rsplit("-", 1)[0]
     parts = region.split("-")
     geo, words, number = parts[0], parts[1:-1], parts[-1]
     letters = []
@@ -105,7 +108,6 @@ def check_subnets(answers: Answers) -> Iterator[Problem]:
         return
     seen_ids: dict[str, int] = {}
     seen_azs: dict[str, int] = {}
-    prefix = az_id_prefix(answers.region)
     for index, subnet in enumerate(answers.subnets):
         path = f"subnets[{index}]"
         if subnet.id in seen_ids:
@@ -126,11 +128,9 @@ def check_subnets(answers: Answers) -> Iterator[Problem]:
                 "per AZ (a second interface in the same AZ adds cost, not redundancy)",
             )
         seen_azs.setdefault(subnet.az_id, index)
-        if prefix and not subnet.az_id.startswith(prefix):
-            yield Problem(
-                f"{path}.az_id",
-                f"{subnet.az_id} is not in {answers.region} (its AZ ids start with {prefix}-)",
-            )
+        outside = regions.az_id_problem(answers.region, subnet.az_id)
+        if outside:
+            yield Problem(f"{path}.az_id", outside)
 
 
 def check_security_group(answers: Answers) -> Iterator[Problem]:
@@ -339,7 +339,11 @@ def _check_function_arn(where: str, arn: str, region: str, partition: str) -> It
             "an interface endpoint only reaches Lambda in its own region",
         )
     if match.group("partition") != partition:
-        yield Problem(where, f"partition {match.group('partition')} does not match {region}")
+        yield Problem(
+            where,
+            f"{arn} is in partition {match.group('partition')}, "
+            f"the endpoint's region {region} is in {partition}",
+        )
 
 
 def condition_operator_problem(operator: str) -> str | None:
@@ -480,6 +484,13 @@ def check_peering(answers: Answers) -> Iterator[Problem]:
                 f"{path}.vpc_id", f"{peer.vpc_id} is also peering[{vpc_ids[peer.vpc_id]}].vpc_id"
             )
         vpc_ids.setdefault(peer.vpc_id, index)
+        if peer.region and partition_of(peer.region) != partition_of(answers.region):
+            yield Problem(
+                f"{path}.region",
+                f"{peer.region} is in partition {partition_of(peer.region)}, the endpoint's "
+                f"region {answers.region} in {partition_of(answers.region)}: VPC peering "
+                "does not cross partitions",
+            )
         cidr = ipaddress.IPv4Network(peer.cidr)
         if cidr.overlaps(vpc_cidr):
             yield Problem(
