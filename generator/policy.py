@@ -27,8 +27,6 @@ FUNCTION_RESOURCE_TYPES = frozenset(
 # Sid of the statement that carries a statement's Resource "*"-only actions.
 ANY_RESOURCE_SID_SUFFIX = "AnyResource"
 
-__all__ = ["partition_of"]  # re-exported: the rules and the questionnaire import it from here
-
 
 def function_arn(function: str, answers: Answers) -> str:
     """A bare function name becomes the ARN in the endpoint's region and `account_id`."""
