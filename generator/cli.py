@@ -490,8 +490,9 @@ def check(
 ) -> None:
     """Drift check: each module FOLDER (default: every tfgen module under modules/) must
     hold exactly what its tfgen.answers.yaml renders to. Drift is exit 1 with a diff."""
-    from generator.drift import check_module, find_modules, fix_module
+    from generator.drift import check_module, fix_module
     from generator.errors import TfgenError, UsageError
+    from generator.write import find_modules
 
     try:
         targets = list(folders) or find_modules(Path("modules"))

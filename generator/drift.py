@@ -8,15 +8,13 @@ with the folder: edited, missing and extra files are drift. Terraform's own work
 from __future__ import annotations
 
 import difflib
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.answers import load_answers
 from generator.errors import UsageError
 from generator.render import ANSWERS_FILE
-from generator.write import MANIFEST_FILE, is_terraform_working_file
+from generator.write import module_files, write_text_atomic
 
 
 @dataclass(frozen=True)
@@ -40,24 +38,6 @@ class DriftReport:
         return 1 if self.drift and not self.fixed else 0
 
 
-def find_modules(root: Path) -> list[Path]:
-    """Every tfgen module folder under root (a folder holding a tfgen manifest), sorted."""
-    return sorted(
-        manifest.parent
-        for manifest in root.rglob(MANIFEST_FILE)
-        if not is_terraform_working_file(manifest.relative_to(root).as_posix())
-    )
-
-
-def files_on_disk(folder: Path) -> dict[str, bytes]:
-    found = {}
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder).as_posix()
-        if path.is_file() and not is_terraform_working_file(relative):
-            found[relative] = path.read_bytes()
-    return found
-
-
 def unified(path: str, old: bytes | None, new: bytes | None) -> str:
     def lines(data: bytes | None) -> list[str]:
         return [] if data is None else data.decode("utf-8", "replace").splitlines(keepends=True)
@@ -79,7 +59,7 @@ def check_module(folder: Path) -> DriftReport:
         raise UsageError(f"{folder}: not a tfgen module (no {ANSWERS_FILE})")
     answers = load_answers(folder / ANSWERS_FILE)
     expected = {name: text.encode("utf-8") for name, text in rendered_files(answers).items()}
-    actual = files_on_disk(folder)
+    actual = {relative: path.read_bytes() for relative, path in module_files(folder)}
     report = DriftReport(answers.name, str(folder))
     for name in sorted(expected.keys() | actual.keys()):
         want, have = expected.get(name), actual.get(name)
@@ -104,9 +84,5 @@ def fix_module(folder: Path, report: DriftReport) -> None:
         if item.kind == "extra":
             target.unlink()
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=".tfgen-", dir=target.parent)
-        with os.fdopen(handle, "wb") as out:
-            out.write(expected[item.path].encode("utf-8"))
-        os.replace(temp, target)
+        write_text_atomic(target, expected[item.path])
     report.fixed = True

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from generator.scan import ScanReport, policy_pack_digest
-from generator.write import is_terraform_working_file
+from generator.write import module_files, write_text_atomic
 
 CACHE_FORMAT = 2
 
@@ -32,10 +30,8 @@ def cache_key(folder: Path, checkov_version: str) -> str:
     digest = hashlib.sha256(
         f"tfgen-scan-cache {CACHE_FORMAT} checkov {checkov_version} pack {pack}\n".encode()
     )
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder).as_posix()
-        if path.is_file() and not is_terraform_working_file(relative):
-            digest.update(f"{relative}\0{hashlib.sha256(path.read_bytes()).hexdigest()}\n".encode())
+    for relative, path in module_files(folder):
+        digest.update(f"{relative}\0{hashlib.sha256(path.read_bytes()).hexdigest()}\n".encode())
     return digest.hexdigest()
 
 
@@ -56,15 +52,10 @@ def load(key: str, root: Path | None = None) -> ScanReport | None:
 def store(key: str, report: ScanReport, root: Path | None = None) -> None:
     if report.failed or report.findings:
         return
-    folder = root or cache_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     entry = {
         "passed": report.passed,
         "skipped": report.skipped,
         "skips": report.skips,
         "checkov_version": report.checkov_version,
     }
-    handle, temp = tempfile.mkstemp(prefix=".entry-", dir=folder)
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(entry, out, sort_keys=True)
-    os.replace(temp, folder / f"{key}.json")
+    write_text_atomic((root or cache_dir()) / f"{key}.json", json.dumps(entry, sort_keys=True))

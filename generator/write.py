@@ -1,7 +1,9 @@
-"""Atomic writes: stage the module beside the target, swap it in only once it passed.
+"""Writing to disk, the one place that does it: the atomic file writer, the module folder walk,
+the staged folder swap, the directory lock and the manifest.
 
 A module folder tfgen owns carries `tfgen.manifest.json` (tfgen version, answers hash, one
 checksum per file); tfgen refuses to replace a non-empty folder without one unless forced.
+Files and folders are created with the user's umask (0644/0755 under umask 022).
 """
 
 from __future__ import annotations
@@ -36,11 +38,29 @@ def is_terraform_working_file(relative: str) -> bool:
     )
 
 
+def walk(folder: Path) -> Iterator[tuple[str, Path]]:
+    """Everything under folder as (relative /-separated path, path), sorted."""
+    for path in sorted(folder.rglob("*")):
+        yield path.relative_to(folder).as_posix(), path
+
+
+def module_files(folder: Path) -> Iterator[tuple[str, Path]]:
+    """The files of a module folder (relative path, path), sorted; terraform's working files
+    (`.terraform/`, lock files, state, plans) are not part of a module and are left out."""
+    for relative, path in walk(folder):
+        if path.is_file() and not is_terraform_working_file(relative):
+            yield relative, path
+
+
+def find_modules(root: Path) -> list[Path]:
+    """Every tfgen module folder under root (a folder holding a tfgen manifest), sorted."""
+    return sorted(path.parent for _, path in module_files(root) if path.name == MANIFEST_FILE)
+
+
 def terraform_working_paths(folder: Path) -> list[str]:
     """Top-most terraform working files and folders under folder, relative, sorted."""
     found: list[str] = []
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder).as_posix()
+    for relative, path in walk(folder):
         if any(relative.startswith(kept + "/") for kept in found):
             continue
         if is_terraform_working_file(relative) and (path.name in TERRAFORM_DIRS or path.is_file()):
@@ -51,10 +71,10 @@ def terraform_working_paths(folder: Path) -> list[str]:
 def hand_changes(target: Path, manifest: dict[str, Any]) -> tuple[list[str], list[str]]:
     """(files edited since tfgen wrote them, files tfgen did not write) in a module folder."""
     listed: dict[str, str] = manifest.get("files", {})
-    edited, extra = [], []
-    for path in sorted(target.rglob("*")):
-        relative = path.relative_to(target).as_posix()
-        if not path.is_file() or is_terraform_working_file(relative) or relative == MANIFEST_FILE:
+    edited: list[str] = []
+    extra: list[str] = []
+    for relative, path in module_files(target):
+        if relative == MANIFEST_FILE:
             continue
         if relative not in listed:
             extra.append(relative)
@@ -64,10 +84,12 @@ def hand_changes(target: Path, manifest: dict[str, Any]) -> tuple[list[str], lis
 
 
 def sha256_text(text: str) -> str:
+    """The checksum a manifest lists for a file's text (UTF-8)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def manifest_text(files: dict[str, str], answers_digest: str) -> str:
+    """The manifest of a rendered module: tfgen version, answers hash, one checksum per file."""
     manifest = {
         "tfgen_version": __version__,
         "answers_sha256": answers_digest,
@@ -77,6 +99,7 @@ def manifest_text(files: dict[str, str], answers_digest: str) -> str:
 
 
 def read_manifest(folder: Path) -> dict[str, Any] | None:
+    """A module folder's manifest, or None when it has none (or an unreadable one)."""
     try:
         data = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -109,6 +132,7 @@ def check_target(target: Path, force: bool) -> None:
 
 
 def write_files(folder: Path, files: dict[str, str]) -> None:
+    """Write a module's files into a staging folder (atomicity comes from `commit`)."""
     for name, text in files.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -139,6 +163,7 @@ def staged(target: Path, files: dict[str, str]) -> Iterator[Path]:
     unless `commit` moved it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.tfgen-", dir=target.parent))
+    os.chmod(stage, umask_mode(0o777))  # mkdtemp makes it 0700; it becomes the module folder
     try:
         write_files(stage, files)
         yield stage
@@ -169,6 +194,7 @@ def commit(stage: Path, target: Path) -> None:
 
 
 def read_module(folder: Path, names: list[str]) -> dict[str, str]:
+    """The named files of a module folder that exist, as text."""
     files = {}
     for name in names:
         path = folder / name
@@ -177,17 +203,28 @@ def read_module(folder: Path, names: list[str]) -> dict[str, str]:
     return files
 
 
+def umask_mode(mode: int) -> int:
+    """The mode a new file (0o666) or folder (0o777) gets under the process's umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return mode & ~umask
+
+
 def write_text_atomic(path: Path, text: str) -> None:
+    """`write_bytes_atomic` for text: UTF-8, newlines written as they are."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write one file atomically (a temp file beside it, then os.replace): readers see the
-    old content or the new, never half of it. Missing parent folders are created."""
+    old content or the new, never half of it. Missing parent folders are created. The file
+    gets the user's umask like any file they create (mkstemp alone would make it 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)  # mkstemp makes it 0600; a report is a normal file
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temp, umask_mode(0o666))
         os.replace(temp, path)
     except BaseException:
         with suppress(OSError):

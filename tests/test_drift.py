@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.drift import check_module, find_modules
+from generator.drift import check_module
+from generator.write import find_modules
 from tests.conftest import REPO
 from tests.test_cli import EXAMPLE_MODULE, snapshot, tfgen
 

@@ -158,3 +158,53 @@ def test_symlink_inside_a_module_is_not_written_through(example_answers, tmp_pat
     assert render_to_folder(example_answers, target, scan=False, force=True).written
     assert outside.read_text() == "precious\n"
     assert not (target / "main.tf").is_symlink()
+
+
+@pytest.fixture
+def umask_022():
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def modes(folder: Path) -> set[tuple[str, int]]:
+    """(kind, permission bits) of a folder and of everything under it."""
+    return {
+        ("dir" if p.is_dir() else "file", p.stat().st_mode & 0o777)
+        for p in [folder, *folder.rglob("*")]
+    }
+
+
+def test_every_writer_follows_the_umask(umask_022, example_answers, tmp_path: Path, monkeypatch):
+    from generator import drift, scan_cache
+    from generator.docs import regenerate_readme
+    from generator.scan import ScanReport
+
+    target = tmp_path / "out"
+    assert render_to_folder(example_answers, target, scan=False).written
+    assert modes(target) == {("dir", 0o755), ("file", 0o644)}  # render: staged folder swapped in
+    (target / "main.tf").write_text("# edited\n")
+    os.chmod(target / "main.tf", 0o600)
+    (target / "README.md").unlink()
+    drift.fix_module(target, drift.check_module(target))  # drift --fix rewrites main.tf
+    (target / "README.md").unlink()
+    assert regenerate_readme(target)  # docs
+    assert modes(target) == {("dir", 0o755), ("file", 0o644)}
+    key = scan_cache.cache_key(target, "3.3.30")
+    scan_cache.store(key, ScanReport(passed=1), root=tmp_path / "cache")
+    assert modes(tmp_path / "cache") == {("dir", 0o755), ("file", 0o644)}
+    assert scan_cache.load(key, root=tmp_path / "cache").passed == 1
+
+
+def test_module_files_walk_leaves_out_terraform_working_files(tmp_path: Path):
+    from generator.write import find_modules, module_files
+
+    write_files(tmp_path / "a", {"main.tf": "x", MANIFEST_FILE: "{}", "example/main.tf": "y"})
+    write_files(tmp_path / "a", {".terraform/modules/m/" + MANIFEST_FILE: "{}"})
+    write_files(tmp_path / "a", {"example/terraform.tfstate": "{}", ".terraform.lock.hcl": ""})
+    assert [rel for rel, _ in module_files(tmp_path / "a")] == [
+        "example/main.tf",
+        "main.tf",
+        MANIFEST_FILE,
+    ]
+    assert find_modules(tmp_path) == [tmp_path / "a"]
