@@ -1,9 +1,11 @@
 """Batch render: many answers files in one run.
 
 Render and verify run in parallel across processes; the modules that pass are staged in one
-folder beside their targets and scanned by a single checkov process (modules scanned clean
-before come from the scan cache); each clean module is then moved into place. One bad answers
-file does not stop the others: each gets its own result, and the run's exit code is the worst.
+folder beside their targets. Modules scanned clean before come from the scan cache; the others
+are scanned in chunks (generator/chunked_scan.py), one checkov process per chunk and several
+at once, each chunk as soon as its modules are verified, while the rest still render. Each
+clean module is then moved into place. One bad answers file does not stop the others: each
+gets its own result, and the run's exit code is the worst.
 """
 
 from __future__ import annotations
@@ -11,16 +13,17 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.answers import Answers, load_answers
+from generator.chunked_scan import MAX_CHUNK, ChunkScanner, chunk_size
 from generator.errors import TfgenError, UsageError
 from generator.findings import Finding
 from generator.pipeline import RunResult, answer_warnings, rendered_files
-from generator.scan import CHECKOV_ENV_VAR, CHECKOV_VERSION, ensure_checkov, run_checkov_each
+from generator.scan import CHECKOV_ENV_VAR, CHECKOV_VERSION, ScanReport, ensure_checkov
 from generator.verify import verify_module
 from generator.write import check_target, commit, target_lock, write_files
 
@@ -53,6 +56,25 @@ def expand_sources(paths: list[Path]) -> list[Path]:
     return found
 
 
+def parse_shard(text: str) -> tuple[int, int]:
+    """`I/N` (1 <= I <= N) -> (I, N); UsageError naming what is allowed otherwise."""
+    index, slash, total = text.partition("/")
+    if slash and index.strip().isdigit() and total.strip().isdigit():
+        shard = int(index), int(total)
+        if 1 <= shard[0] <= shard[1]:
+            return shard
+    raise UsageError(f"--shard: {text[:40]!r} is not I/N with 1 <= I <= N (e.g. 1/4)")
+
+
+def select_shard(paths: list[Path], index: int, total: int) -> list[Path]:
+    """Shard I of N: sorted by file name (then by path, for equal names), every N-th from the
+    I-th. The split depends only on the names, so N CI jobs given the same files cover each
+    exactly once, in shards that differ in size by at most one."""
+    ranked = sorted(range(len(paths)), key=lambda i: (paths[i].name, str(paths[i])))
+    chosen = {i for rank, i in enumerate(ranked) if rank % total == index - 1}
+    return [path for i, path in enumerate(paths) if i in chosen]
+
+
 def render_and_verify(answers: Answers) -> tuple[dict[str, str], list[Finding]]:
     """The per-module work that runs in a worker process."""
     files = rendered_files(answers)
@@ -69,10 +91,65 @@ def render_batch(
     cache: bool = True,
     jobs: int | None = None,
     progress: Progress | None = None,
+    scan_chunk: int = MAX_CHUNK,
 ) -> list[BatchItem]:
-    """Render every answers file into out_root/<name>; nothing half-written on any failure."""
+    """Render every answers file into out_root/<name>; nothing half-written on any failure.
+
+    `jobs` is both the number of render workers and of checkov processes at once (default:
+    the CPUs); `scan_chunk` caps the modules per checkov process (its memory grows with them).
+    """
     note = progress or (lambda source, event: None)
     items = [BatchItem(str(source)) for source in sources]
+    models = load_models(items, sources, out_root, force, note)
+    if not models:
+        return items
+    jobs = jobs or os.cpu_count() or 1
+    size = chunk_size(len(models), jobs, scan_chunk)
+    lanes = min(jobs, -(-len(models) // size))
+    out_root.mkdir(parents=True, exist_ok=True)
+    batch = Path(tempfile.mkdtemp(prefix=".tfgen-batch-", dir=out_root))
+    staged: dict[int, Path] = {}
+    try:
+        scans = StagedScans(
+            items, staged, batch, checkov=checkov, cache=cache, lanes=lanes, size=size, note=note
+        )
+        with scans:
+            for index, (files, findings) in render_all(models, jobs):
+                answers = models[index]
+                items[index].result = RunResult(
+                    answers.name,
+                    str(out_root / answers.name),
+                    files=sorted(files),
+                    findings=findings,
+                    warnings=answer_warnings(answers),
+                )
+                if findings:
+                    note(items[index].source, "verify failed")
+                    continue
+                note(items[index].source, "rendered and verified")
+                staged[index] = batch / "ready" / answers.name
+                write_files(staged[index], files)
+                if scan:
+                    scans.add(index)
+            scans.wait()
+        for index, folder in staged.items():
+            result = items[index].result
+            if not result.findings:
+                target = out_root / models[index].name
+                with target_lock(target):
+                    check_target(target, force)  # again: another run may have written it since
+                    commit(folder, target)
+                result.written = True
+                note(items[index].source, "written")
+    finally:
+        shutil.rmtree(batch, ignore_errors=True)
+    return items
+
+
+def load_models(
+    items: list[BatchItem], sources: list[Path], out_root: Path, force: bool, note: Progress
+) -> dict[int, Answers]:
+    """The answers of each source that loads, has a name of its own and a writable target."""
     models: dict[int, Answers] = {}
     owners: dict[str, str] = {}
     for index, (item, source) in enumerate(zip(items, sources, strict=True)):
@@ -88,87 +165,102 @@ def render_batch(
         except TfgenError as error:
             item.error = error
             note(item.source, "error")
+    return models
 
-    workers = min(jobs or os.cpu_count() or 1, max(len(models), 1))
+
+def render_all(
+    models: dict[int, Answers], jobs: int
+) -> Iterator[tuple[int, tuple[dict[str, str], list[Finding]]]]:
+    """(index, (files, verify findings)) in the sources' order, as the workers finish them."""
+    from generator.hcl import hcl_parser
+
     order = sorted(models)
-    if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            outputs = list(pool.map(render_and_verify, [models[i] for i in order]))
-    else:
-        outputs = [render_and_verify(models[i]) for i in order]
-    files_of: dict[int, dict[str, str]] = {}
-    for index, (files, findings) in zip(order, outputs, strict=True):
-        answers = models[index]
-        items[index].result = RunResult(
-            answers.name,
-            str(out_root / answers.name),
-            files=sorted(files),
-            findings=findings,
-            warnings=answer_warnings(answers),
-        )
-        if findings:
-            note(items[index].source, "verify failed")
-        else:
-            files_of[index] = files
-            note(items[index].source, "rendered and verified")
-    if not files_of:
-        return items
-
-    out_root.mkdir(parents=True, exist_ok=True)
-    batch = Path(tempfile.mkdtemp(prefix=".tfgen-batch-", dir=out_root))
-    try:
-        staged = {index: batch / "ready" / models[index].name for index in files_of}
-        for index, folder in staged.items():
-            write_files(folder, files_of[index])
-        if scan:
-            scan_staged(items, staged, batch, checkov, cache, note)
-        for index, folder in staged.items():
-            result = items[index].result
-            if not result.findings:
-                target = out_root / models[index].name
-                with target_lock(target):
-                    check_target(target, force)  # again: another run may have written it since
-                    commit(folder, target)
-                result.written = True
-                note(items[index].source, "written")
-    finally:
-        shutil.rmtree(batch, ignore_errors=True)
-    return items
-
-
-def scan_staged(
-    items: list[BatchItem],
-    staged: dict[int, Path],
-    batch: Path,
-    checkov: str | None,
-    cache: bool,
-    note: Progress,
-) -> None:
-    """Scan cache first; every other module in one checkov process; results into the items."""
-    from generator import scan_cache
-
-    pinned = cache and not (checkov or os.environ.get(CHECKOV_ENV_VAR))
-    keys = {i: scan_cache.cache_key(folder, CHECKOV_VERSION) for i, folder in staged.items()}
-    to_scan = batch / "scan"
-    pending: dict[Path, int] = {}
-    for index, folder in staged.items():
-        hit = scan_cache.load(keys[index]) if pinned else None
-        if hit is not None:
-            items[index].result.scan = hit
-            note(items[index].source, "scan cached")
-            continue
-        to_scan.mkdir(exist_ok=True)
-        os.rename(folder, to_scan / folder.name)
-        staged[index] = to_scan / folder.name
-        pending[staged[index]] = index
-    if not pending:
+    workers = min(jobs, len(order))
+    if workers <= 1:
+        for index in order:
+            yield index, render_and_verify(models[index])
         return
-    reports = run_checkov_each(to_scan, ensure_checkov(checkov))
-    for folder, index in pending.items():
-        report = reports[folder]
-        result = items[index].result
-        result.scan = report
-        result.findings = report.findings
-        if pinned:
-            scan_cache.store(keys[index], report)
-        note(items[index].source, "scan failed" if report.findings else "scanned")
+    hcl_parser()  # built (or loaded from its cache) once, before the workers fork
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from zip(order, pool.map(render_and_verify, [models[i] for i in order]), strict=True)
+
+
+class StagedScans:
+    """The scan of a batch's verified modules: the scan cache first, then chunks of the rest,
+    each chunk handed to a checkov process as soon as it is full; results into the items.
+    `staged` (module index -> folder) follows the folders into their chunk folders."""
+
+    def __init__(
+        self,
+        items: list[BatchItem],
+        staged: dict[int, Path],
+        batch: Path,
+        *,
+        checkov: str | None,
+        cache: bool,
+        lanes: int,
+        size: int,
+        note: Progress,
+    ) -> None:
+        self.items, self.staged, self.batch, self.note = items, staged, batch, note
+        self.checkov, self.lanes, self.size = checkov, lanes, size
+        self.pinned = cache and not (checkov or os.environ.get(CHECKOV_ENV_VAR))
+        self.scanner: ChunkScanner | None = None
+        self.pending: list[int] = []
+        self.chunks: list[tuple[list[int], Future[dict[Path, ScanReport]]]] = []
+        self.keys: dict[int, str] = {}
+
+    def __enter__(self) -> StagedScans:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if self.scanner is not None:
+            self.scanner.close(abandon=error is not None)
+
+    def add(self, index: int) -> None:
+        """A verified, staged module: from the scan cache, or into the current chunk."""
+        from generator import scan_cache
+
+        if self.pinned:
+            self.keys[index] = scan_cache.cache_key(self.staged[index], CHECKOV_VERSION)
+            hit = scan_cache.load(self.keys[index])
+            if hit is not None:
+                self.items[index].result.scan = hit
+                self.note(self.items[index].source, "scan cached")
+                return
+        if self.scanner is None:  # the first module to scan: checkov starts warming up now
+            self.scanner = ChunkScanner(ensure_checkov(self.checkov), self.lanes)
+            self.scanner.start()
+        self.pending.append(index)
+        if len(self.pending) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending or self.scanner is None:
+            return
+        chunk = self.batch / f"scan-{len(self.chunks)}"
+        chunk.mkdir()
+        for index in self.pending:
+            moved = chunk / self.staged[index].name
+            os.rename(self.staged[index], moved)
+            self.staged[index] = moved
+        self.chunks.append((self.pending, self.scanner.submit(chunk)))
+        self.pending = []
+
+    def wait(self) -> None:
+        """Scan what is left, then every chunk's reports into the items."""
+        from generator import scan_cache
+
+        self.flush()
+        if self.scanner is not None:
+            self.scanner.finish()
+        for indexes, future in self.chunks:
+            reports = future.result()
+            for index in indexes:
+                report = reports[self.staged[index]]
+                result = self.items[index].result
+                result.scan = report
+                result.findings = report.findings
+                if self.pinned:
+                    scan_cache.store(self.keys[index], report)
+                self.note(self.items[index].source, "scan failed" if report.findings else "scanned")

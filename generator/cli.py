@@ -51,6 +51,12 @@ REPORT_OPTION_SHORT = click.option(
     help=REPORT_HELP,
 )
 SCAN_OPTION = click.option("--no-scan", is_flag=True, help="Skip the checkov scan.")
+SHARD_OPTION = click.option(
+    "--shard",
+    metavar="I/N",
+    help="Only shard I of N (1 <= I <= N): files sorted by name, every N-th from the I-th, so "
+    "N CI jobs cover each exactly once.",
+)
 CACHE_OPTION = click.option(
     "--no-cache", is_flag=True, help="Scan even if an identical module was scanned clean before."
 )
@@ -241,8 +247,19 @@ def cli() -> None:
     "that receives every <name> (default: modules).",
 )
 @click.option(
-    "-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for a batch (default: CPUs)."
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes for a batch, and checkov processes at once (default: CPUs).",
 )
+@click.option(
+    "--scan-chunk",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="At most N modules per checkov process in a batch (default 100; checkov's memory "
+    "grows about 1.3 MiB per module).",
+)
+@SHARD_OPTION
 @click.option("--force", is_flag=True, help="Replace an output folder tfgen did not write.")
 @SCAN_OPTION
 @CACHE_OPTION
@@ -253,6 +270,8 @@ def render(
     answers: tuple[Path, ...],
     output: Path | None,
     jobs: int | None,
+    scan_chunk: int | None,
+    shard: str | None,
     force: bool,
     no_scan: bool,
     no_cache: bool,
@@ -262,13 +281,13 @@ def render(
 ) -> None:
     """Render ANSWERS (YAML or JSON; '-' for stdin) into a module folder.
 
-    Several answers files, or a folder of them, render as one batch: in parallel, with one
-    checkov run over all modules; the exit code is the worst of them."""
+    Several answers files, or a folder of them, render as one batch: in parallel, scanned in
+    chunks by checkov processes running at once; the exit code is the worst of them."""
     from generator.answers import load_answers, load_answers_text
     from generator.errors import TfgenError, UsageError
     from generator.pipeline import render_to_folder
 
-    if len(answers) > 1 or answers[0].is_dir():
+    if len(answers) > 1 or answers[0].is_dir() or shard:
         if any(str(path) == "-" for path in answers):
             _fail(
                 UsageError("'-' (stdin) works for a single answers file only"),
@@ -277,7 +296,17 @@ def render(
                 report_file,
             )
         _render_batch(
-            answers, output, force, no_scan, no_cache, output_format, checkov, jobs, report_file
+            answers,
+            output,
+            force,
+            no_scan,
+            no_cache,
+            output_format,
+            checkov,
+            jobs,
+            report_file,
+            shard=shard,
+            scan_chunk=scan_chunk,
         )
         return
     source = answers[0]
@@ -308,9 +337,12 @@ def _render_batch(
     checkov: str | None,
     jobs: int | None,
     report_file: Path | None = None,
+    *,
+    shard: str | None = None,
+    scan_chunk: int | None = None,
 ) -> None:
-    from generator.batch import expand_sources, render_batch
-    from generator.errors import UsageError
+    from generator.batch import expand_sources, parse_shard, render_batch, select_shard
+    from generator.errors import TfgenError, UsageError
 
     sources = expand_sources(list(answers))
     if not sources:
@@ -320,6 +352,11 @@ def _render_batch(
             output_format,
             report_file,
         )
+    if shard:
+        try:
+            sources = select_shard(sources, *parse_shard(shard))
+        except TfgenError as error:
+            _fail(error, "render", output_format, report_file)
     console = _console()
     if console.is_terminal and output_format == "text":
         from rich.progress import Progress
@@ -356,8 +393,9 @@ def _render_batch(
             progress,
             output_format,
             report_file,
+            **({"scan_chunk": scan_chunk} if scan_chunk else {}),
         )
-    code = max(item.exit_code for item in items)
+    code = max((item.exit_code for item in items), default=0)
     modules = [_batch_item_report(item) for item in items]
     status = "ok" if code == 0 else "error" if code == 2 else "findings"
 
@@ -400,6 +438,7 @@ def _run_batch(
     progress,
     output_format,
     report_file=None,
+    **options,
 ):
     from generator.errors import TfgenError
 
@@ -413,6 +452,7 @@ def _run_batch(
             cache=not no_cache,
             jobs=jobs,
             progress=progress,
+            **options,
         )
     except TfgenError as error:
         _fail(error, "render", output_format, report_file)
@@ -483,13 +523,20 @@ def validate(
 @cli.command()
 @click.argument("folders", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--fix", is_flag=True, help="Re-render drifted files in place from the answers.")
+@SHARD_OPTION
 @FORMAT_OPTION
 @REPORT_OPTION_SHORT
 def check(
-    folders: tuple[Path, ...], fix: bool, output_format: str, report_file: Path | None
+    folders: tuple[Path, ...],
+    fix: bool,
+    shard: str | None,
+    output_format: str,
+    report_file: Path | None,
 ) -> None:
     """Drift check: each module FOLDER (default: every tfgen module under modules/) must
-    hold exactly what its tfgen.answers.yaml renders to. Drift is exit 1 with a diff."""
+    hold exactly what its tfgen.answers.yaml renders to. Drift is exit 1 with a diff.
+    --shard splits the module folders by folder name."""
+    from generator.batch import parse_shard, select_shard
     from generator.drift import check_module, fix_module
     from generator.errors import TfgenError, UsageError
     from generator.write import find_modules
@@ -498,6 +545,8 @@ def check(
         targets = list(folders) or find_modules(Path("modules"))
         if not targets:
             raise UsageError("no tfgen modules under modules/: name the module folders")
+        if shard:
+            targets = select_shard(targets, *parse_shard(shard))
         reports = []
         for folder in targets:
             report = check_module(folder)
@@ -506,7 +555,7 @@ def check(
             reports.append(report)
     except TfgenError as error:
         _fail(error, "check", output_format, report_file)
-    code = max(report.exit_code for report in reports)
+    code = max((report.exit_code for report in reports), default=0)
     modules = [
         {
             "name": r.module,

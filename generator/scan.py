@@ -137,11 +137,20 @@ def run_checkov(
 
 
 def run_checkov_each(
-    root: Path, executable: Path, checks: list[str] | None = None
+    root: Path,
+    executable: Path,
+    checks: list[str] | None = None,
+    process: CheckovProcess | None = None,
 ) -> dict[Path, ScanReport]:
-    """One checkov process over every module folder directly under root; a report each."""
-    documents = checkov_documents(root, executable, checks)
-    folders = sorted(path for path in root.iterdir() if path.is_dir())
+    """One checkov process over every module folder directly under root; a report each.
+
+    `process`, when given, is a checkov started ahead (see CheckovProcess) to run it in."""
+    process = process or CheckovProcess(executable, checks, warm=False)
+    return split_reports(process.scan(root), sorted(p for p in root.iterdir() if p.is_dir()))
+
+
+def split_reports(documents: list[dict[str, Any]], folders: list[Path]) -> dict[Path, ScanReport]:
+    """checkov's report(s) over a folder of modules, as one ScanReport per module folder."""
     # Split the checks by module folder in one pass, then parse each module's share: parsing
     # every document once per folder is quadratic (minutes at a few hundred modules).
     owner = {folder.resolve(): folder for folder in folders}
@@ -160,12 +169,9 @@ def run_checkov_each(
     return {folder: parse_report(shares[folder], [folder]) for folder in folders}
 
 
-def checkov_documents(
-    folder: Path, executable: Path, checks: list[str] | None = None
-) -> list[dict[str, Any]]:
-    """checkov's JSON report(s) for everything under one folder, tfgen's pack included."""
-    command = [
-        str(executable),
+def checkov_arguments(folder: Path, checks: list[str] | None = None) -> list[str]:
+    """checkov's command-line arguments (after the executable) for one folder."""
+    arguments = [
         "--framework",
         "terraform",
         "--skip-download",
@@ -177,21 +183,116 @@ def checkov_documents(
         "--directory",
         str(folder),
     ]
-    if checks:
-        command += ["--check", ",".join(checks)]
-    env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_NO_OUTPUT": "", "LOG_LEVEL": "ERROR"}
+    return [*arguments, "--check", ",".join(checks)] if checks else arguments
+
+
+def checkov_environment() -> dict[str, str]:
+    return {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_NO_OUTPUT": "", "LOG_LEVEL": "ERROR"}
+
+
+def checkov_documents(
+    folder: Path, executable: Path, checks: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """checkov's JSON report(s) for everything under one folder, tfgen's pack included."""
+    return CheckovProcess(executable, checks, warm=False).scan(folder)
+
+
+# Runs in checkov's own Python: import checkov (about 2.5 s of CPU, most of its start-up)
+# before the folder exists, read its command line (executable first) as one JSON line and run
+# checkov's CLI as its console script would. An empty line (nothing to scan) ends it quietly.
+_WARM_START = """\
+import json, sys, warnings
+from checkov.main import Checkov
+line = sys.stdin.readline()
+if not line.strip():
+    sys.exit(0)
+sys.argv = json.loads(line)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", category=SyntaxWarning)
+    sys.exit(Checkov(argv=sys.argv[1:]).run())
+"""
+
+
+def checkov_python(executable: Path) -> Path | None:
+    """The Python of a checkov console script (its `#!` line), when it is checkov's standard
+    entry point (`from checkov.main import Checkov`); None for anything else (a wrapper)."""
     try:
-        result = subprocess.run(
-            command, capture_output=True, text=True, env=env, timeout=SCAN_TIMEOUT_SECONDS
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise ScannerUnavailable(f"checkov did not run: {error}") from None
-    try:
-        return decode_documents(result.stdout)
-    except json.JSONDecodeError:
-        raise ScannerUnavailable(
-            f"checkov exited {result.returncode} without a JSON report:\n{result.stderr[-2000:]}"
-        ) from None
+        with executable.open("rb") as handle:
+            head = handle.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return None
+    first = head.splitlines()[0] if head else ""
+    if not first.startswith("#!") or "from checkov.main import Checkov" not in head:
+        return None
+    interpreter = Path(first[2:].strip())
+    return interpreter if " " not in first[2:].strip() and interpreter.is_file() else None
+
+
+class CheckovProcess:
+    """One checkov run. Started warm (the default), checkov's Python imports checkov at once
+    and waits for its folder, so that start-up overlaps tfgen's render and verify; a checkov
+    that is not a standard console script is simply run when its folder is ready."""
+
+    def __init__(
+        self, executable: Path, checks: list[str] | None = None, *, warm: bool = True
+    ) -> None:
+        self.executable = executable
+        self.checks = checks
+        self.process: subprocess.Popen[str] | None = None  # started, not yet given a folder
+        self.running: subprocess.Popen[str] | None = None  # scanning its folder
+        python = checkov_python(executable) if warm else None
+        if python is not None:
+            self.process = self._start([str(python), "-c", _WARM_START], stdin=subprocess.PIPE)
+
+    @staticmethod
+    def _start(command: list[str], stdin: int | None = None) -> subprocess.Popen[str]:
+        try:
+            return subprocess.Popen(
+                command,
+                stdin=stdin if stdin is not None else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=checkov_environment(),
+            )
+        except OSError as error:
+            raise ScannerUnavailable(f"checkov did not run: {error}") from None
+
+    def scan(self, folder: Path) -> list[dict[str, Any]]:
+        """checkov's JSON report(s) for everything under the folder, tfgen's pack included."""
+        arguments = checkov_arguments(folder, self.checks)
+        if self.process is None:
+            self.process = self._start([str(self.executable), *arguments])
+            request = None
+        else:
+            request = json.dumps([str(self.executable), *arguments]) + "\n"
+        process, self.process = self.process, None
+        self.running = process
+        try:
+            stdout, stderr = process.communicate(request, timeout=SCAN_TIMEOUT_SECONDS)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            process.kill()
+            process.communicate()
+            raise ScannerUnavailable(f"checkov did not run: {error}") from None
+        try:
+            return decode_documents(stdout)
+        except json.JSONDecodeError:
+            raise ScannerUnavailable(
+                f"checkov exited {process.returncode} without a JSON report:\n{stderr[-2000:]}"
+            ) from None
+
+    def close(self) -> None:
+        """Stop a warm checkov that was never given a folder (it has only imported)."""
+        process, self.process = self.process, None
+        if process is not None:
+            process.kill()
+            process.communicate()
+
+    def kill(self) -> None:
+        """Stop it whatever it is doing (a run that is being abandoned)."""
+        for process in (self.process, self.running):
+            if process is not None and process.poll() is None:
+                process.kill()
 
 
 def decode_documents(text: str) -> list[dict[str, Any]]:

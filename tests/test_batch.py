@@ -1,15 +1,17 @@
-"""Batch render: many answers files, parallel render+verify, one checkov run, worst exit code."""
+"""Batch render: many answers files, parallel render+verify, chunked checkov runs, worst exit
+code."""
 
 from __future__ import annotations
 
 import copy
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from generator import batch
+from generator import chunked_scan
 from generator.batch import expand_sources, render_batch
 from generator.scan import checkov_executable
 from tests.conftest import example_data
@@ -77,21 +79,135 @@ def test_stdin_is_refused_in_a_batch(tmp_path: Path):
 
 @pytest.mark.checkov
 @pytest.mark.skipif(checkov_executable() is None, reason="CHECKOV TESTS NOT RUN: run `tfgen setup`")
-def test_one_checkov_process_for_the_batch_and_cache_on_rerun(tmp_path: Path, monkeypatch):
-    runs: list[Path] = []
-    real = batch.run_checkov_each
+def test_one_checkov_process_per_chunk_and_cache_on_rerun(tmp_path: Path, monkeypatch):
+    runs: list[list[str]] = []
+    real = chunked_scan.run_checkov_each
 
-    def counting(root: Path, executable: Path):
-        runs.append(root)
-        return real(root, executable)
+    def counting(root: Path, executable: Path, process=None):
+        runs.append(sorted(p.name for p in root.iterdir()))
+        return real(root, executable, process=process)
 
-    monkeypatch.setattr(batch, "run_checkov_each", counting)
+    monkeypatch.setattr(chunked_scan, "run_checkov_each", counting)
     sources = expand_sources([write_batch(tmp_path / "answers", 6)])
     items = render_batch(sources, tmp_path / "out", jobs=2)
-    assert len(runs) == 1
+    # 5 valid modules, 2 lanes: two chunks (3 + 2), each module in exactly one
+    assert sorted(len(chunk) for chunk in runs) == [2, 3]
+    assert sorted(name for chunk in runs for name in chunk) == ["m00", "m01", "m02", "m04", "m05"]
     written = [item for item in items if item.exit_code == 0]
     assert len(written) == 5 and all(item.result.scan.passed > 10 for item in written)
     again = render_batch(sources, tmp_path / "out", jobs=2)
-    assert len(runs) == 1  # every clean module came from the scan cache
+    assert len(runs) == 2  # every clean module came from the scan cache
     assert all(item.result.scan.cached for item in again if item.exit_code == 0)
     assert not list((tmp_path / "out").glob(".tfgen-*"))  # no staging leftovers
+
+
+@pytest.mark.checkov
+@pytest.mark.skipif(checkov_executable() is None, reason="CHECKOV TESTS NOT RUN: run `tfgen setup`")
+def test_chunked_scan_reports_equal_one_process_over_the_batch(tmp_path: Path):
+    """Every module's report (counts, findings with lines, skips and their reasons, guidelines)
+    is the same whether checkov scans it in a chunk or in one process over the whole batch."""
+    from generator.answers import parse_answers
+    from generator.chunked_scan import ChunkScanner
+    from generator.pipeline import rendered_files
+    from generator.scan import run_checkov_each
+    from generator.write import write_files
+    from tests.golden_cases import case_answers, case_names
+
+    executable = checkov_executable()
+    whole = tmp_path / "whole"
+    for name in case_names():
+        write_files(whole / name, rendered_files(parse_answers(case_answers(name))))
+    write_files(whole / "example", rendered_files(parse_answers(example_data())))
+    (whole / "broken").mkdir()
+    (whole / "broken" / "main.tf").write_text(
+        'resource "aws_security_group" "open" {\n  name = "open"\n  ingress {\n'
+        '    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n'
+        '    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n'
+    )
+    modules = sorted(p.name for p in whole.iterdir())
+    one = {folder.name: report for folder, report in run_checkov_each(whole, executable).items()}
+
+    scanner = ChunkScanner(executable, lanes=2)
+    futures = []
+    for number, start in enumerate(range(0, len(modules), 3)):
+        chunk = tmp_path / f"chunk-{number}"
+        chunk.mkdir()
+        for name in modules[start : start + 3]:
+            shutil.copytree(whole / name, chunk / name)
+        futures.append(scanner.submit(chunk))
+    scanner.finish()
+    chunked = {folder.name: report for f in futures for folder, report in f.result().items()}
+    scanner.close()
+    assert len(futures) == 3 and sorted(chunked) == modules
+    assert one["broken"].failed and one["example"].passed > 10
+    assert any(report.skips for report in one.values())
+    for name in modules:
+        assert chunked[name] == one[name], name
+
+
+def test_chunks_are_whole_rounds_of_lanes_and_bounded():
+    from generator.chunked_scan import chunk_size
+
+    assert chunk_size(100, 2) == 50
+    assert chunk_size(40, 2) == 20
+    assert chunk_size(1000, 2) == 100
+    assert chunk_size(1001, 2, limit=100) == 84  # 12 chunks: six rounds of two
+    assert chunk_size(100, 1) == 100
+    assert chunk_size(5, 8) == 1
+    for count in (1, 7, 99, 250, 1000):
+        for lanes in (1, 2, 3, 8):
+            size = chunk_size(count, lanes, limit=60)
+            assert 1 <= size <= max(60, 1)
+            chunks = -(-count // size)
+            assert chunks <= max(lanes, -(-count // 60)) + lanes
+
+
+def test_shards_cover_every_answers_file_exactly_once():
+    from generator.batch import select_shard
+
+    paths = [Path(f"dir{i % 3}/m{(i * 7) % 23:02d}.yaml") for i in range(23)]
+    paths += [Path("other/m05.yaml")]  # the same name in another folder
+    for total in (1, 2, 3, 5, 24, 30):
+        shards = [select_shard(paths, index, total) for index in range(1, total + 1)]
+        union = [path for shard in shards for path in shard]
+        assert sorted(map(str, union)) == sorted(map(str, paths)), total
+        assert max(map(len, shards)) - min(map(len, shards)) <= 1
+        # by name only: the order the files are given in does not move a file
+        again = [select_shard(list(reversed(paths)), index, total) for index in range(1, total + 1)]
+        assert [sorted(map(str, s)) for s in again] == [sorted(map(str, s)) for s in shards]
+
+
+@pytest.mark.parametrize("text", ["0/2", "3/2", "1", "a/b", "1/0", "-1/2", "", "1/2/3"])
+def test_a_bad_shard_is_a_usage_error(text: str):
+    from generator.batch import parse_shard
+    from generator.errors import UsageError
+
+    with pytest.raises(UsageError, match="I/N"):
+        parse_shard(text)
+
+
+def test_render_and_check_shards_split_the_batch(tmp_path: Path):
+    write_batch(tmp_path / "answers", 5)
+    seen: list[str] = []
+    for index in (1, 2):
+        out = tmp_path / f"out{index}"
+        result = tfgen(
+            "render", "answers", "-o", str(out), "--no-scan", "--shard", f"{index}/2",
+            "--format", "json", cwd=tmp_path,
+        )  # fmt: skip
+        report = json.loads(result.stdout)
+        seen += [Path(module["source"]).name for module in report["modules"]]
+    assert sorted(seen) == [f"m{i:02d}.yaml" for i in range(5)]
+    assert len(set(seen)) == 5
+    modules = sorted((tmp_path / "out1").iterdir()) + sorted((tmp_path / "out2").iterdir())
+    checked = []
+    for index in (1, 2, 3):
+        result = tfgen(
+            "check", *map(str, modules), "--shard", f"{index}/3", "--format", "json",
+            cwd=tmp_path,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        checked += [module["name"] for module in json.loads(result.stdout)["modules"]]
+    assert sorted(checked) == ["m00", "m01", "m02", "m04"]  # m03 is invalid
+    result = tfgen("render", "answers", "--shard", "3/2", cwd=tmp_path)
+    assert result.returncode == 2 and "I/N" in result.stderr
