@@ -523,12 +523,14 @@ def validate(
 @cli.command()
 @click.argument("folders", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--fix", is_flag=True, help="Re-render drifted files in place from the answers.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPUs).")
 @SHARD_OPTION
 @FORMAT_OPTION
 @REPORT_OPTION_SHORT
 def check(
     folders: tuple[Path, ...],
     fix: bool,
+    jobs: int | None,
     shard: str | None,
     output_format: str,
     report_file: Path | None,
@@ -537,7 +539,7 @@ def check(
     hold exactly what its tfgen.answers.yaml renders to. Drift is exit 1 with a diff.
     --shard splits the module folders by folder name."""
     from generator.batch import parse_shard, select_shard
-    from generator.drift import check_module, fix_module
+    from generator.drift import check_modules, fix_module
     from generator.errors import TfgenError, UsageError
     from generator.write import find_modules
 
@@ -547,12 +549,10 @@ def check(
             raise UsageError("no tfgen modules under modules/: name the module folders")
         if shard:
             targets = select_shard(targets, *parse_shard(shard))
-        reports = []
-        for folder in targets:
-            report = check_module(folder)
+        reports = check_modules(targets, jobs)
+        for folder, report in zip(targets, reports, strict=True):
             if fix and report.drift:
                 fix_module(folder, report)
-            reports.append(report)
     except TfgenError as error:
         _fail(error, "check", output_format, report_file)
     code = max((report.exit_code for report in reports), default=0)

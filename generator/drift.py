@@ -8,11 +8,13 @@ with the folder: edited, missing and extra files are drift. Terraform's own work
 from __future__ import annotations
 
 import difflib
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.answers import load_answers
-from generator.errors import UsageError
+from generator.errors import TfgenError, UsageError
 from generator.render import ANSWERS_FILE
 from generator.write import module_files, write_text_atomic
 
@@ -69,6 +71,37 @@ def check_module(folder: Path) -> DriftReport:
         # the diff reads as "what --fix would do": from the disk to the rendered bytes
         report.drift.append(FileDrift(name, kind, unified(name, have, want)))
     return report
+
+
+PARALLEL_FROM = 24  # below this, starting worker processes costs more than it saves
+
+
+def check_modules(folders: list[Path], jobs: int | None = None) -> list[DriftReport]:
+    """check_module for each folder, in the folders' order; a larger set in worker processes
+    (forked after the templates and the HCL parser are loaded, so none loads them again).
+    The first folder that cannot be checked raises its error, as one after another would."""
+    jobs = min(jobs or os.cpu_count() or 1, len(folders))
+    if jobs <= 1 or len(folders) < PARALLEL_FROM:
+        return [check_module(folder) for folder in folders]
+    from generator.hcl import hcl_parser
+    from generator.pipeline import rendered_files  # noqa: F401 - imported before the fork
+    from generator.render import environment
+
+    hcl_parser()
+    environment()
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        chunk = max(1, len(folders) // (jobs * 4))
+        found = list(pool.map(_check_in_worker, folders, chunksize=chunk))
+    # a folder that failed is checked again here, so its error is raised as tfgen raised it
+    # (an AnswersError does not survive pickling between processes)
+    return [report or check_module(folder) for folder, report in zip(folders, found, strict=True)]
+
+
+def _check_in_worker(folder: Path) -> DriftReport | None:
+    try:
+        return check_module(folder)
+    except TfgenError:
+        return None
 
 
 def fix_module(folder: Path, report: DriftReport) -> None:

@@ -78,3 +78,28 @@ def test_no_modules_at_all_is_exit_2(tmp_path: Path):
     result = tfgen("check", cwd=tmp_path)
     assert result.returncode == 2
     assert "no tfgen modules under modules/" in result.stdout + result.stderr
+
+
+def test_parallel_check_equals_one_after_another(tmp_path: Path, monkeypatch):
+    """check_modules in worker processes: the same reports, in order, and the same error."""
+    from generator import drift
+    from generator.answers import parse_answers
+    from generator.errors import UsageError
+    from generator.pipeline import rendered_files
+    from generator.write import write_files
+    from tests.conftest import example_data
+
+    folders = []
+    for index in range(6):
+        data = {**example_data(), "name": f"m{index}"}
+        folders.append(tmp_path / f"m{index}")
+        write_files(folders[-1], rendered_files(parse_answers(data)))
+    (folders[2] / "main.tf").write_text("# edited\n")
+    monkeypatch.setattr(drift, "PARALLEL_FROM", 2)
+    parallel = drift.check_modules(folders, jobs=2)
+    serial = [drift.check_module(folder) for folder in folders]
+    assert parallel == serial
+    assert [bool(report.drift) for report in parallel] == [False, False, True, False, False, False]
+    (folders[4] / "tfgen.answers.yaml").unlink()
+    with pytest.raises(UsageError, match="m4: not a tfgen module"):
+        drift.check_modules(folders, jobs=2)
