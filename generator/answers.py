@@ -48,6 +48,8 @@ SubnetId = Annotated[str, _aws_id("subnet", "subnet")]
 SecurityGroupId = Annotated[str, _aws_id("sg", "security group")]
 PeeringConnectionId = Annotated[str, _aws_id("pcx", "VPC peering connection")]
 RouteTableId = Annotated[str, _aws_id("rtb", "route table")]
+EndpointId = Annotated[str, _aws_id("vpce", "VPC endpoint")]
+SecurityGroupRuleId = Annotated[str, _aws_id("sgr", "security group rule")]
 
 AZ_ID_RE = re.compile(r"^[a-z]{2,8}\d{1,2}(?:-[a-z]{3}\d)?-az\d{1,2}$")
 ACCOUNT_RE = re.compile(r"^\d{12}$")
@@ -155,6 +157,20 @@ class SecurityGroup(Strict):
         default=[],
         description="Existing groups to attach as well (or instead, with create: false).",
     )
+    # Set by `tfgen import` when it takes over an existing group: a group's name and
+    # description cannot change in place, so the module must keep them.
+    name: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=255,
+        description="Optional: the created group's exact name (default: a generated name).",
+    )
+    description: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=255,
+        description="Optional: the created group's description (default: tfgen's own).",
+    )
 
 
 Conditions = dict[str, dict[str, ConditionValues]]
@@ -183,7 +199,17 @@ class PolicyStatement(Strict):
     )
 
 
+POLICY_VERSION_DEFAULT = "2012-10-17"
+
+
 class EndpointPolicy(Strict):
+    version: Literal["2012-10-17", "2008-10-17"] | None = Field(
+        default=POLICY_VERSION_DEFAULT,
+        description=(
+            "The policy language version; null writes no Version element (AWS then reads the "
+            "policy as 2008-10-17). Only adopted endpoints need anything but the default."
+        ),
+    )
     full_access: bool = Field(
         default=False, description="true = AWS's default full-access policy, an explicit choice."
     )
@@ -191,6 +217,27 @@ class EndpointPolicy(Strict):
         default=False, description='Allow "*" in principals, actions and functions.'
     )
     statements: list[PolicyStatement] = Field(default=[], description="Policy statements.")
+
+
+class ImportedRule(Strict):
+    id: SecurityGroupRuleId = Field(description="The existing ingress rule (sgr-...).")
+    source: str = Field(
+        description="What the rule allows in on 443: vpc.cidr, an allow_cidrs entry or an "
+        "allow_security_group_ids entry."
+    )
+
+
+class ImportedIds(Strict):
+    """What already exists in AWS: the example root adopts it with Terraform import blocks."""
+
+    endpoint_id: EndpointId = Field(description="The existing Lambda endpoint (vpce-...).")
+    security_group_id: SecurityGroupId | None = Field(
+        default=None,
+        description="The existing group the module takes over (needs security_group.create).",
+    )
+    security_group_rules: list[ImportedRule] = Field(
+        default=[], description="The taken-over group's 443 ingress rules, by source."
+    )
 
 
 class PeerVpc(Strict):
@@ -272,14 +319,38 @@ class Answers(Strict):
         default_factory=Cost,
         description="Inputs of the README's monthly cost estimate (no effect on the module).",
     )
+    import_: ImportedIds | None = Field(
+        default=None,
+        alias="import",
+        description="Ids of existing resources the module adopts (written by `tfgen import`).",
+    )
 
     def normalized(self) -> dict[str, Any]:
-        """The answers with every default written out: what `tfgen.answers.yaml` holds."""
-        return self.model_dump(mode="json")
+        """The answers with every default written out: what `tfgen.answers.yaml` holds.
+
+        The keys that only adopted endpoints use are left out while unset, so that answers
+        files and manifests of modules rendered before they existed stay byte-stable."""
+        data = self.model_dump(mode="json", by_alias=True)
+        for path, unset in OPTIONAL_WHEN_UNSET:
+            *parents, key = path
+            holder = data
+            for parent in parents:
+                holder = holder[parent]
+            if holder.get(key) == unset:
+                del holder[key]
+        return data
 
     def digest(self) -> str:
         canonical = json.dumps(self.normalized(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+OPTIONAL_WHEN_UNSET: tuple[tuple[tuple[str, ...], Any], ...] = (
+    (("security_group", "name"), None),
+    (("security_group", "description"), None),
+    (("policy", "version"), POLICY_VERSION_DEFAULT),
+    (("import",), None),
+)
 
 
 def json_schema() -> dict[str, Any]:

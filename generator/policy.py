@@ -132,14 +132,15 @@ def endpoint_policy_document(answers: Answers) -> dict[str, Any] | None:
     """None means AWS's default full-access policy (`policy.full_access: true`)."""
     if answers.policy.full_access:
         return None
-    return {
-        "Version": POLICY_VERSION,
-        "Statement": [
-            document
-            for statement in answers.policy.statements
-            for document in statement_documents(statement, answers)
-        ],
-    }
+    document: dict[str, Any] = {}
+    if answers.policy.version is not None:
+        document["Version"] = answers.policy.version
+    document["Statement"] = [
+        part
+        for statement in answers.policy.statements
+        for part in statement_documents(statement, answers)
+    ]
+    return document
 
 
 def policy_size(document: dict[str, Any]) -> int:

@@ -14,6 +14,7 @@ import yaml
 from generator import __version__, docs, rules
 from generator.answers import Answers
 from generator.hcl import aligned_attributes, hcl_literal, is_multiline
+from generator.imports import MODULE_CALL, import_targets
 from generator.peering import peering_plan, peers_argument
 from generator.policy import endpoint_policy_document, split_actions
 from generator.regions import lambda_dns_name, lambda_service_name, partition_of
@@ -92,6 +93,12 @@ def module_arguments(answers: Answers) -> dict[str, Any]:
         "allowed_cidr_blocks": list(group.allow_cidrs),
         "allowed_security_group_ids": list(group.allow_security_group_ids),
         "security_group_ids": list(group.existing_ids),
+        **({"security_group_name": group.name} if group.name is not None else {}),
+        **(
+            {"security_group_description": group.description}
+            if group.description is not None
+            else {}
+        ),
         "endpoint_policy": endpoint_policy_document(answers),
         **({"peers": peers_argument(answers)} if answers.peering else {}),
         "tags": dict(answers.tags),
@@ -137,6 +144,8 @@ def render_module(answers: Answers) -> dict[str, str]:
         "lambda_dns_name": lambda_dns_name(answers.region),
         "module_arguments": module_arguments(answers),
         "peering": peering_plan(answers),
+        "imports": import_targets(answers),
+        "module_call": MODULE_CALL,
         "warnings": rules.warnings(answers),
         "policy_document": policy,
         "policy_json": json.dumps(policy, indent=2, ensure_ascii=False) if policy else "",

@@ -71,6 +71,7 @@ def check_all(answers: Answers) -> list[Problem]:
         check_policy,
         check_tags,
         check_peering,
+        check_import,
     )
     return [problem for check in checks for problem in check(answers)]
 
@@ -164,6 +165,73 @@ def check_security_group(answers: Answers) -> Iterator[Problem]:
             "security_group.existing_ids",
             f"{groups} groups in all; AWS allows {MAX_GROUPS_PER_ENI} per network interface",
         )
+
+
+# AWS: group names and descriptions take a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*
+# (EC2-VPC), and a name may not start with "sg-".
+GROUP_TEXT_RE = re.compile(r"^[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]+$")
+
+
+def check_group_texts(answers: Answers) -> Iterator[Problem]:
+    group = answers.security_group
+    for field in ("name", "description"):
+        value = getattr(group, field)
+        if value is None:
+            continue
+        path = f"security_group.{field}"
+        if not group.create:
+            yield Problem(path, "only a group the module creates has a name (create: true)")
+        if not GROUP_TEXT_RE.match(value):
+            yield Problem(
+                path,
+                f"{preview(value)} has characters AWS refuses in a security group {field}: "
+                "use letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*",
+            )
+    if group.name is not None and group.name.lower().startswith("sg-"):
+        yield Problem("security_group.name", "AWS refuses group names that start with 'sg-'")
+    if group.name is not None and group.name == "default":
+        yield Problem("security_group.name", "'default' is the VPC's own group: choose another")
+
+
+def check_import(answers: Answers) -> Iterator[Problem]:
+    """The `import:` ids must name what the module would manage, once each."""
+    yield from check_group_texts(answers)
+    imported = answers.import_
+    if imported is None:
+        return
+    group = answers.security_group
+    if imported.security_group_id is not None and not group.create:
+        yield Problem(
+            "import.security_group_id",
+            "the module takes over a group only with security_group.create: true "
+            "(list it under security_group.existing_ids to attach it as it is)",
+        )
+    if imported.security_group_id in group.existing_ids:
+        yield Problem(
+            "import.security_group_id",
+            f"{imported.security_group_id} is also in security_group.existing_ids: "
+            "a group is either taken over or attached, not both",
+        )
+    if imported.security_group_rules and imported.security_group_id is None:
+        yield Problem(
+            "import.security_group_rules",
+            "rules are imported only with the group they belong to (import.security_group_id)",
+        )
+    sources = {answers.vpc.cidr, *group.allow_cidrs, *group.allow_security_group_ids}
+    yield from _duplicates(
+        "import.security_group_rules",
+        [rule.source for rule in imported.security_group_rules],
+    )
+    yield from _duplicates(
+        "import.security_group_rules", [rule.id for rule in imported.security_group_rules]
+    )
+    for index, rule in enumerate(imported.security_group_rules):
+        if rule.source not in sources:
+            yield Problem(
+                f"import.security_group_rules[{index}].source",
+                f"{preview(rule.source)} is not a source of the module's rules: use vpc.cidr, "
+                "an allow_cidrs entry or an allow_security_group_ids entry",
+            )
 
 
 def _duplicates(path: str, values: list[str]) -> Iterator[Problem]:

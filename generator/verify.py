@@ -11,6 +11,7 @@ from generator.findings import Finding
 from generator.hcl import blocks, labelled, literal_text, parse_hcl
 from generator.policy import endpoint_policy_document
 from generator.render import module_arguments
+from generator.verify_imports import check_imports
 from generator.verify_peering import PEERING_FILE, check_peering
 
 MODULE_FILES = ("versions.tf", "variables.tf", "main.tf", "outputs.tf")
@@ -76,6 +77,7 @@ def verify_module(answers: Answers, files: dict[str, str]) -> list[Finding]:
     findings += check_ingress_rules(module)
     findings += check_example(answers, parsed[EXAMPLE_FILE], parsed["variables.tf"])
     findings += check_peering(answers, parsed, module_files)
+    findings += check_imports(answers, parsed[EXAMPLE_FILE], module)
     findings += check_schema(parsed)
     return findings
 

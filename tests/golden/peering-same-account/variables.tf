@@ -86,6 +86,18 @@ variable "security_group_ids" {
   default     = []
 }
 
+variable "security_group_name" {
+  description = "Exact name of the created security group; null lets Terraform generate one from the module name. Set when an existing group is taken over (a name cannot change in place)."
+  type        = string
+  default     = null
+}
+
+variable "security_group_description" {
+  description = "Description of the created security group; null uses the module's own. Set when an existing group is taken over (a description cannot change in place)."
+  type        = string
+  default     = null
+}
+
 variable "endpoint_policy" {
   description = "Endpoint policy document as an object (encoded with jsonencode); null means AWS's default full-access policy."
   type        = any

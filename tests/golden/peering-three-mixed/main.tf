@@ -59,8 +59,9 @@ resource "aws_vpc_endpoint" "lambda" {
 resource "aws_security_group" "endpoint" {
   count = var.create_security_group ? 1 : 0
 
-  name_prefix = "${var.name}-lambda-endpoint-"
-  description = "HTTPS in to the Lambda interface endpoint ${var.name}"
+  name        = var.security_group_name
+  name_prefix = var.security_group_name == null ? "${var.name}-lambda-endpoint-" : null
+  description = coalesce(var.security_group_description, "HTTPS in to the Lambda interface endpoint ${var.name}")
   vpc_id      = var.vpc_id
   tags        = local.tags
 

@@ -1,0 +1,45 @@
+"""Which existing resources the example root adopts (answers `import:` -> Terraform import blocks).
+
+Pure data, no Terraform text: each target is a resource address inside the module call and the
+id AWS knows it by. The addresses are the module's own (main.tf.j2): the endpoint, and where the
+group is taken over, the group and one ingress rule per source, keyed as the module keys them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.answers import Answers
+
+MODULE_CALL = "lambda_endpoint"
+
+
+@dataclass(frozen=True)
+class ImportTarget:
+    resource: str  # "<type>.<name>" inside the module
+    key: int | str | None  # count index, for_each key, or None for a single resource
+    id: str  # the id `terraform import` takes for that type
+
+
+def import_targets(answers: Answers) -> list[ImportTarget]:
+    imported = answers.import_
+    if imported is None:
+        return []
+    targets = [ImportTarget("aws_vpc_endpoint.lambda", None, imported.endpoint_id)]
+    if imported.security_group_id is not None:
+        targets.append(ImportTarget("aws_security_group.endpoint", 0, imported.security_group_id))
+    group = answers.security_group
+    for rule in imported.security_group_rules:
+        if rule.source == answers.vpc.cidr:
+            targets.append(ImportTarget("aws_vpc_security_group_ingress_rule.vpc", 0, rule.id))
+        elif rule.source in group.allow_cidrs:
+            targets.append(
+                ImportTarget("aws_vpc_security_group_ingress_rule.cidr", rule.source, rule.id)
+            )
+        else:
+            targets.append(
+                ImportTarget(
+                    "aws_vpc_security_group_ingress_rule.security_group", rule.source, rule.id
+                )
+            )
+    return targets

@@ -1,0 +1,90 @@
+"""Verify the example root's Terraform import blocks against the answers' `import:` section.
+
+The expected addresses are stated here from the answers (which resource of the module holds
+the endpoint, the group and each 443 rule), not taken from the renderer, so a template that
+imports an id into the wrong resource, or forgets one, is caught."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from generator.answers import Answers
+from generator.findings import Finding
+from generator.hcl import blocks, literal_text
+
+EXAMPLE_FILE = "example/main.tf"
+MODULE = "module.lambda_endpoint"
+
+
+def expected_imports(answers: Answers) -> dict[str, str]:
+    """Resource address in the example root -> the id to import there."""
+    imported = answers.import_
+    if imported is None:
+        return {}
+    expected = {f"{MODULE}.aws_vpc_endpoint.lambda": imported.endpoint_id}
+    if imported.security_group_id is not None:
+        expected[f"{MODULE}.aws_security_group.endpoint[0]"] = imported.security_group_id
+    rule = f"{MODULE}.aws_vpc_security_group_ingress_rule"
+    for entry in imported.security_group_rules:
+        if entry.source == answers.vpc.cidr:
+            address = f"{rule}.vpc[0]"
+        elif entry.source in answers.security_group.allow_cidrs:
+            address = f"{rule}.cidr[{json.dumps(entry.source)}]"
+        else:
+            address = f"{rule}.security_group[{json.dumps(entry.source)}]"
+        expected[address] = entry.id
+    return expected
+
+
+def _address(value: Any) -> str:
+    text = str(literal_text(value))
+    return text[2:-1] if text.startswith("${") and text.endswith("}") else text
+
+
+def check_imports(
+    answers: Answers, example: dict[str, Any], module: dict[str, Any]
+) -> list[Finding]:
+    found: dict[str, str] = {}
+    findings = []
+    for block in example.get("import", []):
+        address, given = _address(block.get("to")), literal_text(block.get("id"))
+        if address in found:
+            findings.append(Finding("verify", EXAMPLE_FILE, f"{address} is imported twice"))
+        found[address] = given
+    expected = expected_imports(answers)
+    declared = {f"{MODULE}.{kind}.{name}" for kind, name, _ in blocks(module, "resource")}
+    for address, given in sorted(found.items()):
+        if address.split("[")[0] not in declared:
+            findings.append(
+                Finding(
+                    "verify",
+                    EXAMPLE_FILE,
+                    f"import into {address}: the module has no such resource",
+                )
+            )
+        if address not in expected:
+            findings.append(
+                Finding(
+                    "verify",
+                    EXAMPLE_FILE,
+                    f"import of {given!r} into {address} is not in the answers' import section",
+                )
+            )
+        elif given != expected[address]:
+            findings.append(
+                Finding(
+                    "verify",
+                    EXAMPLE_FILE,
+                    f"import into {address} takes {given!r}, the answers say {expected[address]!r}",
+                )
+            )
+    for address in sorted(set(expected) - set(found)):
+        findings.append(
+            Finding(
+                "verify",
+                EXAMPLE_FILE,
+                f"no import block adopts {expected[address]} into {address} (answers: import)",
+            )
+        )
+    return findings
