@@ -151,7 +151,8 @@ def _fail(
             for problem in problems:
                 console.print(f"  {problem}", markup=False)
         else:
-            console.print(f"[bold red]error[/]: {error}", markup=True)
+            console.print("[bold red]error[/]: ", end="", markup=True)
+            console.print(str(error), markup=False)
     sys.exit(error.exit_code)
 
 
@@ -665,6 +666,57 @@ def init(
         _fail(error, "init", "text")
     _print_result("render", result, "text", None, str(written))
     sys.exit(result.exit_code)
+
+
+@cli.command("import")
+@click.argument("endpoint_id", metavar="VPCE_ID")
+@click.option("--region", help="Region of the endpoint (default: the AWS configuration's).")
+@click.option(
+    "--endpoint-url",
+    metavar="URL",
+    help="EC2 API URL (moto, LocalStack); boto3 also reads AWS_ENDPOINT_URL.",
+)
+@click.option(
+    "--name", help="Module name (default: from the endpoint's Name tag, else lambda-<id>)."
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+    help="Answers file to write (default: answers/<name>.yaml; - for stdout).",
+)
+@click.option("--force", is_flag=True, help="Replace an existing answers file.")
+def import_endpoint(
+    endpoint_id: str,
+    region: str | None,
+    endpoint_url: str | None,
+    name: str | None,
+    output: Path | None,
+    force: bool,
+) -> None:
+    """Read an existing Lambda interface endpoint (Describe calls only) and write answers that
+    adopt it: rendering them adds import blocks, so the first apply creates nothing twice."""
+    from generator.adopt import run_import
+    from generator.errors import TfgenError
+
+    try:
+        adoption, text, path = run_import(
+            endpoint_id,
+            region=region,
+            endpoint_url=endpoint_url,
+            name=name,
+            output=output,
+            force=force,
+        )
+    except TfgenError as error:
+        _fail(error, "import", "text")
+    console = _console()
+    _print_warnings(console, adoption.warnings)
+    if path is None:
+        click.echo(text, nl=False)
+    else:
+        console.print(f"wrote {path}: render it with `tfgen render {path}`", markup=False)
 
 
 @cli.command()

@@ -318,12 +318,16 @@ KEY_COMMENTS = {
     "functions.\nfull_access: true instead = AWS's default full-access policy; "
     "allow_wildcards: true allows '*'.",
     "tags": "Applied to every taggable resource.",
+    "import": "What already exists in AWS: the example root's import blocks adopt it on the "
+    "first apply\n(the endpoint, and a group taken over with its 443 rules), so nothing is "
+    "created twice.",
 }
 
 
-def commented_yaml(answers: Answers, path: str = "FILE") -> str:
-    """The normalized answers, every top-level key with a comment saying what it is for."""
-    parts = [FILE_HEADER.format(path=path)]
+def commented_yaml(answers: Answers, path: str = "FILE", header: str | None = None) -> str:
+    """The normalized answers, every top-level key with a comment saying what it is for;
+    `header` (already complete) replaces `tfgen init`'s."""
+    parts = [FILE_HEADER.format(path=path) if header is None else header]
     for key, value in answers.normalized().items():
         question = QUESTION_BY_KEY.get(key) or QUESTION_BY_KEY.get(f"{key}_id")
         comment = KEY_COMMENTS.get(key) or (question.help if question else None)

@@ -1,0 +1,153 @@
+"""`tfgen import` end to end against a moto server: an endpoint made the way AWS's guide makes
+it (boto3 calls equal to its `aws ec2 create-vpc-endpoint` command, with the guide's policy) is
+imported, rendered, and adopted by `terraform apply` without being re-created.
+
+One apply sequence, state kept; slow (terraform and the provider's endpoint waits)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.realtools import (
+    moto_client,
+    moto_reports_endpoint_ip_address_type,
+    moto_server,
+    needs_terraform,
+    point_example_at_moto,
+    terraform,
+)
+from tests.test_render import GUIDE_POLICY
+
+pytestmark = [needs_terraform, pytest.mark.terraform, pytest.mark.slow]
+REGION = "us-east-2"
+# The guide's policy text, as its CLI example passes it (--policy-document).
+GUIDE_POLICY_TEXT = (
+    '{ "Statement":[ { "Principal": { "AWS": "arn:aws:iam::111122223333:user/MyUser" }, '
+    '"Effect":"Allow", "Action":[ "lambda:InvokeFunction" ], "Resource": [ '
+    '"arn:aws:lambda:us-east-2:123456789012:function:my-function", '
+    '"arn:aws:lambda:us-east-2:123456789012:function:my-function:*" ] } ] }'
+)
+
+
+def make_guide_endpoint(ec2) -> dict[str, str]:
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsSupport={"Value": True})
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{z}")[
+            "Subnet"
+        ]["SubnetId"]
+        for i, z in enumerate("ab")
+    ]
+    group = ec2.create_security_group(
+        GroupName="lambda-endpoint-sg", Description="HTTPS to the Lambda endpoint", VpcId=vpc
+    )["GroupId"]
+    ec2.authorize_security_group_ingress(
+        GroupId=group,
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 443,
+                "ToPort": 443,
+                "IpRanges": [{"CidrIp": "10.0.0.0/16"}],
+            }
+        ],
+    )
+    # aws ec2 create-vpc-endpoint --vpc-id ... --vpc-endpoint-type Interface --service-name
+    # com.amazonaws.us-east-2.lambda --subnet-id ... --security-group-id ... --policy-document
+    endpoint = ec2.create_vpc_endpoint(
+        VpcId=vpc,
+        VpcEndpointType="Interface",
+        ServiceName=f"com.amazonaws.{REGION}.lambda",
+        SubnetIds=subnets,
+        SecurityGroupIds=[group],
+        PolicyDocument=GUIDE_POLICY_TEXT,
+        PrivateDnsEnabled=True,
+    )["VpcEndpoint"]
+    return {"vpc": vpc, "group": group, "endpoint": endpoint["VpcEndpointId"]}
+
+
+def tfgen(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "generator.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def plan_json(example: Path) -> dict:
+    terraform(["plan", "-input=false", "-no-color", "-out=adopt.tfplan"], example)
+    return json.loads(terraform(["show", "-json", "adopt.tfplan"], example).stdout)
+
+
+def test_import_render_apply_adopts_the_guide_endpoint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    moto_reports_endpoint_ip_address_type(monkeypatch)
+    with moto_server() as url:
+        ec2 = moto_client("ec2", url, REGION)
+        made = make_guide_endpoint(ec2)
+        env = {
+            **os.environ,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_ENDPOINT_URL": url,  # boto3 reads it: tfgen import has no --endpoint-url here
+            "AWS_CONFIG_FILE": str(tmp_path / "no-aws-config"),
+            "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-aws-credentials"),
+        }
+        env.pop("AWS_PROFILE", None)
+        imported = tfgen(
+            ["import", made["endpoint"], "--region", REGION, "-o", "answers.yaml"], tmp_path, env
+        )
+        assert imported.returncode == 0, imported.stderr
+        rendered = tfgen(["render", "answers.yaml", "-o", "module"], tmp_path, env)
+        assert rendered.returncode == 0, rendered.stdout + rendered.stderr
+
+        example = tmp_path / "module" / "example"
+        point_example_at_moto(tmp_path / "module", url)
+        terraform(["init", "-input=false", "-no-color"], example)
+        plan = plan_json(example)
+        changes = {
+            change["address"]: change
+            for change in plan["resource_changes"]
+            if change["mode"] == "managed"
+        }
+        endpoint = changes["module.lambda_endpoint.aws_vpc_endpoint.lambda"]
+        assert endpoint["change"]["importing"]["id"] == made["endpoint"]
+        adopted = {
+            address: change["change"]["importing"]["id"]
+            for address, change in changes.items()
+            if "importing" in change["change"]
+        }
+        assert adopted["module.lambda_endpoint.aws_security_group.endpoint[0]"] == made["group"]
+        assert "module.lambda_endpoint.aws_vpc_security_group_ingress_rule.vpc[0]" in adopted
+        actions = {address: change["change"]["actions"] for address, change in changes.items()}
+        assert all(set(a) <= {"no-op", "update"} for a in actions.values()), actions
+        assert set(adopted) == set(changes), "every managed resource is an import"
+
+        terraform(["apply", "-input=false", "-no-color", "adopt.tfplan"], example)
+        endpoints = ec2.describe_vpc_endpoints(
+            Filters=[{"Name": "vpc-id", "Values": [made["vpc"]]}]
+        )["VpcEndpoints"]
+        assert [e["VpcEndpointId"] for e in endpoints if e["State"] != "deleted"] == [
+            made["endpoint"]
+        ]
+        assert json.loads(endpoints[0]["PolicyDocument"]) == GUIDE_POLICY
+        groups = ec2.describe_security_groups(
+            Filters=[{"Name": "vpc-id", "Values": [made["vpc"]]}]
+        )["SecurityGroups"]
+        assert sorted(g["GroupName"] for g in groups) == ["default", "lambda-endpoint-sg"]
+
+        second = terraform(
+            ["plan", "-input=false", "-no-color", "-detailed-exitcode"], example, check=False
+        )
+        assert second.returncode == 0, second.stdout + second.stderr
