@@ -11,7 +11,7 @@ import ipaddress
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from generator.adopt import Snapshot
+    from generator.ec2_read import Snapshot
 
 HTTPS = 443
 DEFAULT_EGRESS = {"0.0.0.0/0", "::/0"}

@@ -7,6 +7,7 @@ imports an id into the wrong resource, or forgets one, is caught."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from generator.answers import Answers
@@ -15,6 +16,9 @@ from generator.hcl import blocks, literal_text
 
 EXAMPLE_FILE = "example/main.tf"
 MODULE = "module.lambda_endpoint"
+# Terraform reads `import` blocks from 1.5 on; older versions reject the configuration.
+IMPORT_BLOCKS_SINCE = (1, 5)
+LOWER_BOUND_RE = re.compile(r"^\s*(?:>=|~>|=|>)?\s*v?(\d+)\.(\d+)")
 
 
 def expected_imports(answers: Answers) -> dict[str, str]:
@@ -37,6 +41,29 @@ def expected_imports(answers: Answers) -> dict[str, str]:
     return expected
 
 
+def admits_only_import_capable(constraint: Any) -> bool:
+    """True when a required_version constraint has a lower bound of 1.5 or later."""
+    for part in str(constraint or "").split(","):
+        match = LOWER_BOUND_RE.match(part)
+        if match and (int(match.group(1)), int(match.group(2))) >= IMPORT_BLOCKS_SINCE:
+            return True
+    return False
+
+
+def check_required_version(example: dict[str, Any]) -> list[Finding]:
+    constraints = [block.get("required_version") for block in example.get("terraform", []) if block]
+    if any(admits_only_import_capable(c) for c in constraints):
+        return []
+    return [
+        Finding(
+            "verify",
+            EXAMPLE_FILE,
+            f"terraform.required_version {literal_text(constraints[0]) if constraints else None!r}"
+            " admits Terraform before 1.5, which cannot read the import blocks",
+        )
+    ]
+
+
 def _address(value: Any) -> str:
     text = str(literal_text(value))
     return text[2:-1] if text.startswith("${") and text.endswith("}") else text
@@ -53,6 +80,8 @@ def check_imports(
             findings.append(Finding("verify", EXAMPLE_FILE, f"{address} is imported twice"))
         found[address] = given
     expected = expected_imports(answers)
+    if found or expected:
+        findings += check_required_version(example)
     declared = {f"{MODULE}.{kind}.{name}" for kind, name, _ in blocks(module, "resource")}
     for address, given in sorted(found.items()):
         if address.split("[")[0] not in declared:

@@ -173,3 +173,19 @@ def test_verify_catches_an_import_into_a_resource_the_module_lacks(adopted):
     )
     messages = [f.message for f in verify_module(answers, files)]
     assert any("the module has no such resource" in m for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("constraint", "admitted"),
+    [(">= 1.5.0", True), ("~> 1.9", True), (">= 1.4.0", False), ("< 2.0", False), ("", False)],
+)
+def test_required_version_must_admit_import_blocks(adopted, constraint, admitted):
+    answers = parse_answers(adopted)
+    files = render_module(answers)
+    text = files["example/main.tf"]
+    current = text.split('required_version = "', 1)[1].split('"', 1)[0]
+    files = _swap_import(
+        files, f'required_version = "{current}"', f'required_version = "{constraint}"'
+    )
+    messages = [f.message for f in verify_module(answers, files)]
+    assert any("cannot read the import blocks" in m for m in messages) is not admitted

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.adopt import Snapshot
+from generator.ec2_read import Snapshot
 from generator.security_group_import import group_answers
 
 VPC_CIDR = "10.0.0.0/16"
