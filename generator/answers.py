@@ -30,10 +30,10 @@ MAX_ANSWERS_BYTES = 1_000_000
 
 
 def _aws_id(prefix: str, what: str):
-    pattern = re.compile(rf"^{prefix}-(?:[0-9a-f]{{8}}|[0-9a-f]{{17}})$")
+    pattern = re.compile(rf"{prefix}-(?:[0-9a-f]{{8}}|[0-9a-f]{{17}})", re.ASCII)
 
     def check(value: str) -> str:
-        if not pattern.match(value):
+        if not pattern.fullmatch(value):
             raise ValueError(
                 f"{value!r} is not a {what} id: expected '{prefix}-' followed by 8 or 17 "
                 f"lowercase hex digits, e.g. {prefix}-0123456789abcdef0"
@@ -51,10 +51,11 @@ RouteTableId = Annotated[str, _aws_id("rtb", "route table")]
 EndpointId = Annotated[str, _aws_id("vpce", "VPC endpoint")]
 SecurityGroupRuleId = Annotated[str, _aws_id("sgr", "security group rule")]
 
-AZ_ID_RE = re.compile(r"^[a-z]{2,8}\d{1,2}(?:-[a-z]{3}\d)?-az\d{1,2}$")
-ACCOUNT_RE = re.compile(r"^\d{12}$")
-NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
-SID_RE = re.compile(r"^[A-Za-z0-9]{1,100}$")
+# Every pattern is matched whole (fullmatch: `$` would accept a trailing newline) and ASCII
+# only (`\d` and `\w` would accept Arabic-Indic or fullwidth digits and Cyrillic letters).
+AZ_ID_RE = re.compile(r"[a-z]{2,8}[0-9]{1,2}(?:-[a-z]{3}[0-9])?-az[0-9]{1,2}", re.ASCII)
+ACCOUNT_RE = re.compile(r"[0-9]{12}", re.ASCII)
+NAME_RE = re.compile(r"[a-z][a-z0-9-]{0,62}", re.ASCII)
 
 
 def _check_region(value: str) -> str:
@@ -65,7 +66,7 @@ def _check_region(value: str) -> str:
 
 
 def _check_az_id(value: str) -> str:
-    if not AZ_ID_RE.match(value):
+    if not AZ_ID_RE.fullmatch(value):
         raise ValueError(
             f"{value!r} is not an availability zone id (e.g. use1-az1); use the AZ id, "
             "not the AZ name such as us-east-1a, because names differ between accounts"
@@ -74,13 +75,13 @@ def _check_az_id(value: str) -> str:
 
 
 def _check_account(value: str) -> str:
-    if not ACCOUNT_RE.match(value):
+    if not ACCOUNT_RE.fullmatch(value):
         raise ValueError(f"{value!r} is not a 12-digit AWS account id (quote it in YAML)")
     return value
 
 
 def _check_name(value: str) -> str:
-    if not NAME_RE.match(value):
+    if not NAME_RE.fullmatch(value):
         raise ValueError(
             f"{value!r} is not allowed: use 1-63 characters [a-z0-9-], starting with a letter "
             "(it names the module and its folder, so no '/', '..' or spaces)"
@@ -102,12 +103,23 @@ def _ipv4_network(value: Any) -> str:
     return value
 
 
-def _condition_scalar(value: Any) -> str:
-    # YAML reads `true` and `5` as bool/int; IAM compares strings, so keep the text form.
+def _source_text(value: Any) -> Any:
+    """A value that reaches a policy or a tag, as the text the file wrote. The loader makes a
+    number or boolean only of plain `123`, `true` and `false` (see yamlsafe), whose text is
+    exactly str(); anything else it keeps as text. A float's text is lost: ask for quotes."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | str):
+    if isinstance(value, int):
         return str(value)
+    if isinstance(value, float):
+        raise ValueError(f"{preview(value)} is a number here: quote it so it keeps its text")
+    return value
+
+
+def _condition_scalar(value: Any) -> str:
+    value = _source_text(value)
+    if isinstance(value, str):
+        return value
     raise ValueError(
         f"{preview(value)} is not a condition value: use a string or a list of strings"
     )
@@ -119,12 +131,54 @@ def _condition_values(value: Any) -> Any:
     return _condition_scalar(value)
 
 
+def _boolean(value: Any) -> bool:
+    # pydantic would also take "off", "no", 0 and 1.0: a switch is a YAML/JSON boolean only.
+    if not isinstance(value, bool):
+        raise ValueError(f"{preview(value)} is not a boolean: write true or false, unquoted")
+    return value
+
+
+def _version(value: Any) -> Any:
+    if type(value) is not int:
+        raise ValueError(f"{preview(value)} is not allowed: the version is the integer 1")
+    return value
+
+
 Region = Annotated[str, AfterValidator(_check_region)]
 AzId = Annotated[str, AfterValidator(_check_az_id)]
-AccountId = Annotated[str, AfterValidator(_check_account)]
+AccountId = Annotated[str, BeforeValidator(_source_text), AfterValidator(_check_account)]
 ModuleName = Annotated[str, AfterValidator(_check_name)]
 Ipv4Cidr = Annotated[str, BeforeValidator(_ipv4_network)]
 ConditionValues = Annotated[str | list[str], BeforeValidator(_condition_values)]
+Switch = Annotated[bool, BeforeValidator(_boolean)]
+TagText = Annotated[str, BeforeValidator(_source_text)]
+PrincipalText = Annotated[str, BeforeValidator(_source_text)]
+
+# Bounds on every list, so a hostile file is refused before any per-item rule runs.
+# Each is an AWS quota, or far above what any valid answers can hold (the policy's own
+# 20,480-character limit is checked afterwards).
+LIST_LIMITS: dict[str, tuple[int, str]] = {
+    # "Active VPC peering connections per VPC": 50 by default, 125 at most (Amazon VPC quotas)
+    "peering": (125, "AWS allows at most 125 active peering connections per VPC"),
+    "allow_cidrs": (60, "AWS allows 60 inbound rules per security group"),
+    "allow_security_group_ids": (60, "AWS allows 60 inbound rules per security group"),
+    "existing_ids": (5, "AWS allows 5 security groups per network interface"),
+    "security_group_rules": (60, "AWS allows 60 inbound rules per security group"),
+    # "Routes per route table"... and "Route tables per VPC": 200 (Amazon VPC quotas)
+    "route_table_ids": (200, "AWS allows 200 route tables per VPC"),
+    "local_route_table_ids": (200, "AWS allows 200 route tables per VPC"),
+    "statements": (100, "an endpoint policy is at most 20,480 characters"),
+    "principals": (500, "an endpoint policy is at most 20,480 characters"),
+    "actions": (500, "an endpoint policy is at most 20,480 characters"),
+    "functions": (500, "an endpoint policy is at most 20,480 characters"),
+    "conditions": (30, "an endpoint policy is at most 20,480 characters"),
+}
+# 1 EB a month: far beyond any endpoint, and small enough for the README's exact decimals.
+MAX_GB_PER_MONTH = 1_000_000_000
+
+
+def _most(field: str) -> Any:
+    return LIST_LIMITS[field][0]
 
 
 class Strict(BaseModel):
@@ -145,16 +199,21 @@ class Subnet(Strict):
 
 
 class SecurityGroup(Strict):
-    create: bool = Field(
+    create: Switch = Field(
         default=True,
         description="Create a group allowing only TCP 443 in from the VPC CIDR and the sources.",
     )
-    allow_cidrs: list[Ipv4Cidr] = Field(default=[], description="Extra IPv4 CIDRs allowed on 443.")
+    allow_cidrs: list[Ipv4Cidr] = Field(
+        default=[], max_length=_most("allow_cidrs"), description="Extra IPv4 CIDRs allowed on 443."
+    )
     allow_security_group_ids: list[SecurityGroupId] = Field(
-        default=[], description="Source security groups allowed in on 443."
+        default=[],
+        max_length=_most("allow_security_group_ids"),
+        description="Source security groups allowed in on 443.",
     )
     existing_ids: list[SecurityGroupId] = Field(
         default=[],
+        max_length=_most("existing_ids"),
         description="Existing groups to attach as well (or instead, with create: false).",
     )
     # Set by `tfgen import` when it takes over an existing group: a group's name and
@@ -173,20 +232,28 @@ class SecurityGroup(Strict):
     )
 
 
-Conditions = dict[str, dict[str, ConditionValues]]
+Conditions = Annotated[
+    dict[str, Annotated[dict[str, ConditionValues], Field(max_length=_most("conditions"))]],
+    Field(max_length=_most("conditions")),
+]
 
 
 class PolicyStatement(Strict):
     sid: str | None = Field(default=None, description="Optional statement id (letters, digits).")
     effect: Literal["Allow", "Deny"] = Field(default="Allow", description="Allow or Deny.")
-    principals: list[str] = Field(
-        min_length=1, description="IAM principal ARNs or 12-digit account ids."
+    principals: list[PrincipalText] = Field(
+        min_length=1,
+        max_length=_most("principals"),
+        description="IAM principal ARNs or 12-digit account ids.",
     )
     actions: list[str] = Field(
-        min_length=1, description="Lambda actions, e.g. lambda:InvokeFunction."
+        min_length=1,
+        max_length=_most("actions"),
+        description="Lambda actions, e.g. lambda:InvokeFunction.",
     )
     functions: list[str] = Field(
         min_length=1,
+        max_length=_most("functions"),
         description=(
             "Unqualified function ARNs (or names, with account_id set); tfgen adds '<arn>:*'."
         ),
@@ -210,13 +277,15 @@ class EndpointPolicy(Strict):
             "policy as 2008-10-17). Only adopted endpoints need anything but the default."
         ),
     )
-    full_access: bool = Field(
+    full_access: Switch = Field(
         default=False, description="true = AWS's default full-access policy, an explicit choice."
     )
-    allow_wildcards: bool = Field(
+    allow_wildcards: Switch = Field(
         default=False, description='Allow "*" in principals, actions and functions.'
     )
-    statements: list[PolicyStatement] = Field(default=[], description="Policy statements.")
+    statements: list[PolicyStatement] = Field(
+        default=[], max_length=_most("statements"), description="Policy statements."
+    )
 
 
 class ImportedRule(Strict):
@@ -236,7 +305,9 @@ class ImportedIds(Strict):
         description="The existing group the module takes over (needs security_group.create).",
     )
     security_group_rules: list[ImportedRule] = Field(
-        default=[], description="The taken-over group's 443 ingress rules, by source."
+        default=[],
+        max_length=_most("security_group_rules"),
+        description="The taken-over group's 443 ingress rules, by source.",
     )
 
 
@@ -249,11 +320,15 @@ class PeerVpc(Strict):
     connection_id: PeeringConnectionId | None = Field(
         default=None, description="Reuse an existing peering connection."
     )
-    route_table_ids: list[RouteTableId] = Field(default=[], description="Peer-side route tables.")
-    local_route_table_ids: list[RouteTableId] = Field(
-        default=[], description="Endpoint-VPC route tables that get a route to the peer."
+    route_table_ids: list[RouteTableId] = Field(
+        default=[], max_length=_most("route_table_ids"), description="Peer-side route tables."
     )
-    dns: bool = Field(
+    local_route_table_ids: list[RouteTableId] = Field(
+        default=[],
+        max_length=_most("local_route_table_ids"),
+        description="Endpoint-VPC route tables that get a route to the peer.",
+    )
+    dns: Switch = Field(
         default=True, description="Resolve lambda.<region>.amazonaws.com in the peer."
     )
 
@@ -273,7 +348,7 @@ def _plain_number(value: float) -> int | float:
 GbPerMonth = Annotated[
     float,
     BeforeValidator(_gb_per_month),
-    Field(ge=0, allow_inf_nan=False),
+    Field(ge=0, le=MAX_GB_PER_MONTH, allow_inf_nan=False),
     PlainSerializer(_plain_number),
 ]
 
@@ -295,7 +370,9 @@ class Answers(Strict):
         title="tfgen answers (v1)",
     )
 
-    version: Literal[1] = Field(description="Answers file format version.")
+    version: Annotated[Literal[1], BeforeValidator(_version)] = Field(
+        description="Answers file format version."
+    )
     name: ModuleName = Field(description="Module name and default output folder modules/<name>.")
     region: Region = Field(description="AWS region code of the endpoint.")
     account_id: AccountId | None = Field(
@@ -304,7 +381,7 @@ class Answers(Strict):
     )
     vpc: Vpc
     subnets: list[Subnet] = Field(min_length=1, description="One endpoint interface per subnet.")
-    private_dns: bool = Field(
+    private_dns: Switch = Field(
         default=True, description="Needs enableDnsSupport and enableDnsHostnames on the VPC."
     )
     ip_address_type: Literal["ipv4", "dualstack"] = Field(default="ipv4")
@@ -312,9 +389,10 @@ class Answers(Strict):
     policy: EndpointPolicy = Field(default_factory=EndpointPolicy)
     peering: list[PeerVpc] = Field(
         default=[],
+        max_length=_most("peering"),
         description="Peered VPCs that reach the endpoint: connection, routes, ingress, DNS.",
     )
-    tags: dict[str, str] = Field(default={}, description="Applied to every taggable resource.")
+    tags: dict[str, TagText] = Field(default={}, description="Applied to every taggable resource.")
     cost: Cost = Field(
         default_factory=Cost,
         description="Inputs of the README's monthly cost estimate (no effect on the module).",
@@ -380,6 +458,9 @@ def _pydantic_problems(error: ValidationError) -> list[Problem]:
             message = "required key is missing"
         elif item["type"] == "literal_error":
             message = f"{preview(item['input'])} is not allowed: {message.lower()}"
+        elif item["type"] == "too_long" and loc and str(loc[-1]) in LIST_LIMITS:
+            limit, reason = LIST_LIMITS[str(loc[-1])]
+            message = f"{len(item['input'])} items; at most {limit} ({reason})"
         problems.append(Problem(_field_path(loc), message))
     return problems
 

@@ -24,7 +24,7 @@ from hcl2.version import version as hcl2_version
 
 _SIMPLE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _TEMPLATE_OPENERS = re.compile(r"([$%])\{")
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*", re.ASCII)
 _HCL_KEYWORDS = {"true", "false", "null", "for", "in", "if", "else", "endif", "endfor"}
 _PARSE_OPTIONS = SerializationOptions(
     with_comments=False, explicit_blocks=True, strip_string_quotes=True, preserve_heredocs=False
@@ -73,7 +73,7 @@ def hcl_literal(value: Any) -> str:
 
 def hcl_key(key: str) -> str:
     """An object key: bare when it is a plain identifier, quoted otherwise."""
-    if _IDENTIFIER.match(key) and key not in _HCL_KEYWORDS:
+    if _IDENTIFIER.fullmatch(key) and key not in _HCL_KEYWORDS:
         return key
     return hcl_string(key)
 

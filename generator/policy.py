@@ -14,11 +14,13 @@ POLICY_VERSION = "2012-10-17"
 # AWS: a VPC endpoint policy is at most 20,480 characters (whitespace included).
 MAX_POLICY_CHARS = 20_480
 
+# Matched whole (fullmatch) and ASCII only, like every pattern on answers.
 FUNCTION_ARN_RE = re.compile(
-    r"^arn:(?P<partition>aws[a-z-]*):lambda:(?P<region>[a-z0-9-]+|\*):(?P<account>\d{12}|\*):"
-    r"function:(?P<name>[A-Za-z0-9_*?-]{1,64})(?::(?P<qualifier>[A-Za-z0-9_$*-]{1,128}))?$"
+    r"arn:(?P<partition>aws[a-z-]*):lambda:(?P<region>[a-z0-9-]+|\*):(?P<account>[0-9]{12}|\*):"
+    r"function:(?P<name>[A-Za-z0-9_*?-]{1,64})(?::(?P<qualifier>[A-Za-z0-9_$*-]{1,128}))?",
+    re.ASCII,
 )
-FUNCTION_NAME_RE = re.compile(r"^[A-Za-z0-9_*?-]{1,64}$")
+FUNCTION_NAME_RE = re.compile(r"[A-Za-z0-9_*?-]{1,64}", re.ASCII)
 # Resource types whose ARNs a function's unqualified ARN and its `:*` form cover (the durable
 # execution ARN is `...:function:NAME:VERSION/durable-execution/...`).
 FUNCTION_RESOURCE_TYPES = frozenset(
@@ -39,7 +41,7 @@ def function_arn(function: str, answers: Answers) -> str:
 def function_resources(function: str, answers: Answers) -> list[str]:
     """F9: the policy must name the unqualified ARN and every qualified one (`:*`)."""
     arn = function_arn(function, answers)
-    match = FUNCTION_ARN_RE.match(arn)
+    match = FUNCTION_ARN_RE.fullmatch(arn)
     if arn == "*" or (match and match.group("qualifier")):
         return [arn]
     return [arn, f"{arn}:*"]

@@ -32,12 +32,14 @@ MAX_GROUPS_PER_ENI = 5
 MAX_TAGS = 50
 TAG_EXTRA_CHARS = set("_.:/=+-@")
 
+# Matched whole and ASCII only: IAM names are [A-Za-z0-9_+=,.@-] (AWS IAM quotas page).
 PRINCIPAL_RE = re.compile(
-    r"^arn:(?P<partition>aws[a-z-]*):(?:"
-    r"iam::\d{12}:(?:root|user/[\w+=,.@/-]{1,512}|role/[\w+=,.@/-]{1,512})"
-    r"|sts::\d{12}:assumed-role/[\w+=,.@-]{1,64}/[\w+=,.@-]{1,64})$"
+    r"arn:(?P<partition>aws[a-z-]*):(?:"
+    r"iam::[0-9]{12}:(?:root|user/[\w+=,.@/-]{1,512}|role/[\w+=,.@/-]{1,512})"
+    r"|sts::[0-9]{12}:assumed-role/[\w+=,.@-]{1,64}/[\w+=,.@-]{1,64})",
+    re.ASCII,
 )
-ACCOUNT_RE = re.compile(r"^\d{12}$")
+ACCOUNT_RE = re.compile(r"[0-9]{12}", re.ASCII)
 
 CONDITION_OPERATORS = (
     "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase",
@@ -258,7 +260,7 @@ def check_policy(answers: Answers) -> Iterator[Problem]:
     for index, statement in enumerate(policy.statements):
         path = f"policy.statements[{index}]"
         if statement.sid is not None:
-            if not re.fullmatch(r"[A-Za-z0-9]{1,100}", statement.sid):
+            if not re.fullmatch(r"[A-Za-z0-9]{1,100}", statement.sid, re.ASCII):
                 yield Problem(f"{path}.sid", f"{statement.sid!r}: use 1-100 letters and digits")
             elif statement.sid in sids:
                 yield Problem(
@@ -300,9 +302,9 @@ def check_principals(path: str, statement: PolicyStatement, answers: Answers) ->
             elif len(statement.principals) > 1:
                 yield Problem(where, "'*' already covers every principal; list it alone")
             continue
-        if ACCOUNT_RE.match(principal):
+        if ACCOUNT_RE.fullmatch(principal):
             continue
-        match = PRINCIPAL_RE.match(principal)
+        match = PRINCIPAL_RE.fullmatch(principal)
         if not match:
             yield Problem(
                 where,
@@ -366,7 +368,7 @@ def check_functions(path: str, statement: PolicyStatement, answers: Answers) -> 
     yield from _duplicates(f"{path}.functions", statement.functions)
     for index, function in enumerate(statement.functions):
         where = f"{path}.functions[{index}]"
-        match = FUNCTION_ARN_RE.match(function)
+        match = FUNCTION_ARN_RE.fullmatch(function)
         if match and match.group("qualifier") == "*":
             yield Problem(
                 where, f"{function!r}: give the unqualified ARN; tfgen adds the ':*' form itself"
@@ -380,7 +382,7 @@ def check_functions(path: str, statement: PolicyStatement, answers: Answers) -> 
         if function == "*":
             continue
         if not function.startswith("arn:"):
-            if not FUNCTION_NAME_RE.match(function):
+            if not FUNCTION_NAME_RE.fullmatch(function):
                 yield Problem(where, f"{function!r} is neither a function ARN nor a function name")
             elif answers.account_id is None:
                 yield Problem(
@@ -393,7 +395,7 @@ def check_functions(path: str, statement: PolicyStatement, answers: Answers) -> 
 
 
 def _check_function_arn(where: str, arn: str, region: str, partition: str) -> Iterator[Problem]:
-    match = FUNCTION_ARN_RE.match(arn)
+    match = FUNCTION_ARN_RE.fullmatch(arn)
     if not match:
         yield Problem(
             where,

@@ -5,12 +5,14 @@
 """Write the bad-answers corpus: each file says what the error must name."""
 
 import copy
+import json
 import sys
 from pathlib import Path
 
 import yaml
 
 OUT = Path("tests/bad_answers")
+JSON_EXPECTATIONS = "json-expectations.txt"  # not *.json: it is no answers file
 BASE = yaml.safe_load(sys.stdin.read())
 
 
@@ -29,6 +31,14 @@ def mut(name, expect, fn, why):
 
 def raw(name, expect, text, why):
     cases[name] = (expect, why, text)
+
+
+json_cases = {}
+
+
+def raw_json(name, expect, text, why):
+    """A JSON document: JSON has no comments, so its expectation goes to JSON_EXPECTATIONS."""
+    json_cases[name] = (expect, why, text)
 
 
 S = lambda d: d["policy"]["statements"][0]
@@ -70,11 +80,16 @@ raw(
 )
 raw(
     "yaml-python-tag",
-    "not valid YAML",
+    "are not allowed in answers files",
     "!!python/object/apply:os.system [echo hi]\n",
     "a Python tag",
 )
-raw("yaml-custom-tag", "not valid YAML", "version: !include other.yaml\n", "an unknown tag")
+raw(
+    "yaml-custom-tag",
+    "are not allowed in answers files",
+    "version: !include other.yaml\n",
+    "an unknown tag",
+)
 raw("yaml-binary", "UTF-8", None, "not UTF-8")
 raw("yaml-complex-key", "plain strings", "? [a, b]\n: 1\nversion: 1\n", "a list as a key")
 raw("yaml-deep-nesting", "nesting", "a: " + "[" * 5000 + "]" * 5000 + "\n", "deeply nested lists")
@@ -402,7 +417,384 @@ mut(
     "2000 CIDRs",
 )
 
-for old in OUT.glob("*"):
+# --- round 2 (issue 16): classes an attacker with a pull request would try ---
+PEER = {"name": "p", "vpc_id": "vpc-0aaaaaaaaaaaaaaaa", "cidr": "10.1.0.0/16"}
+peer = lambda **extra: [{**PEER, **extra}]
+TEXT = dump(BASE)
+
+
+def swap(old, new):
+    assert old in TEXT, old
+    return TEXT.replace(old, new, 1)
+
+
+# `$` in re.match/re.search accepts a trailing newline: every pattern must match the whole value
+mut("name-trailing-newline", "name:", lambda d: d.update(name="lambda\n"), "name ends in a newline")
+mut(
+    "region-trailing-newline",
+    "region:",
+    lambda d: d.update(region="us-east-2\n"),
+    "region ends in a newline",
+)
+mut(
+    "account-id-trailing-newline",
+    "account_id:",
+    lambda d: d.update(account_id="123456789012\n"),
+    "account id ends in a newline",
+)
+mut(
+    "vpc-id-trailing-newline",
+    "vpc.id",
+    lambda d: d["vpc"].update(id="vpc-ec43eb89\n"),
+    "VPC id ends in a newline",
+)
+mut(
+    "az-id-trailing-newline",
+    "subnets[0].az_id",
+    lambda d: d["subnets"][0].update(az_id="use2-az1\n"),
+    "AZ id ends in a newline",
+)
+mut(
+    "principal-trailing-newline",
+    "policy.statements[0].principals[0]",
+    lambda d: S(d).update(principals=["arn:aws:iam::111122223333:user/MyUser\n"]),
+    "principal ends in a newline",
+)
+mut(
+    "principal-account-trailing-newline",
+    "policy.statements[0].principals[0]",
+    lambda d: S(d).update(principals=["111122223333\n"]),
+    "account principal ends in a newline",
+)
+mut(
+    "function-arn-trailing-newline",
+    "policy.statements[0].functions[0]",
+    lambda d: S(d).update(
+        functions=["arn:aws:lambda:us-east-2:123456789012:function:my-function\n"]
+    ),
+    "function ARN ends in a newline",
+)
+mut(
+    "function-name-trailing-newline",
+    "policy.statements[0].functions[0]",
+    lambda d: (d.update(account_id="123456789012"), S(d).update(functions=["my-function\n"])),
+    "bare function name ends in a newline",
+)
+mut(
+    "peer-name-trailing-newline",
+    "peering[0].name",
+    lambda d: d.update(peering=peer(name="p\n")),
+    "peer name (a resource label) ends in a newline",
+)
+mut(
+    "peer-account-trailing-newline",
+    "peering[0].account_id",
+    lambda d: d.update(peering=peer(account_id="444455556666\n")),
+    "peer account (a comment) ends in a newline",
+)
+mut(
+    "peer-region-trailing-newline",
+    "peering[0].region",
+    lambda d: d.update(peering=peer(region="us-west-2\n")),
+    "peer region (a comment) ends in a newline",
+)
+mut(
+    "peer-name-comment-break",
+    "peering[0].name",
+    lambda d: d.update(peering=peer(name='p\nresource "x" "y" {}')),
+    "peer name that would end the comment and add a block",
+)
+# \d and \w match every script's digits and letters: ASCII only
+mut(
+    "account-id-arabic-digits",
+    "account_id:",
+    lambda d: d.update(
+        account_id="\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u0660\u0661\u0662"
+    ),
+    "Arabic-Indic digits",
+)
+mut(
+    "account-id-fullwidth-digits",
+    "account_id:",
+    lambda d: d.update(
+        account_id="\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19\uff10\uff11\uff12"
+    ),
+    "fullwidth digits",
+)
+mut(
+    "region-fullwidth-digit",
+    "region:",
+    lambda d: d.update(region="us-east-\uff12"),
+    "a fullwidth digit in the region",
+)
+mut(
+    "az-id-fullwidth-digit",
+    "subnets[0].az_id",
+    lambda d: d["subnets"][0].update(az_id="use2-az\uff11"),
+    "a fullwidth digit in the AZ id",
+)
+mut(
+    "principal-cyrillic-user",
+    "policy.statements[0].principals[0]",
+    lambda d: S(d).update(
+        principals=["arn:aws:iam::111122223333:user/\u041c\u0430\u0440\u0438\u044f"]
+    ),
+    "Cyrillic IAM user name",
+)
+mut(
+    "principal-arabic-account",
+    "policy.statements[0].principals[0]",
+    lambda d: S(d).update(
+        principals=[
+            "arn:aws:iam::\u0661\u0661\u0661\u0661\u0662\u0662\u0662\u0662\u0663\u0663\u0663\u0663:root"
+        ]
+    ),
+    "Arabic-Indic digits in a principal's account",
+)
+mut(
+    "principal-fullwidth-account-id",
+    "policy.statements[0].principals[0]",
+    lambda d: S(d).update(
+        principals=["\uff11\uff11\uff11\uff11\uff12\uff12\uff12\uff12\uff13\uff13\uff13\uff13"]
+    ),
+    "a fullwidth account id as principal",
+)
+mut(
+    "function-arn-fullwidth-account",
+    "policy.statements[0].functions[0]",
+    lambda d: S(d).update(
+        functions=[
+            "arn:aws:lambda:us-east-2:\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19\uff10\uff11\uff12:function:my-function"
+        ]
+    ),
+    "fullwidth digits in a function ARN",
+)
+mut(
+    "peer-account-arabic-digits",
+    "peering[0].account_id",
+    lambda d: d.update(
+        peering=peer(
+            account_id="\u0664\u0664\u0664\u0664\u0665\u0665\u0665\u0665\u0666\u0666\u0666\u0666"
+        )
+    ),
+    "Arabic-Indic digits in a peer account",
+)
+# YAML 1.1 implicit types: switches are booleans only, version is the integer 1, no explicit tags
+raw(
+    "private-dns-off-unquoted",
+    "private_dns:",
+    swap("private_dns: true", "private_dns: off"),
+    "YAML 1.1's off",
+)
+raw(
+    "private-dns-no-unquoted",
+    "private_dns:",
+    swap("private_dns: true", "private_dns: no"),
+    "YAML 1.1's no",
+)
+mut(
+    "private-dns-off-quoted",
+    "private_dns:",
+    lambda d: d.update(private_dns="off"),
+    "the string off",
+)
+mut("private-dns-zero", "private_dns:", lambda d: d.update(private_dns=0), "0 for false")
+mut("private-dns-float", "private_dns:", lambda d: d.update(private_dns=1.0), "1.0 for true")
+raw(
+    "private-dns-capital-true",
+    "private_dns:",
+    swap("private_dns: true", "private_dns: True"),
+    "True (YAML 1.1 only)",
+)
+mut(
+    "create-yes-quoted",
+    "security_group.create",
+    lambda d: d["security_group"].update(create="yes"),
+    "the string yes",
+)
+mut(
+    "full-access-one",
+    "policy.full_access",
+    lambda d: d["policy"].update(full_access=1),
+    "1 for true",
+)
+mut(
+    "peer-dns-string", "peering[0].dns", lambda d: d.update(peering=peer(dns="on")), "the string on"
+)
+mut("version-true", "version:", lambda d: d.update(version=True), "true == 1 in Python")
+mut("version-float", "version:", lambda d: d.update(version=1.0), "1.0 == 1 in Python")
+mut("version-string", "version:", lambda d: d.update(version="1"), "the string 1")
+raw("version-hex", "version:", swap("version: 1", "version: 0x1"), "YAML 1.1 hex")
+raw(
+    "yaml-binary-tag",
+    "are not allowed in answers files",
+    swap("name: lambda-endpoint-example", "name: !!binary bGFtYmRh"),
+    "!!binary",
+)
+raw(
+    "yaml-str-tag",
+    "are not allowed in answers files",
+    swap("version: 1", "version: !!int '1'"),
+    "!!int on a string",
+)
+raw("yaml-set-tag", "are not allowed in answers files", TEXT + "extra: !!set {a, b}\n", "!!set")
+raw(
+    "yaml-timestamp-tag",
+    "are not allowed in answers files",
+    swap("Project: lambda-private-access", "Project: !!timestamp 2024-01-01"),
+    "!!timestamp",
+)
+raw(
+    "yaml-merge-key",
+    "<<: unknown key",
+    TEXT + "<<: {private_dns: false}\n",
+    "a merge key is a plain key",
+)
+raw(
+    "tag-value-float",
+    "tags.Cost: 1.5 is a number here",
+    TEXT + "  Cost: 1.50\n",
+    "a float tag value loses its text",
+)
+raw(
+    "condition-value-float",
+    "is a number here",
+    swap(
+        "    functions:",
+        "    conditions:\n      NumericLessThan:\n        aws:MultiFactorAuthAge: 3600.0\n    functions:",
+    ),
+    "a float condition value loses its text",
+)
+# values that crash a loader or a check: exit 2 with the field
+raw(
+    "yaml-huge-int",
+    "cost.gb_per_month: a number of 5000 digits",
+    TEXT + "cost:\n  gb_per_month: " + "9" * 5000 + "\n",
+    "past Python's int digit limit",
+)
+raw(
+    "yaml-huge-int-in-list",
+    "subnets[2]: a number of 4400 digits",
+    swap(
+        "- id: subnet-cdcdcdcd\n  az_id: use2-az2\n",
+        "- id: subnet-cdcdcdcd\n  az_id: use2-az2\n- " + "1" * 4400 + "\n",
+    ),
+    "past Python's int digit limit, in a list",
+)
+raw_json(
+    "json-huge-int",
+    "version: a number of 5000 digits",
+    '{"version": ' + "9" * 5000 + ', "name": "x"}\n',
+    "past Python's int digit limit, JSON",
+)
+raw(
+    "yaml-lone-surrogate",
+    "name: holds \\ud800",
+    swap("name: lambda-endpoint-example", 'name: "lambda\\ud800"'),
+    "a lone surrogate escape",
+)
+raw(
+    "yaml-lone-surrogate-key",
+    "tags: a key holds \\udc00",
+    swap("Project: lambda-private-access", '"Pro\\udc00ject": x'),
+    "a lone surrogate in a key",
+)
+raw(
+    "yaml-surrogate-pair",
+    "tags.Project: holds \\ud83d",
+    swap("Project: lambda-private-access", 'Project: "\\ud83d\\ude00"'),
+    "YAML decodes a surrogate pair as two halves",
+)
+raw_json(
+    "json-lone-surrogate",
+    "name: holds \\udfff",
+    '{"version": 1, "name": "x\\udfff"}\n',
+    "a lone surrogate escape, JSON",
+)
+raw_json(
+    "json-surrogate-pair-name",
+    "name:",
+    '{"version": 1, "name": "lambda\\ud83d\\ude00", "region": "us-east-2"}\n',
+    "a valid JSON surrogate pair (an emoji) in the name",
+)
+raw_json(
+    "json-surrogate-pair-tag",
+    "tags.Project",
+    '{"version": 1, "name": "x", "region": "us-east-2", "vpc": {"id": "vpc-ec43eb89", "cidr": "10.0.0.0/16"}, "subnets": [{"id": "subnet-abababab"}], "policy": {"full_access": true}, "tags": {"Project": "\\ud83d\\ude00"}}\n',
+    "a valid JSON surrogate pair (an emoji) in a tag",
+)
+raw(
+    "float-overflows-decimal",
+    "cost.gb_per_month",
+    TEXT + "cost:\n  gb_per_month: 1.0e+300\n",
+    "a float the README's decimals cannot hold",
+)
+raw(
+    "float-infinite",
+    "cost.gb_per_month",
+    TEXT + "cost:\n  gb_per_month: 1.0e+999\n",
+    "a float that overflows to infinity",
+)
+raw_json(
+    "json-nan", "NaN is not a JSON number", '{"version": 1, "cost": {"gb_per_month": NaN}}\n', "NaN"
+)
+# JSON is read as JSON (tabs are JSON whitespace): the error is the field, not "not YAML"
+raw_json(
+    "json-tabs-bad-vpc-id",
+    "vpc.id",
+    '{\n\t"version": 1,\n\t"name": "x",\n\t"region": "us-east-2",\n\t"vpc": {\n\t\t"id": "vpc-nothex!",\n\t\t"cidr": "10.0.0.0/16"\n\t},\n\t"subnets": [{"id": "subnet-abababab"}],\n\t"policy": {"full_access": true}\n}\n',
+    "tab-indented JSON with a bad VPC id",
+)
+raw_json(
+    "json-duplicate-key",
+    "duplicate key 'name'",
+    '{"version": 1, "name": "a", "name": "b"}\n',
+    "a key given twice, JSON",
+)
+# bounds on every list; AWS quotas where there is one
+mut(
+    "huge-peering",
+    "peering: 1500 items; at most 125",
+    lambda d: d.update(
+        peering=[
+            {"name": f"p{i}", "vpc_id": f"vpc-{i:08x}", "cidr": f"10.{1 + i // 256}.{i % 256}.0/24"}
+            for i in range(1500)
+        ]
+    ),
+    "1500 peers (AWS: 125 active peering connections per VPC)",
+)
+mut(
+    "too-many-statements",
+    "policy.statements: 101 items; at most 100",
+    lambda d: d["policy"].update(statements=[copy.deepcopy(S(d)) for _ in range(101)]),
+    "101 statements",
+)
+mut(
+    "too-many-principals",
+    "policy.statements[0].principals: 501 items",
+    lambda d: S(d).update(principals=[f"{111122220000 + i}" for i in range(501)]),
+    "501 principals",
+)
+mut(
+    "too-many-route-tables",
+    "peering[0].route_table_ids: 201 items",
+    lambda d: d.update(peering=peer(route_table_ids=[f"rtb-{i:08x}" for i in range(201)])),
+    "201 route tables",
+)
+mut(
+    "too-many-existing-groups",
+    "security_group.existing_ids: 6 items",
+    lambda d: d["security_group"].update(existing_ids=[f"sg-{i:08x}" for i in range(6)]),
+    "6 groups",
+)
+mut(
+    "too-many-condition-operators",
+    "policy.statements[0].conditions: 31 items",
+    lambda d: S(d).update(conditions={f"StringEquals{i}": {"aws:x": "y"} for i in range(31)}),
+    "31 operators",
+)
+
+for old in [*OUT.glob("*.yaml"), *OUT.glob("*.json")]:
     old.unlink()
 for name, (expect, why, text) in sorted(cases.items()):
     path = OUT / f"{name}.yaml"
@@ -411,4 +803,9 @@ for name, (expect, why, text) in sorted(cases.items()):
         continue
     header = f"# expect: {expect}\n# why: {why}\n"
     path.write_text(header + text, encoding="utf-8")
-print(len(cases))
+expectations = {}
+for name, (expect, why, text) in sorted(json_cases.items()):
+    (OUT / f"{name}.json").write_text(text, encoding="utf-8")
+    expectations[name] = {"expect": expect, "why": why}
+(OUT / JSON_EXPECTATIONS).write_text(json.dumps(expectations, indent=2) + "\n", encoding="utf-8")
+print(len(cases) + len(json_cases))

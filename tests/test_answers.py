@@ -422,3 +422,72 @@ def test_errors_never_echo_a_long_literal(example):
     example["ip_address_type"] = "x" * 5000
     message = problems(example)["ip_address_type"]
     assert "x" * 100 not in message and "characters" in message
+
+
+YAML_1_1_LOOKALIKES = ["0x1F", "012345670123", "12:30", "no", "off", "2024-01-01", "1_000", "+5"]
+
+
+@pytest.mark.parametrize("text", YAML_1_1_LOOKALIKES)
+def test_unquoted_yaml_1_1_numbers_and_booleans_keep_their_text_in_policy_and_tags(text):
+    """YAML 1.1 reads these as 31, 1402433619, 750, false...: the policy and the tags must
+    carry what the file says."""
+    from generator.policy import endpoint_policy_document
+
+    source = (
+        "version: 1\nname: x\nregion: us-east-2\nvpc: {id: vpc-ec43eb89, cidr: 10.0.0.0/16}\n"
+        "subnets: [{id: subnet-abababab}]\npolicy:\n  statements:\n"
+        "    - principals: [arn:aws:iam::111122223333:root]\n"
+        "      actions: [lambda:InvokeFunction]\n"
+        "      functions: [arn:aws:lambda:us-east-2:123456789012:function:f]\n"
+        f"      conditions: {{StringEquals: {{aws:PrincipalTag/x: {text}}}}}\n"
+        f"tags: {{Code: {text}}}\n"
+    )
+    answers = load_answers_text(source)
+    assert answers.tags["Code"] == text
+    document = endpoint_policy_document(answers)
+    assert document["Statement"][0]["Condition"]["StringEquals"]["aws:PrincipalTag/x"] == text
+
+
+def test_plain_decimal_numbers_and_booleans_are_their_own_text():
+    answers = load_answers_text(
+        "version: 1\nname: x\nregion: us-east-2\naccount_id: 123456789012\n"
+        "vpc: {id: vpc-ec43eb89, cidr: 10.0.0.0/16}\nsubnets: [{id: subnet-abababab}]\n"
+        "policy: {full_access: true}\ntags: {Count: 42, On: true}\n"
+    )
+    assert answers.account_id == "123456789012"
+    assert answers.tags == {"Count": "42", "On": "true"}
+
+
+def test_tab_indented_json_is_read_as_json(example, tmp_path: Path):
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(example, indent="\t"))
+    assert "\t" in path.read_text()
+    assert load_answers(path).normalized() == parse_answers(example).normalized()
+
+
+def test_a_json_surrogate_pair_is_one_character(example):
+    example["tags"] = {"Team": "\U0001d400"}  # a letter outside the BMP: a pair in JSON
+    text = json.dumps(example)
+    assert "\\ud835\\udc00" in text
+    assert load_answers_text(text).tags["Team"] == "\U0001d400"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("private_dns", "off"), ("private_dns", 0), ("private_dns", 1.0), ("version", True),
+     ("version", 1.0), ("version", "1")],
+)  # fmt: skip
+def test_switches_are_booleans_and_version_is_the_integer_1(example, field, value):
+    example[field] = value
+    assert field in problems(example)
+
+
+def test_1500_peers_are_refused_by_the_list_bound(example):
+    example["peering"] = [
+        {"name": f"p{i}", "vpc_id": f"vpc-{i:08x}", "cidr": f"10.{1 + i // 256}.{i % 256}.0/24"}
+        for i in range(1500)
+    ]
+    assert problems(example) == {
+        "peering": "1500 items; at most 125 (AWS allows at most 125 active peering "
+        "connections per VPC)"
+    }

@@ -48,7 +48,7 @@ def _pure(text: str) -> tuple[str, object]:
 
 def _fast(text: str) -> tuple[str, object]:
     try:
-        return "ok", yamlsafe.load(text)
+        return "ok", yamlsafe._load_yaml(text)
     except yamlsafe.YamlProblem as error:
         return "problem", error.message
 
@@ -63,6 +63,11 @@ def test_fast_path_is_used_for_clean_answers() -> None:
 
 @pytest.mark.parametrize(("name", "text"), _answers_texts(), ids=lambda v: str(v)[:30])
 def test_same_data_and_same_refusals_as_the_pure_loader(name: str, text: str) -> None:
+    try:
+        if yamlsafe._load_json(text)[0]:
+            return  # JSON is read as JSON: neither YAML loader sees it
+    except yamlsafe.YamlProblem:
+        return  # refused as JSON
     kind, value = _pure(text)
     fast_kind, fast_value = _fast(text)
     if kind == "yaml error":
