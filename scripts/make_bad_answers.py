@@ -751,6 +751,25 @@ raw_json(
     '{"version": 1, "name": "a", "name": "b"}\n',
     "a key given twice, JSON",
 )
+# made-up regions and AZ ids (the catalog is generator/catalog/aws_regions.json)
+mut(
+    "region-made-up",
+    "region: 'us-east-9'",
+    lambda d: d.update(region="us-east-9"),
+    "well formed, no such region",
+)
+mut(
+    "az-id-made-up",
+    "subnets[1].az_id",
+    lambda d: d["subnets"][1].update(az_id="use2-az9"),
+    "well formed, no such AZ id",
+)
+mut(
+    "peer-region-made-up",
+    "peering[0].region",
+    lambda d: d.update(peering=peer(region="eu-west-7")),
+    "well formed, no such peer region",
+)
 # bounds on every list; AWS quotas where there is one
 mut(
     "huge-peering",
