@@ -18,8 +18,13 @@ from generator.verify import verify_module
 from tests.test_render import GUIDE_POLICY
 
 REGION = "us-east-2"
-# The guide's policy exactly as its JSON is written (no Version element).
-GUIDE_POLICY_TEXT = json.dumps(GUIDE_POLICY)
+# The guide's policy text, as its CLI example passes it (--policy-document); no Version.
+GUIDE_POLICY_TEXT = (
+    '{ "Statement":[ { "Principal": { "AWS": "arn:aws:iam::111122223333:user/MyUser" }, '
+    '"Effect":"Allow", "Action":[ "lambda:InvokeFunction" ], "Resource": [ '
+    '"arn:aws:lambda:us-east-2:123456789012:function:my-function", '
+    '"arn:aws:lambda:us-east-2:123456789012:function:my-function:*" ] } ] }'
+)
 
 
 @pytest.fixture
@@ -41,9 +46,11 @@ def aws(monkeypatch):
 
 
 def guide_endpoint(ec2, *, policy: str | None = GUIDE_POLICY_TEXT, rules=None, **extra):
-    """VPC, two subnets, a group with 443 from the VPC, and the endpoint, made the way the
-    guide's `aws ec2 create-vpc-endpoint` does."""
+    """VPC (DNS support and hostnames on, for private DNS), two subnets, a group with 443 from
+    the VPC, and the endpoint, made the way the guide's `aws ec2 create-vpc-endpoint` does."""
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsSupport={"Value": True})
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
     subnets = [
         ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{z}")[
             "Subnet"

@@ -22,55 +22,11 @@ from tests.realtools import (
     point_example_at_moto,
     terraform,
 )
+from tests.test_adopt import guide_endpoint
 from tests.test_render import GUIDE_POLICY
 
 pytestmark = [needs_terraform, pytest.mark.terraform, pytest.mark.slow]
 REGION = "us-east-2"
-# The guide's policy text, as its CLI example passes it (--policy-document).
-GUIDE_POLICY_TEXT = (
-    '{ "Statement":[ { "Principal": { "AWS": "arn:aws:iam::111122223333:user/MyUser" }, '
-    '"Effect":"Allow", "Action":[ "lambda:InvokeFunction" ], "Resource": [ '
-    '"arn:aws:lambda:us-east-2:123456789012:function:my-function", '
-    '"arn:aws:lambda:us-east-2:123456789012:function:my-function:*" ] } ] }'
-)
-
-
-def make_guide_endpoint(ec2) -> dict[str, str]:
-    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsSupport={"Value": True})
-    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
-    subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{z}")[
-            "Subnet"
-        ]["SubnetId"]
-        for i, z in enumerate("ab")
-    ]
-    group = ec2.create_security_group(
-        GroupName="lambda-endpoint-sg", Description="HTTPS to the Lambda endpoint", VpcId=vpc
-    )["GroupId"]
-    ec2.authorize_security_group_ingress(
-        GroupId=group,
-        IpPermissions=[
-            {
-                "IpProtocol": "tcp",
-                "FromPort": 443,
-                "ToPort": 443,
-                "IpRanges": [{"CidrIp": "10.0.0.0/16"}],
-            }
-        ],
-    )
-    # aws ec2 create-vpc-endpoint --vpc-id ... --vpc-endpoint-type Interface --service-name
-    # com.amazonaws.us-east-2.lambda --subnet-id ... --security-group-id ... --policy-document
-    endpoint = ec2.create_vpc_endpoint(
-        VpcId=vpc,
-        VpcEndpointType="Interface",
-        ServiceName=f"com.amazonaws.{REGION}.lambda",
-        SubnetIds=subnets,
-        SecurityGroupIds=[group],
-        PolicyDocument=GUIDE_POLICY_TEXT,
-        PrivateDnsEnabled=True,
-    )["VpcEndpoint"]
-    return {"vpc": vpc, "group": group, "endpoint": endpoint["VpcEndpointId"]}
 
 
 def tfgen(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -95,7 +51,8 @@ def test_import_render_apply_adopts_the_guide_endpoint(
     moto_reports_endpoint_ip_address_type(monkeypatch)
     with moto_server() as url:
         ec2 = moto_client("ec2", url, REGION)
-        made = make_guide_endpoint(ec2)
+        endpoint_id, vpc, _, group = guide_endpoint(ec2)
+        made = {"endpoint": endpoint_id, "vpc": vpc, "group": group}
         env = {
             **os.environ,
             "AWS_ACCESS_KEY_ID": "testing",
