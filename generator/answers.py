@@ -333,6 +333,12 @@ class PeerVpc(Strict):
     )
 
 
+class RetiredPeer(Strict):
+    name: ModuleName = Field(description="The removed peer's name.")
+    account_id: AccountId | None = Field(default=None, description="Its account (absent = same).")
+    region: Region | None = Field(default=None, description="Its region (absent = same).")
+
+
 def _gb_per_month(value: Any) -> Any:
     # YAML reads `true` as a bool and pydantic would take "5" or true as a number: refuse them.
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -382,7 +388,13 @@ class Answers(Strict):
     vpc: Vpc
     subnets: list[Subnet] = Field(min_length=1, description="One endpoint interface per subnet.")
     private_dns: Switch = Field(
-        default=True, description="Needs enableDnsSupport and enableDnsHostnames on the VPC."
+        default=True,
+        description=(
+            "lambda.<region>.amazonaws.com resolves to the endpoint inside the VPC (needs "
+            "enableDnsSupport and enableDnsHostnames). While a peer has dns: true the endpoint's "
+            "own private DNS is off and the VPC resolves the name through the private hosted "
+            "zone instead, which is created with this VPC."
+        ),
     )
     ip_address_type: Literal["ipv4", "dualstack"] = Field(default="ipv4")
     security_group: SecurityGroup = Field(default_factory=SecurityGroup)
@@ -391,6 +403,16 @@ class Answers(Strict):
         default=[],
         max_length=_most("peering"),
         description="Peered VPCs that reach the endpoint: connection, routes, ingress, DNS.",
+    )
+    retired_peers: list[RetiredPeer] = Field(
+        default=[],
+        max_length=_most("peering"),
+        description=(
+            "Peers removed from `peering` that had their own provider alias (another account "
+            "or region). `tfgen render` into an existing module adds them, so the alias stays "
+            "until `terraform apply` has destroyed the peer's resources; then `tfgen render "
+            "--drop-retired` removes them."
+        ),
     )
     tags: dict[str, TagText] = Field(default={}, description="Applied to every taggable resource.")
     cost: Cost = Field(

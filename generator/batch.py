@@ -22,7 +22,7 @@ from generator.answers import Answers, load_answers
 from generator.chunked_scan import MAX_CHUNK, ChunkScanner, chunk_size
 from generator.errors import TfgenError, UsageError
 from generator.findings import Finding
-from generator.pipeline import RunResult, answer_warnings, rendered_files
+from generator.pipeline import RunResult, answer_warnings, answers_for_target, rendered_files
 from generator.scan import CHECKOV_ENV_VAR, CHECKOV_VERSION, ScanReport, ensure_checkov
 from generator.verify import verify_module
 from generator.write import check_target, commit, target_lock, write_files
@@ -92,6 +92,7 @@ def render_batch(
     jobs: int | None = None,
     progress: Progress | None = None,
     scan_chunk: int = MAX_CHUNK,
+    drop_retired: bool = False,
 ) -> list[BatchItem]:
     """Render every answers file into out_root/<name>; nothing half-written on any failure.
 
@@ -100,7 +101,7 @@ def render_batch(
     """
     note = progress or (lambda source, event: None)
     items = [BatchItem(str(source)) for source in sources]
-    models = load_models(items, sources, out_root, force, note)
+    models = load_models(items, sources, out_root, force, note, drop_retired)
     if not models:
         return items
     jobs = jobs or os.cpu_count() or 1
@@ -147,7 +148,12 @@ def render_batch(
 
 
 def load_models(
-    items: list[BatchItem], sources: list[Path], out_root: Path, force: bool, note: Progress
+    items: list[BatchItem],
+    sources: list[Path],
+    out_root: Path,
+    force: bool,
+    note: Progress,
+    drop_retired: bool = False,
 ) -> dict[int, Answers]:
     """The answers of each source that loads, has a name of its own and a writable target."""
     models: dict[int, Answers] = {}
@@ -161,7 +167,9 @@ def load_models(
                 )
             owners[answers.name] = item.source
             check_target(out_root / answers.name, force)
-            models[index] = answers
+            models[index] = answers_for_target(
+                answers, out_root / answers.name, drop_retired, force
+            )
         except TfgenError as error:
             item.error = error
             note(item.source, "error")

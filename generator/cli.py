@@ -262,6 +262,12 @@ def cli() -> None:
 )
 @SHARD_OPTION
 @click.option("--force", is_flag=True, help="Replace an output folder tfgen did not write.")
+@click.option(
+    "--drop-retired",
+    is_flag=True,
+    help="Remove the provider aliases of retired peers (retired_peers), once `terraform apply` "
+    "has destroyed their resources.",
+)
 @SCAN_OPTION
 @CACHE_OPTION
 @FORMAT_OPTION
@@ -274,6 +280,7 @@ def render(
     scan_chunk: int | None,
     shard: str | None,
     force: bool,
+    drop_retired: bool,
     no_scan: bool,
     no_cache: bool,
     output_format: str,
@@ -308,6 +315,7 @@ def render(
             report_file,
             shard=shard,
             scan_chunk=scan_chunk,
+            drop_retired=drop_retired,
         )
         return
     source = answers[0]
@@ -319,7 +327,13 @@ def render(
         )
         target = output or Path("modules") / model.name
         result = render_to_folder(
-            model, target, scan=not no_scan, force=force, checkov=checkov, cache=not no_cache
+            model,
+            target,
+            scan=not no_scan,
+            force=force,
+            checkov=checkov,
+            cache=not no_cache,
+            drop_retired=drop_retired,
         )
     except TfgenError as error:
         _fail(error, "render", output_format, report_file)
@@ -341,6 +355,7 @@ def _render_batch(
     *,
     shard: str | None = None,
     scan_chunk: int | None = None,
+    drop_retired: bool = False,
 ) -> None:
     from generator.batch import expand_sources, parse_shard, render_batch, select_shard
     from generator.errors import TfgenError, UsageError
@@ -395,6 +410,7 @@ def _render_batch(
             output_format,
             report_file,
             **({"scan_chunk": scan_chunk} if scan_chunk else {}),
+            drop_retired=drop_retired,
         )
     code = max((item.exit_code for item in items), default=0)
     modules = [_batch_item_report(item) for item in items]

@@ -228,13 +228,12 @@ def mermaid_diagram(answers: Answers, plan: PeeringPlan) -> str:
     for index in range(1, len(answers.subnets) + 1):
         lines.append(f"  endpoint --- subnet_{index}")
     lines.append(f"  endpoint -->|{mermaid_label('PrivateLink')}| lambda")
-    if answers.private_dns:
-        dns_label = mermaid_label(f"private DNS: {lambda_dns_name(region)}")
-        lines.append(f"  clients -.->|{dns_label}| endpoint")
     if plan.dns:
         lines.append(f"  zone -.->|{mermaid_label('alias')}| endpoint")
-        if plan.dns.endpoint_vpc_joins:
-            lines.append(f"  clients -.->|{mermaid_label('DNS')}| zone")
+        lines.append(f"  clients -.->|{mermaid_label('DNS')}| zone")
+    elif answers.private_dns:
+        dns_label = mermaid_label(f"private DNS: {lambda_dns_name(region)}")
+        lines.append(f"  clients -.->|{dns_label}| endpoint")
     for peer in plan.peers:
         node = f"peer_{peer.key}"
         connection = peer.connection_id or "new peering connection"

@@ -15,8 +15,6 @@ from generator.answers import Answers, PeerVpc
 from generator.regions import lambda_dns_name
 
 DEFAULT_PROVIDER = "aws"
-# The endpoint's own account: peers without account_id live in it.
-LOCAL_ACCOUNT = ""
 
 
 def key(name: str) -> str:
@@ -51,10 +49,6 @@ class Peer:
         return f"aws.{self.alias}" if self.alias else DEFAULT_PROVIDER
 
     @property
-    def account(self) -> str:
-        return self.account_id or LOCAL_ACCOUNT
-
-    @property
     def creates_connection(self) -> bool:
         return self.connection_id is None
 
@@ -70,39 +64,58 @@ class Peer:
 
 @dataclass(frozen=True)
 class ZoneVpc:
-    """A VPC that joins the private hosted zone: a peer's, or the endpoint's (peer None)."""
+    """A peer VPC that joins the private hosted zone through its own association."""
 
-    peer: Peer | None
-    needs_authorization: bool = False  # the VPC is in another account than the zone
+    peer: Peer
 
     @property
     def label(self) -> str:
-        return self.peer.key if self.peer else "endpoint"
+        return self.peer.key
 
     @property
     def provider(self) -> str:
-        """The provider of the VPC's own account (and region)."""
-        return self.peer.provider if self.peer else DEFAULT_PROVIDER
+        """The provider of the VPC's own account (and region): it makes the association."""
+        return self.peer.provider
 
     @property
-    def account(self) -> str:
-        return self.peer.account if self.peer else LOCAL_ACCOUNT
+    def needs_authorization(self) -> bool:
+        """A VPC of another account joins only after the zone's account authorized it."""
+        return self.peer.cross_account
 
 
 @dataclass(frozen=True)
 class DnsPlan:
-    """One private hosted zone for lambda.<region>.amazonaws.com with an alias at its apex."""
+    """AWS's centralized interface-endpoint pattern: one private hosted zone for
+    lambda.<region>.amazonaws.com in the endpoint's account, created with the endpoint's own
+    VPC (an anchor that never changes when peers come and go), an alias at its apex to the
+    endpoint's regional DNS name, and one association per DNS peer. The endpoint's own private
+    DNS is off while the zone exists (the zone answers the name in the endpoint VPC too)."""
 
     zone_name: str
-    owner_provider: str
-    owner_account: str
-    initial: ZoneVpc  # the VPC the zone is created with
-    associations: tuple[ZoneVpc, ...]  # every further VPC
-    endpoint_vpc_joins: bool
+    associations: tuple[ZoneVpc, ...]
+
+
+@dataclass(frozen=True)
+class RetiredAlias:
+    """A peer removed from the answers whose provider alias is kept, so that terraform can
+    still destroy the resources it made with that provider (see `retired_peers`)."""
+
+    name: str
+    key: str
+    account_id: str | None
+    region: str
 
     @property
-    def members(self) -> tuple[ZoneVpc, ...]:
-        return (self.initial, *self.associations)
+    def alias(self) -> str:
+        return f"peer_{self.key}"
+
+    @property
+    def provider(self) -> str:
+        return f"aws.{self.alias}"
+
+    @property
+    def cross_account(self) -> bool:
+        return self.account_id is not None
 
 
 @dataclass(frozen=True)
@@ -110,9 +123,15 @@ class PeeringPlan:
     peers: tuple[Peer, ...] = ()
     dns: DnsPlan | None = None
     aliases: tuple[Peer, ...] = field(default=())
+    retired: tuple[RetiredAlias, ...] = field(default=())
 
     def __bool__(self) -> bool:
         return bool(self.peers)
+
+    @property
+    def provider_aliases(self) -> tuple[Peer | RetiredAlias, ...]:
+        """Every alias the module declares: the peers' and the retired peers' (in that order)."""
+        return (*self.aliases, *self.retired)
 
 
 def make_peer(answers: Answers, peer: PeerVpc) -> Peer:
@@ -134,39 +153,16 @@ def make_peer(answers: Answers, peer: PeerVpc) -> Peer:
 
 
 def dns_plan(answers: Answers, peers: tuple[Peer, ...]) -> DnsPlan | None:
-    """Who owns the zone, which VPC it is created with, and every further association.
+    """The zone and its associations, or None when no peer has dns.
 
-    Route 53 creates a private zone with one VPC of the creating account. The endpoint VPC
-    must never join while the endpoint's private DNS is on (its own private DNS already owns
-    the name there; the association would fail with ConflictingDomainExists). So the zone is
-    created in the endpoint's account with a same-account DNS peer (or the endpoint VPC when
-    private DNS is off), and only when every DNS peer is in another account is it created in
-    the first such peer's account.
+    Never in a peer's account and never created with a peer's VPC: Route 53 keeps a zone's
+    creation VPC out of `aws_route53_zone_association`, so a zone created with a peer's VPC
+    would lose that peer's DNS (or move to another peer) when the peer is removed.
     """
-    dns_peers = [peer for peer in peers if peer.dns]
+    dns_peers = tuple(ZoneVpc(peer) for peer in peers if peer.dns)
     if not dns_peers:
         return None
-    endpoint_vpc_joins = not answers.private_dns
-    members = [ZoneVpc(peer) for peer in dns_peers]
-    if endpoint_vpc_joins:
-        members.insert(0, ZoneVpc(None))
-    local = [member for member in members if member.account == LOCAL_ACCOUNT]
-    initial = local[0] if local else members[0]
-    owner_provider = DEFAULT_PROVIDER if local else initial.provider
-    owner_account = initial.account
-    associations = tuple(
-        ZoneVpc(member.peer, needs_authorization=member.account != owner_account)
-        for member in members
-        if member is not initial
-    )
-    return DnsPlan(
-        zone_name=lambda_dns_name(answers.region),
-        owner_provider=owner_provider,
-        owner_account=owner_account,
-        initial=initial,
-        associations=associations,
-        endpoint_vpc_joins=endpoint_vpc_joins,
-    )
+    return DnsPlan(zone_name=lambda_dns_name(answers.region), associations=dns_peers)
 
 
 def peering_plan(answers: Answers) -> PeeringPlan:
@@ -175,7 +171,22 @@ def peering_plan(answers: Answers) -> PeeringPlan:
         peers=peers,
         dns=dns_plan(answers, peers),
         aliases=tuple(peer for peer in peers if peer.alias),
+        retired=tuple(
+            RetiredAlias(
+                name=item.name,
+                key=key(item.name),
+                account_id=item.account_id,
+                region=item.region or answers.region,
+            )
+            for item in answers.retired_peers
+        ),
     )
+
+
+def endpoint_private_dns(answers: Answers) -> bool:
+    """Whether the endpoint's own private DNS is on: as answered, but off while the private
+    hosted zone serves the name (a VPC cannot have both)."""
+    return answers.private_dns and not any(peer.dns for peer in answers.peering)
 
 
 def peers_argument(answers: Answers) -> dict[str, dict[str, Any]]:
@@ -192,3 +203,37 @@ def peers_argument(answers: Answers) -> dict[str, dict[str, Any]]:
         }
         for peer in (make_peer(answers, item) for item in answers.peering)
     }
+
+
+def retire_removed_peers(answers: Answers, previous: Answers | None, *, drop: bool) -> Answers:
+    """The answers to render into a module whose committed answers are `previous`.
+
+    A peer removed from `peering` that had its own provider alias is added to
+    `retired_peers` (and those already retired stay): terraform destroys the peer's
+    resources with the provider recorded in state, so the module must keep declaring that
+    alias until `terraform apply` has run. `drop` (after that apply) retires none.
+    """
+    from generator.answers import parse_answers
+
+    data = answers.normalized()
+    if drop:
+        data["retired_peers"] = []
+    elif previous is not None:
+        current = {peer.name for peer in answers.peering}
+        removed = [
+            {
+                "name": peer.name,
+                "account_id": peer.account_id,
+                "region": None if peer.region == answers.region else peer.region,
+            }
+            for peer in (make_peer(previous, item) for item in previous.peering)
+            if peer.alias and peer.name not in current
+        ]
+        retired: dict[str, dict[str, Any]] = {}
+        for item in [*data["retired_peers"], *previous.normalized()["retired_peers"], *removed]:
+            if item["name"] not in current:
+                retired.setdefault(item["name"], item)
+        data["retired_peers"] = list(retired.values())
+    if data["retired_peers"] == answers.normalized()["retired_peers"]:
+        return answers
+    return parse_answers(data, "answers with retired peers")

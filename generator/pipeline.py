@@ -23,6 +23,7 @@ from generator.write import (
     check_target,
     commit,
     manifest_text,
+    read_manifest,
     read_module,
     staged,
     target_lock,
@@ -50,6 +51,29 @@ def answer_warnings(answers: Answers) -> list[Problem]:
     from generator.rules import warnings
 
     return warnings(answers)
+
+
+def committed_answers(target: Path) -> Answers | None:
+    """The answers a tfgen module folder was last rendered from (None for a new folder)."""
+    from generator.errors import AnswersError, UsageError
+
+    if read_manifest(target) is None or not (target / ANSWERS_FILE).is_file():
+        return None
+    try:
+        return load_answers(target / ANSWERS_FILE)
+    except AnswersError as error:
+        raise UsageError(
+            f"{target / ANSWERS_FILE} (the module's committed answers) cannot be read, so "
+            f"removed peers cannot be told: {error}; fix it or use --force"
+        ) from None
+
+
+def answers_for_target(answers: Answers, target: Path, drop_retired: bool, force: bool) -> Answers:
+    """The answers with `retired_peers` carried over from the module already in `target`."""
+    from generator.peering import retire_removed_peers
+
+    previous = None if force else committed_answers(target)
+    return retire_removed_peers(answers, previous, drop=drop_retired)
 
 
 def rendered_files(answers: Answers) -> dict[str, str]:
@@ -82,12 +106,16 @@ def render_to_folder(
     force: bool = False,
     checkov: str | None = None,
     cache: bool = True,
+    drop_retired: bool = False,
 ) -> RunResult:
     """Render, verify and scan in a staging folder; move it into `target` only if all passed.
 
-    Runs into the same folder are serialized (`target_lock`)."""
+    Into an existing module, peers removed from the answers keep their provider alias
+    (`retired_peers`) unless `drop_retired`. Runs into the same folder are serialized
+    (`target_lock`)."""
     with target_lock(target):
         check_target(target, force)
+        answers = answers_for_target(answers, target, drop_retired, force)
         files = rendered_files(answers)
         result = RunResult(
             answers.name, str(target), files=sorted(files), warnings=answer_warnings(answers)

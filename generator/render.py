@@ -15,7 +15,7 @@ from generator import __version__, docs, rules
 from generator.answers import Answers
 from generator.hcl import aligned_attributes, hcl_literal, is_multiline
 from generator.imports import MODULE_CALL, import_targets
-from generator.peering import peering_plan, peers_argument
+from generator.peering import RetiredAlias, peering_plan, peers_argument
 from generator.policy import endpoint_policy_document, split_actions
 from generator.regions import lambda_dns_name, lambda_service_name, partition_of
 
@@ -76,6 +76,7 @@ def environment() -> jinja2.Environment:
     env.filters["hcl"] = hcl_literal
     env.filters["aligned"] = aligned_attributes
     env.tests["multiline"] = is_multiline
+    env.tests["retired_peer"] = lambda value: isinstance(value, RetiredAlias)
     return env
 
 

@@ -74,6 +74,7 @@ def check_all(answers: Answers) -> list[Problem]:
         check_tags,
         check_peering,
         check_import,
+        check_retired_peers,
     )
     return [problem for check in checks for problem in check(answers)]
 
@@ -580,6 +581,25 @@ def check_peering(answers: Answers) -> Iterator[Problem]:
         yield from _duplicates(f"{path}.local_route_table_ids", peer.local_route_table_ids)
 
 
+def check_retired_peers(answers: Answers) -> Iterator[Problem]:
+    """A retired peer keeps a provider alias: unique, not a current peer, and one that needs it."""
+    current = {peer.name for peer in answers.peering}
+    seen: dict[str, int] = {}
+    for index, peer in enumerate(answers.retired_peers):
+        path = f"retired_peers[{index}].name"
+        if peer.name in current:
+            yield Problem(path, f"{peer.name!r} is a current peer (in peering): remove this entry")
+        elif peer.name in seen:
+            yield Problem(path, f"{peer.name!r} is also retired_peers[{seen[peer.name]}].name")
+        elif peer.account_id is None and peer.region in (None, answers.region):
+            yield Problem(
+                path,
+                f"{peer.name!r} is in the endpoint's account and region: it has no provider "
+                "alias to keep, so remove this entry",
+            )
+        seen.setdefault(peer.name, index)
+
+
 def warnings(answers: Answers) -> list[Problem]:
     """Answers that are valid but leave something undone the user should know about."""
     found = []
@@ -604,6 +624,26 @@ def warnings(answers: Answers) -> list[Problem]:
                     f"{peer.name}; list the route tables of the endpoint's subnets",
                 )
             )
+    dns_peers = [peer.name for peer in answers.peering if peer.dns]
+    if dns_peers and not answers.private_dns:
+        found.append(
+            Problem(
+                "private_dns",
+                "false, but peers " + ", ".join(dns_peers) + " have dns: true: the private "
+                f"hosted zone for {regions.lambda_dns_name(answers.region)} is created with the "
+                f"endpoint's VPC {answers.vpc.id}, so the name resolves to the endpoint there too",
+            )
+        )
+    for index, peer in enumerate(answers.retired_peers):
+        found.append(
+            Problem(
+                f"retired_peers[{index}]",
+                f"peer {peer.name} was removed: its provider alias aws.peer_"
+                f"{peer.name.replace('-', '_')} stays so that terraform can destroy its "
+                "resources; once `terraform apply` has done that, run `tfgen render "
+                "--drop-retired` to remove the alias",
+            )
+        )
     if answers.policy.allow_wildcards:
         for index, statement in enumerate(answers.policy.statements):
             for field in ("principals", "actions", "functions"):

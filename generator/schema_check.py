@@ -40,6 +40,7 @@ RESOURCES = (
     "aws_route53_zone_association",
     "aws_security_group",
     "aws_vpc_endpoint",
+    "aws_vpc_endpoint_private_dns",
     "aws_vpc_peering_connection",
     "aws_vpc_peering_connection_accepter",
     "aws_vpc_peering_connection_options",

@@ -27,9 +27,13 @@ EXPECTED_ARGUMENTS: dict[tuple[str, str, str], dict[str, Any]] = {
         "vpc_id": "${var.vpc_id}",
         "subnet_ids": "${var.subnet_ids}",
         "security_group_ids": "${local.security_group_ids}",
-        "private_dns_enabled": "${var.private_dns_enabled}",
+        "private_dns_enabled": "${local.endpoint_private_dns}",
         "ip_address_type": "${var.ip_address_type}",
         "policy": "${var.endpoint_policy == null ? null : jsonencode(var.endpoint_policy)}",
+    },
+    ("resource", "aws_vpc_endpoint_private_dns", "lambda"): {
+        "vpc_endpoint_id": "${aws_vpc_endpoint.lambda.id}",
+        "private_dns_enabled": "${local.endpoint_private_dns}",
     },
     ("resource", "aws_security_group", "endpoint"): {"vpc_id": "${var.vpc_id}"},
     ("resource", "aws_vpc_security_group_ingress_rule", "vpc"): {"cidr_ipv4": "${var.vpc_cidr}"},
@@ -74,6 +78,7 @@ def verify_module(answers: Answers, files: dict[str, str]) -> list[Finding]:
         "data": [item for name in module_files for item in parsed[name].get("data", [])],
     }
     findings += check_module_wiring(module)
+    findings += check_private_dns(answers, module, [parsed[name] for name in module_files])
     findings += check_ingress_rules(module)
     findings += check_example(answers, parsed[EXAMPLE_FILE], parsed["variables.tf"])
     findings += check_peering(answers, parsed, module_files)
@@ -117,6 +122,45 @@ def check_module_wiring(module: dict[str, Any]) -> list[Finding]:
                     "verify", "main.tf", f"aws_vpc_endpoint.lambda lacks the plan-time guard: {why}"
                 )
             )
+    return findings
+
+
+def check_private_dns(
+    answers: Answers, module: dict[str, Any], trees: list[dict[str, Any]]
+) -> list[Finding]:
+    """The endpoint's private DNS: as answered, off while a peer has dns (the private hosted
+    zone answers the name in the VPC), and only ever switched by aws_vpc_endpoint_private_dns
+    (the endpoint ignores the argument after creation, so no provider version replaces it)."""
+    findings = []
+    locals_ = {k: v for tree in trees for entry in tree.get("locals", []) for k, v in entry.items()}
+    zone_serves_vpc = any(peer.dns for peer in answers.peering)
+    expected = False if zone_serves_vpc else "${var.private_dns_enabled}"
+    if locals_.get("endpoint_private_dns", "<missing>") != expected:
+        why = "a peer has dns: true" if zone_serves_vpc else "no peer has dns"
+        findings.append(
+            Finding(
+                "verify",
+                "main.tf",
+                f"local.endpoint_private_dns is {locals_.get('endpoint_private_dns')!r}, "
+                f"expected {expected!r} ({why})",
+            )
+        )
+    resources = {(kind, name): body for kind, name, body in blocks(module, "resource")}
+    endpoint = resources.get(("aws_vpc_endpoint", "lambda"), {})
+    ignored = [
+        str(item)
+        for lifecycle in endpoint.get("lifecycle", [])
+        for item in lifecycle.get("ignore_changes", [])
+    ]
+    if not any("private_dns_enabled" in item for item in ignored):
+        findings.append(
+            Finding(
+                "verify",
+                "main.tf",
+                "aws_vpc_endpoint.lambda must ignore changes to private_dns_enabled: "
+                "aws_vpc_endpoint_private_dns.lambda switches it in place",
+            )
+        )
     return findings
 
 

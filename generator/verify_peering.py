@@ -14,7 +14,7 @@ from typing import Any
 from generator.answers import Answers
 from generator.findings import Finding
 from generator.hcl import blocks, literal_text
-from generator.peering import DEFAULT_PROVIDER, Peer, PeeringPlan, ZoneVpc, peering_plan
+from generator.peering import DEFAULT_PROVIDER, Peer, PeeringPlan, peering_plan
 
 PEERING_FILE = "peering.tf"
 EXAMPLE_FILE = "example/main.tf"
@@ -30,7 +30,8 @@ PEERING_TYPES = frozenset(
         "aws_route53_vpc_association_authorization",
     }
 )
-ENDPOINT_DNS = "aws_vpc_endpoint.lambda.dns_entry[0]"
+REGIONAL_DNS = "local.endpoint_regional_dns"
+PRIVATE_DNS_RESOURCE = "aws_vpc_endpoint_private_dns.lambda"
 
 
 def ref(expression: str) -> str:
@@ -59,8 +60,11 @@ def connection_ref(peer: Peer) -> str:
 class Checker:
     """Collects findings while comparing blocks with what the plan says they must hold."""
 
-    def __init__(self, resources: dict[tuple[str, str], dict[str, Any]]) -> None:
+    def __init__(
+        self, resources: dict[tuple[str, str], dict[str, Any]], locals_: dict[str, Any]
+    ) -> None:
         self.resources = resources
+        self.locals = locals_
         self.findings: list[Finding] = []
         self.expected: set[tuple[str, str]] = set()
 
@@ -106,15 +110,16 @@ def check_peering(
     plan = peering_plan(answers)
     blocks = module_blocks(parsed, module_files)
     resources = {key: body for key, body in blocks.items() if len(key) == 2}
-    checker = Checker(resources)
+    locals_ = {
+        key: value
+        for name in module_files
+        for entry in parsed.get(name, {}).get("locals", [])
+        for key, value in entry.items()
+    }
+    checker = Checker(resources, locals_)
     if plan:
         if PEERING_FILE not in parsed:
             return [Finding("verify", PEERING_FILE, "file is missing: the answers have peers")]
-        locals_ = {
-            key: value
-            for entry in parsed[PEERING_FILE].get("locals", [])
-            for key, value in entry.items()
-        }
         connections = locals_.get("peering_connection_ids", {})
         for peer in plan.peers:
             check_peer(checker, blocks, peer, connections)
@@ -191,40 +196,34 @@ def check_peer(
     )
 
 
-def vpc_refs(member: ZoneVpc) -> tuple[str, str]:
-    if member.peer is None:
-        return ref("var.vpc_id"), ref("data.aws_region.current.name")
-    var = peer_var(member.peer)
-    return ref(f"{var}.vpc_id"), ref(f"{var}.region")
-
-
 def check_dns(checker: Checker, answers: Answers, plan: PeeringPlan) -> None:
-    # Whatever the plan says: with private DNS on, the endpoint VPC must never join the zone.
-    if answers.private_dns:
-        for (block_type, label), body in checker.resources.items():
-            vpcs = [body] if block_type == "aws_route53_zone_association" else []
-            if block_type == "aws_route53_zone":
-                vpcs = body.get("vpc", [])
-            if any(vpc.get("vpc_id") == ref("var.vpc_id") for vpc in vpcs):
-                checker.fail(
-                    f"{block_type}.{label} associates the endpoint VPC with the private hosted "
-                    "zone while its private DNS is on: the names would collide"
-                )
+    # The endpoint VPC is the zone's anchor (its creation VPC), never one of its associations.
+    for (block_type, label), body in checker.resources.items():
+        if block_type == "aws_route53_zone_association" and body.get("vpc_id") == ref("var.vpc_id"):
+            checker.fail(
+                f"{block_type}.{label} associates the endpoint VPC: it must be the zone's own "
+                "vpc (its creation VPC), which never changes when peers do"
+            )
     dns = plan.dns
     if dns is None:
         return
     zone = checker.block(
         ("aws_route53_zone", "lambda"),
         {"name": "lambda.${data.aws_region.current.name}.amazonaws.com"},
-        dns.owner_provider,
+        None,
     )
     if zone is not None:
-        vpc_id, region = vpc_refs(dns.initial)
+        anchor = (ref("var.vpc_id"), ref("data.aws_region.current.name"))
         vpcs = [(vpc.get("vpc_id"), vpc.get("vpc_region")) for vpc in zone.get("vpc", [])]
-        if vpcs != [(vpc_id, region)]:
+        if vpcs != [anchor]:
             checker.fail(
-                f"aws_route53_zone.lambda is created with VPCs {vpcs}, "
-                f"expected {[(vpc_id, region)]}"
+                f"aws_route53_zone.lambda is created with VPCs {vpcs}, expected only the "
+                f"endpoint VPC {[anchor]}"
+            )
+        if ref(PRIVATE_DNS_RESOURCE) not in zone.get("depends_on", []):
+            checker.fail(
+                f"aws_route53_zone.lambda must depend on {PRIVATE_DNS_RESOURCE}: the endpoint "
+                "VPC joins the zone only once the endpoint's own private DNS is off"
             )
     record = checker.block(
         ("aws_route53_record", "lambda"),
@@ -232,28 +231,19 @@ def check_dns(checker: Checker, answers: Answers, plan: PeeringPlan) -> None:
             "zone_id": ref("aws_route53_zone.lambda.zone_id"),
             "name": ref("aws_route53_zone.lambda.name"),
         },
-        dns.owner_provider,
+        None,
     )
     if record is not None:
-        alias = (record.get("alias") or [{}])[0]
-        expected_alias = {
-            "name": ref(f"{ENDPOINT_DNS}.dns_name"),
-            "zone_id": ref(f"{ENDPOINT_DNS}.hosted_zone_id"),
-        }
-        for key, value in expected_alias.items():
-            if alias.get(key) != value:
-                checker.fail(
-                    f"aws_route53_record.lambda alias {key} is {alias.get(key)!r}, "
-                    f"expected {value!r} (the endpoint's regional DNS name)"
-                )
+        check_alias(checker, record)
     for member in dns.associations:
-        vpc_id, region = vpc_refs(member)
+        var = peer_var(member.peer)
+        vpc_id, region = ref(f"{var}.vpc_id"), ref(f"{var}.region")
         zone_id = ref("aws_route53_zone.lambda.zone_id")
         if member.needs_authorization:
             checker.block(
                 ("aws_route53_vpc_association_authorization", member.label),
                 {"zone_id": zone_id, "vpc_id": vpc_id, "vpc_region": region},
-                dns.owner_provider,
+                None,
             )
             zone_id = ref(f"aws_route53_vpc_association_authorization.{member.label}.zone_id")
         checker.block(
@@ -263,9 +253,32 @@ def check_dns(checker: Checker, answers: Answers, plan: PeeringPlan) -> None:
         )
 
 
+def check_alias(checker: Checker, record: dict[str, Any]) -> None:
+    """The apex alias targets the endpoint's regional name, picked from dns_entry by its shape
+    (vpce-<id>-<suffix>., no AZ label), never by position."""
+    alias = (record.get("alias") or [{}])[0]
+    for key in ("dns_name", "hosted_zone_id"):
+        target = "name" if key == "dns_name" else "zone_id"
+        expected = ref(f"{REGIONAL_DNS}.{key}")
+        if alias.get(target) != expected:
+            checker.fail(
+                f"aws_route53_record.lambda alias {target} is {alias.get(target)!r}, "
+                f"expected {expected!r} (the endpoint's regional DNS name)"
+            )
+    chosen = str(checker.locals.get(REGIONAL_DNS.removeprefix("local."), ""))
+    if "aws_vpc_endpoint.lambda.dns_entry" not in chosen or "^vpce-" not in chosen:
+        checker.fail(
+            f"{REGIONAL_DNS} is {chosen!r}: it must pick the entry of "
+            "aws_vpc_endpoint.lambda.dns_entry whose name has the regional shape "
+            "(vpce-<id>-<suffix>., no AZ label)"
+        )
+    if "dns_entry[0]" in chosen:
+        checker.fail(f"{REGIONAL_DNS} must not take dns_entry[0] (its order is not a contract)")
+
+
 def check_providers(plan: PeeringPlan, parsed: dict[str, dict[str, Any]]) -> list[Finding]:
     findings = []
-    wanted = [ref(peer.provider) for peer in plan.aliases]
+    wanted = [ref(peer.provider) for peer in plan.provider_aliases]
     declared = [
         config.get("configuration_aliases", [])
         for entry in parsed.get("versions.tf", {}).get("terraform", [])
@@ -288,7 +301,7 @@ def check_providers(plan: PeeringPlan, parsed: dict[str, dict[str, Any]]) -> lis
         for name, body in entry.items()
         if name == DEFAULT_PROVIDER and "alias" in body
     }
-    for peer in plan.aliases:
+    for peer in plan.provider_aliases:
         body = aliases.pop(peer.alias, None)
         if body is None:
             findings.append(
@@ -328,8 +341,10 @@ def check_providers(plan: PeeringPlan, parsed: dict[str, dict[str, Any]]) -> lis
         for key, value in (calls[0].get("providers", {}) if calls else {}).items()
         if key != "__is_block__"
     }
-    expected = {name: name for name in [DEFAULT_PROVIDER] + [p.provider for p in plan.aliases]}
-    if plan.aliases and given != expected:
+    expected = {
+        name: name for name in [DEFAULT_PROVIDER] + [p.provider for p in plan.provider_aliases]
+    }
+    if plan.provider_aliases and given != expected:
         findings.append(
             Finding(
                 "verify",

@@ -15,7 +15,7 @@ import pytest
 from generator.answers import parse_answers
 from generator.cli import cli
 from generator.hcl import parse_hcl
-from generator.peering import peering_plan, peers_argument
+from generator.peering import endpoint_private_dns, peering_plan, peers_argument
 from generator.render import render_module
 from generator.verify import verify_module
 from tests.golden_cases import case_answers
@@ -76,25 +76,37 @@ def test_mixed_peers_get_accepters_only_across_accounts_or_regions():
     assert [peer.alias for peer in plan.aliases] == ["peer_batch_eu_central", "peer_partner"]
 
 
-def test_zone_is_created_with_a_same_account_peer_when_private_dns_is_on():
+def test_every_dns_peer_joins_by_its_own_association():
     dns = peering_plan(answers_of(SAME)).dns
-    assert dns.owner_provider == "aws" and dns.initial.peer.name == "analytics"
-    assert dns.associations == () and not dns.endpoint_vpc_joins
+    assert [m.label for m in dns.associations] == ["analytics"]
+    mixed = peering_plan(answers_of(MIXED)).dns
+    assert [m.label for m in mixed.associations] == ["web", "batch_eu_central"]
+    assert not any(m.needs_authorization for m in mixed.associations)
+    assert peering_plan(answers_of(MIXED, private_dns=True)).dns == mixed
 
 
-def test_endpoint_vpc_joins_the_zone_only_with_private_dns_off():
-    dns = peering_plan(answers_of(MIXED)).dns
-    assert dns.endpoint_vpc_joins and dns.initial.peer is None
-    assert [m.label for m in dns.associations] == ["web", "batch_eu_central"]
-    assert not any(m.needs_authorization for m in dns.associations)
-    on = peering_plan(answers_of(MIXED, private_dns=True)).dns
-    assert all(member.peer is not None for member in on.members)
-
-
-def test_only_cross_account_dns_peers_put_the_zone_in_the_first_peers_account():
+def test_only_cross_account_dns_peers_still_join_the_endpoint_accounts_zone():
     dns = peering_plan(answers_of(CROSS)).dns
-    assert dns.owner_provider == "aws.peer_data_science"
-    assert dns.initial.peer.name == "data-science" and dns.associations == ()
+    (member,) = dns.associations
+    assert member.needs_authorization and member.provider == "aws.peer_data_science"
+    text = render_module(answers_of(CROSS))["peering.tf"]
+    found = resources(text)
+    assert "provider" not in found[("aws_route53_zone", "lambda")]
+    assert "provider" not in found[("aws_route53_vpc_association_authorization", "data_science")]
+    assert found[("aws_route53_zone_association", "data_science")]["provider"] == (
+        "${aws.peer_data_science}"
+    )
+
+
+def test_endpoint_private_dns_is_off_only_while_a_peer_has_dns(example_answers):
+    assert endpoint_private_dns(example_answers)
+    assert not endpoint_private_dns(answers_of(SAME))
+    data = case_answers(SAME)
+    data["peering"][0]["dns"] = False
+    assert endpoint_private_dns(parse_answers(data))
+    main = parse_hcl(render_module(answers_of(SAME))["main.tf"])
+    endpoint_locals = {k: v for entry in main["locals"] for k, v in entry.items()}
+    assert endpoint_locals["endpoint_private_dns"] is False
 
 
 def test_cross_account_association_needs_an_authorization():
@@ -141,7 +153,10 @@ def test_same_account_peer_renders_connection_routes_rule_and_zone():
     assert found[("aws_route", "from_analytics")]["destination_cidr_block"] == "${var.vpc_cidr}"
     assert found[("aws_vpc_security_group_ingress_rule", "peer")]["from_port"] == 443
     zone = found[("aws_route53_zone", "lambda")]
-    assert zone["vpc"][0]["vpc_id"] == '${var.peers["analytics"].vpc_id}'
+    assert [vpc["vpc_id"] for vpc in zone["vpc"]] == ["${var.vpc_id}"]
+    assert zone["depends_on"] == ["${aws_vpc_endpoint_private_dns.lambda}"]
+    association = found[("aws_route53_zone_association", "analytics")]
+    assert association["vpc_id"] == '${var.peers["analytics"].vpc_id}'
     assert ("aws_route53_zone_association", "endpoint") not in found
 
 
@@ -167,14 +182,23 @@ def test_cross_account_example_declares_alias_with_assume_role_placeholder():
     assert route["provider"] == "${aws.peer_data_science}"
 
 
-def test_private_dns_on_never_associates_the_endpoint_vpc():
+def test_the_endpoint_vpc_is_the_zones_anchor_never_an_association():
     for case in (SAME, CROSS, MIXED):
-        answers = answers_of(case, private_dns=True)
-        text = render_module(answers)["peering.tf"]
-        for (block_type, _), body in resources(text).items():
-            vpcs = body.get("vpc", []) if block_type == "aws_route53_zone" else [body]
-            if block_type.startswith("aws_route53_zone"):
-                assert all(vpc.get("vpc_id") != "${var.vpc_id}" for vpc in vpcs), case
+        for private_dns in (True, False):
+            text = render_module(answers_of(case, private_dns=private_dns))["peering.tf"]
+            found = resources(text)
+            zone = found[("aws_route53_zone", "lambda")]
+            assert [vpc["vpc_id"] for vpc in zone["vpc"]] == ["${var.vpc_id}"], case
+            for (block_type, _), body in found.items():
+                if block_type == "aws_route53_zone_association":
+                    assert body["vpc_id"] != "${var.vpc_id}", case
+
+
+def test_alias_targets_the_regional_name_by_shape():
+    text = render_module(answers_of(SAME))["peering.tf"]
+    assert "dns_entry[0]" not in text
+    record = resources(text)[("aws_route53_record", "lambda")]
+    assert record["alias"][0]["name"] == "${local.endpoint_regional_dns.dns_name}"
 
 
 def test_dualstack_adds_an_aaaa_alias():
@@ -214,15 +238,33 @@ def test_peering_output_is_deterministic():
         ),
         (
             SAME,
-            '    vpc_id     = var.peers["analytics"].vpc_id\n    vpc_region',
-            "    vpc_id     = var.vpc_id\n    vpc_region",
+            '  vpc_id     = var.peers["analytics"].vpc_id\n  vpc_region = var.peers["analytics"]',
+            '  vpc_id     = var.vpc_id\n  vpc_region = var.peers["analytics"]',
             "associates the endpoint VPC",
         ),
         (
             SAME,
-            "zone_id                = aws_vpc_endpoint.lambda.dns_entry[0].hosted_zone_id",
+            "    vpc_id     = var.vpc_id\n",
+            '    vpc_id     = var.peers["analytics"].vpc_id\n',
+            "expected only the endpoint VPC",
+        ),
+        (
+            SAME,
+            "  depends_on = [aws_vpc_endpoint_private_dns.lambda]\n",
+            "",
+            "must depend on aws_vpc_endpoint_private_dns.lambda",
+        ),
+        (
+            SAME,
+            "zone_id                = local.endpoint_regional_dns.hosted_zone_id",
             'zone_id                = "Z123"',
             "aws_route53_record.lambda alias zone_id",
+        ),
+        (
+            SAME,
+            "endpoint_regional_dns = [for entry",
+            "endpoint_regional_dns = aws_vpc_endpoint.lambda.dns_entry[0]\n  unused = [for entry",
+            "must not take dns_entry[0]",
         ),
     ],
 )

@@ -67,7 +67,37 @@ def test_unparseable_file_is_reported(example_answers):
 def test_schema_problem_is_reported(example_answers):
     files = render_module(example_answers)
     files["main.tf"] = files["main.tf"].replace(
-        "private_dns_enabled = var", "private_dns       = var", 1
+        "private_dns_enabled = local", "private_dns       = local", 1
     )
     found = messages(example_answers, files)
     assert any(m.startswith("schema: main.tf") and "private_dns" in m for m in found), found
+
+
+def test_private_dns_managed_in_place_is_verified(example_answers):
+    files = render_module(example_answers)
+    assert messages(example_answers, files) == []
+    no_ignore = files["main.tf"].replace("    ignore_changes = [private_dns_enabled]\n", "", 1)
+    assert no_ignore != files["main.tf"]
+    found = messages(example_answers, {**files, "main.tf": no_ignore})
+    assert any("must ignore changes to private_dns_enabled" in m for m in found), found
+    forced = files["main.tf"].replace(
+        "endpoint_private_dns = var.private_dns_enabled", "endpoint_private_dns = false", 1
+    )
+    assert forced != files["main.tf"]
+    found = messages(example_answers, {**files, "main.tf": forced})
+    assert any("local.endpoint_private_dns is False" in m for m in found), found
+
+
+def test_private_dns_is_off_while_a_peer_has_dns():
+    from generator.answers import parse_answers
+    from tests.golden_cases import case_answers
+
+    answers = parse_answers(case_answers("peering-same-account"))
+    files = render_module(answers)
+    assert messages(answers, files) == []
+    on = files["main.tf"].replace(
+        "endpoint_private_dns = false", "endpoint_private_dns = var.private_dns_enabled", 1
+    )
+    assert on != files["main.tf"]
+    found = messages(answers, {**files, "main.tf": on})
+    assert any("a peer has dns: true" in m for m in found), found

@@ -367,6 +367,15 @@ def is_lambda_endpoint(conf: dict[str, Any], scope: Scope | None = None) -> bool
 
 
 def private_dns(conf: dict[str, Any], scope: Scope) -> bool | None:
+    """An endpoint's private DNS: from an aws_vpc_endpoint_private_dns that manages it (it
+    wins over the endpoint's own argument after creation), else the endpoint's argument."""
+    for node in scope.resources("aws_vpc_endpoint_private_dns"):
+        settings = node_conf(node)
+        if active(settings) is False:
+            continue
+        if scope.refers_to_me(first(settings, "vpc_endpoint_id", None)):
+            manager = Scope(scope.graph, node)
+            return as_bool(manager.resolve(first(settings, "private_dns_enabled", None)))
     value = scope.resolve(first(conf, "private_dns_enabled", False))
     return as_bool(value)
 

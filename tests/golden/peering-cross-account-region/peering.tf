@@ -61,31 +61,38 @@ resource "aws_route" "from_data_science" {
 }
 
 # ---- DNS for peers: lambda.<region>.amazonaws.com -> the endpoint ----
-# The endpoint's private DNS answers this name only inside the endpoint VPC. A private hosted
-# zone with an alias at its apex answers it in every associated peer VPC.
-# The endpoint VPC never joins: its private DNS already owns the name there.
-# Route 53 creates a private zone only with a VPC of the creating account, and every peer
-# with dns is in another account: the zone lives in peer data-science's account.
-resource "aws_route53_zone" "lambda" {
-  provider = aws.peer_data_science
+# AWS's centralized interface-endpoint pattern: one private hosted zone in the endpoint's
+# account, created with the endpoint's own VPC (an anchor that stays while peers come and go),
+# an alias at its apex to the endpoint's regional DNS name, and one association per peer VPC.
+# The endpoint's own private DNS is off (main.tf): the zone answers the name in its VPC too.
 
+locals {
+  # The endpoint's regional name, vpce-<id>-<suffix>.<service>: zonal names add the AZ
+  # (vpce-<id>-<suffix>-us-east-2a...) and private DNS names do not start with vpce-.
+  endpoint_regional_dns = [for entry in aws_vpc_endpoint.lambda.dns_entry : entry if can(regex("^vpce-[0-9a-z]+-[0-9a-z]+\\.", entry.dns_name))][0]
+}
+
+resource "aws_route53_zone" "lambda" {
   name    = "lambda.${data.aws_region.current.name}.amazonaws.com"
-  comment = "Lambda API through the interface endpoint ${var.name}, for peered VPCs"
+  comment = "Lambda API through the interface endpoint ${var.name}, for its VPC and peered VPCs"
   tags    = local.tags
 
   vpc {
-    vpc_id     = var.peers["data-science"].vpc_id
-    vpc_region = var.peers["data-science"].region
+    vpc_id     = var.vpc_id
+    vpc_region = data.aws_region.current.name
   }
 
-  # Further VPCs join through aws_route53_zone_association resources.
+  # The endpoint VPC joins a zone of the Lambda API name only once the endpoint's own
+  # private DNS is off (else ConflictingDomainExists).
+  depends_on = [aws_vpc_endpoint_private_dns.lambda]
+
+  # Peer VPCs join through aws_route53_zone_association resources.
   lifecycle {
     ignore_changes = [vpc]
   }
 }
 
 resource "aws_route53_record" "lambda" {
-  provider = aws.peer_data_science
   for_each = toset(var.ip_address_type == "dualstack" ? ["A", "AAAA"] : ["A"])
 
   zone_id = aws_route53_zone.lambda.zone_id
@@ -93,8 +100,24 @@ resource "aws_route53_record" "lambda" {
   type    = each.value
 
   alias {
-    name                   = aws_vpc_endpoint.lambda.dns_entry[0].dns_name
-    zone_id                = aws_vpc_endpoint.lambda.dns_entry[0].hosted_zone_id
+    name                   = local.endpoint_regional_dns.dns_name
+    zone_id                = local.endpoint_regional_dns.hosted_zone_id
     evaluate_target_health = false
   }
+}
+
+# Peer data-science is in another account: the zone's account authorizes its VPC first.
+resource "aws_route53_vpc_association_authorization" "data_science" {
+  zone_id    = aws_route53_zone.lambda.zone_id
+  vpc_id     = var.peers["data-science"].vpc_id
+  vpc_region = var.peers["data-science"].region
+}
+
+# Peer data-science's VPC joins the zone, from its own account.
+resource "aws_route53_zone_association" "data_science" {
+  provider = aws.peer_data_science
+
+  zone_id    = aws_route53_vpc_association_authorization.data_science.zone_id
+  vpc_id     = var.peers["data-science"].vpc_id
+  vpc_region = var.peers["data-science"].region
 }

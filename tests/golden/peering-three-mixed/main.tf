@@ -22,6 +22,10 @@ locals {
   # use1-az3 has limited capacity for Lambda VPC use (AWS guide).
   limited_capacity_subnet_ids = [for subnet in data.aws_subnet.endpoint : subnet.id if subnet.availability_zone_id == "use1-az3"]
   foreign_subnet_ids          = [for subnet in data.aws_subnet.endpoint : subnet.id if subnet.vpc_id != var.vpc_id]
+
+  # Off: the private hosted zone in peering.tf answers the Lambda API name in this VPC (it is
+  # created with it) and in the peers; a VPC cannot have both.
+  endpoint_private_dns = false
 }
 
 resource "aws_vpc_endpoint" "lambda" {
@@ -30,12 +34,16 @@ resource "aws_vpc_endpoint" "lambda" {
   vpc_endpoint_type   = "Interface"
   subnet_ids          = var.subnet_ids
   security_group_ids  = local.security_group_ids
-  private_dns_enabled = var.private_dns_enabled
+  private_dns_enabled = local.endpoint_private_dns
   ip_address_type     = var.ip_address_type
   policy              = var.endpoint_policy == null ? null : jsonencode(var.endpoint_policy)
   tags                = local.tags
 
   lifecycle {
+    # aws_vpc_endpoint_private_dns.lambda manages the setting after creation: a change here
+    # would replace the endpoint on provider releases that mark it ForceNew (#46776).
+    ignore_changes = [private_dns_enabled]
+
     precondition {
       condition     = !var.private_dns_enabled || (data.aws_vpc.endpoint.enable_dns_support && data.aws_vpc.endpoint.enable_dns_hostnames)
       error_message = "Private DNS for the Lambda endpoint needs enableDnsSupport and enableDnsHostnames on ${var.vpc_id}: turn both on, or set private_dns_enabled = false."
@@ -53,6 +61,13 @@ resource "aws_vpc_endpoint" "lambda" {
       error_message = "The endpoint needs a security group: set create_security_group = true or list security_group_ids."
     }
   }
+}
+
+# The endpoint's private DNS, switched in place (ModifyVpcEndpoint) and never by replacing the
+# endpoint, on every provider version.
+resource "aws_vpc_endpoint_private_dns" "lambda" {
+  vpc_endpoint_id     = aws_vpc_endpoint.lambda.id
+  private_dns_enabled = local.endpoint_private_dns
 }
 
 # The endpoint only answers connections made to it, so the group has no egress rule.

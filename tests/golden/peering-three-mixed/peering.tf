@@ -133,12 +133,20 @@ resource "aws_route" "from_partner" {
 }
 
 # ---- DNS for peers: lambda.<region>.amazonaws.com -> the endpoint ----
-# The endpoint's private DNS answers this name only inside the endpoint VPC. A private hosted
-# zone with an alias at its apex answers it in every associated peer VPC.
-# Private DNS is off, so the endpoint VPC joins the zone too.
+# AWS's centralized interface-endpoint pattern: one private hosted zone in the endpoint's
+# account, created with the endpoint's own VPC (an anchor that stays while peers come and go),
+# an alias at its apex to the endpoint's regional DNS name, and one association per peer VPC.
+# The endpoint's own private DNS is off (main.tf): the zone answers the name in its VPC too.
+
+locals {
+  # The endpoint's regional name, vpce-<id>-<suffix>.<service>: zonal names add the AZ
+  # (vpce-<id>-<suffix>-us-east-2a...) and private DNS names do not start with vpce-.
+  endpoint_regional_dns = [for entry in aws_vpc_endpoint.lambda.dns_entry : entry if can(regex("^vpce-[0-9a-z]+-[0-9a-z]+\\.", entry.dns_name))][0]
+}
+
 resource "aws_route53_zone" "lambda" {
   name    = "lambda.${data.aws_region.current.name}.amazonaws.com"
-  comment = "Lambda API through the interface endpoint ${var.name}, for peered VPCs"
+  comment = "Lambda API through the interface endpoint ${var.name}, for its VPC and peered VPCs"
   tags    = local.tags
 
   vpc {
@@ -146,7 +154,11 @@ resource "aws_route53_zone" "lambda" {
     vpc_region = data.aws_region.current.name
   }
 
-  # Further VPCs join through aws_route53_zone_association resources.
+  # The endpoint VPC joins a zone of the Lambda API name only once the endpoint's own
+  # private DNS is off (else ConflictingDomainExists).
+  depends_on = [aws_vpc_endpoint_private_dns.lambda]
+
+  # Peer VPCs join through aws_route53_zone_association resources.
   lifecycle {
     ignore_changes = [vpc]
   }
@@ -160,18 +172,20 @@ resource "aws_route53_record" "lambda" {
   type    = each.value
 
   alias {
-    name                   = aws_vpc_endpoint.lambda.dns_entry[0].dns_name
-    zone_id                = aws_vpc_endpoint.lambda.dns_entry[0].hosted_zone_id
+    name                   = local.endpoint_regional_dns.dns_name
+    zone_id                = local.endpoint_regional_dns.hosted_zone_id
     evaluate_target_health = false
   }
 }
 
+# Peer web's VPC joins the zone.
 resource "aws_route53_zone_association" "web" {
   zone_id    = aws_route53_zone.lambda.zone_id
   vpc_id     = var.peers["web"].vpc_id
   vpc_region = var.peers["web"].region
 }
 
+# Peer batch-eu-central's VPC joins the zone.
 resource "aws_route53_zone_association" "batch_eu_central" {
   provider = aws.peer_batch_eu_central
 
