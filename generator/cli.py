@@ -578,7 +578,11 @@ def check(
             "name": r.module,
             "path": r.path,
             "fixed": r.fixed,
-            "drift": [{"file": d.path, "kind": d.kind, "diff": d.diff} for d in r.drift],
+            "rendered_by": r.rendered_by,
+            "summary": r.summary(),
+            "drift": [
+                {"file": d.path, "kind": d.kind, "cause": d.cause, "diff": d.diff} for d in r.drift
+            ],
         }
         for r in reports
     ]
@@ -597,8 +601,9 @@ def check(
                 click.echo(f"ok {report.path}: matches its answers")
                 continue
             verb = "fixed" if report.fixed else "drift"
+            click.echo(f"{verb} {report.path}: {report.summary()}")
             for item in report.drift:
-                click.echo(f"{verb} {report.path}/{item.path}: {item.kind}")
+                click.echo(f"{verb} {report.path}/{item.path}: {item.kind} ({item.cause})")
                 if not report.fixed:
                     click.echo(item.diff, nl=False)
     sys.exit(code)

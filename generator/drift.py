@@ -8,15 +8,21 @@ with the folder: edited, missing and extra files are drift. Terraform's own work
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import __version__
 from generator.answers import load_answers
 from generator.errors import TfgenError, UsageError
 from generator.render import ANSWERS_FILE
-from generator.write import module_files, write_text_atomic
+from generator.write import MANIFEST_FILE, module_files, read_manifest, write_text_atomic
+
+UPGRADE = "upgrade"
+HAND_EDIT = "hand edit"
+ANSWERS_CHANGED = "answers changed"
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,11 @@ class FileDrift:
     path: str
     kind: str
     diff: str
+    # Why, from the manifest: `hand edit` (the bytes differ from what tfgen wrote, or the file
+    # was added/removed by hand), `upgrade` (tfgen wrote these bytes, and another tfgen version
+    # renders the same answers differently), `answers changed` (same version, the answers
+    # file was edited without a re-render).
+    cause: str = HAND_EDIT
 
 
 @dataclass
@@ -34,6 +45,25 @@ class DriftReport:
     path: str
     drift: list[FileDrift] = field(default_factory=list)
     fixed: bool = False
+    rendered_by: str | None = None  # tfgen version in the module's manifest
+
+    @property
+    def upgraded(self) -> bool:
+        """The module was rendered by another tfgen version than this one."""
+        return self.rendered_by is not None and self.rendered_by != __version__
+
+    def summary(self) -> str | None:
+        """One line on where the drift comes from, or None without drift."""
+        if not self.drift:
+            return None
+        causes = sorted({item.cause for item in self.drift})
+        if self.upgraded:
+            return f"rendered by tfgen {self.rendered_by}, this is tfgen {__version__}: " + (
+                "the drift comes from the upgrade (re-render to take the new output)"
+                if causes == [UPGRADE]
+                else "drift from the upgrade and from hand edits, file by file below"
+            )
+        return f"rendered by this tfgen ({__version__}): the drift is a {' and '.join(causes)}"
 
     @property
     def exit_code(self) -> int:
@@ -62,15 +92,30 @@ def check_module(folder: Path) -> DriftReport:
     answers = load_answers(folder / ANSWERS_FILE)
     expected = {name: text.encode("utf-8") for name, text in rendered_files(answers).items()}
     actual = {relative: path.read_bytes() for relative, path in module_files(folder)}
-    report = DriftReport(answers.name, str(folder))
+    manifest = read_manifest(folder) or {}
+    written: dict[str, str] = manifest.get("files", {})
+    version = manifest.get("tfgen_version")
+    report = DriftReport(
+        answers.name, str(folder), rendered_by=version if isinstance(version, str) else None
+    )
+    answers_edited = written.get(ANSWERS_FILE) != sha256_bytes(actual.get(ANSWERS_FILE, b""))
     for name in sorted(expected.keys() | actual.keys()):
         want, have = expected.get(name), actual.get(name)
         if want == have:
             continue
         kind = "missing" if have is None else "extra" if want is None else "edited"
+        # tfgen wrote these bytes (the manifest is never in its own checksums)
+        as_written = name == MANIFEST_FILE or (
+            have is not None and written.get(name) == sha256_bytes(have)
+        )
+        cause = HAND_EDIT if not as_written else ANSWERS_CHANGED if answers_edited else UPGRADE
         # the diff reads as "what --fix would do": from the disk to the rendered bytes
-        report.drift.append(FileDrift(name, kind, unified(name, have, want)))
+        report.drift.append(FileDrift(name, kind, unified(name, have, want), cause))
     return report
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 PARALLEL_FROM = 24  # below this, starting worker processes costs more than it saves

@@ -180,13 +180,15 @@ def drift_issues(reports: Iterable[DriftReport]) -> list[Issue]:
             issues.append(
                 Issue(
                     RULE_DRIFT,
-                    f"{item.path} {what}{fixed}",
+                    f"{item.path} {what} ({item.cause}; {report.summary()}){fixed}",
                     file=_join(report.path, item.path),
                     line=first_changed_line(item.diff) if item.kind == "edited" else None,
                     level="note" if report.fixed else "error",
                     properties={
                         "module": report.module,
                         "kind": item.kind,
+                        "cause": item.cause,
+                        "rendered_by": report.rendered_by,
                         "fixed": report.fixed,
                         "diff": item.diff,
                     },

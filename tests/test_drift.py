@@ -103,3 +103,55 @@ def test_parallel_check_equals_one_after_another(tmp_path: Path, monkeypatch):
     (folders[4] / "tfgen.answers.yaml").unlink()
     with pytest.raises(UsageError, match="m4: not a tfgen module"):
         drift.check_modules(folders, jobs=2)
+
+
+def as_if_rendered_by(module: Path, version: str, name: str, old_text: str) -> None:
+    """Make the module look written by another tfgen: `name` holds `old_text`, and the
+    manifest (version and checksum) says tfgen wrote exactly that."""
+    import hashlib
+
+    (module / name).write_text(old_text)
+    manifest_path = module / "tfgen.manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["tfgen_version"] = version
+    manifest["files"][name] = hashlib.sha256(old_text.encode()).hexdigest()
+    manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+
+
+def test_check_tells_an_upgrade_from_a_hand_edit(module: Path):
+    from generator import __version__
+
+    main = module / "main.tf"
+    older = main.read_text().replace("aws_vpc_endpoint_private_dns", "aws_old_private_dns", 1)
+    as_if_rendered_by(module, "0.0.1", "main.tf", older)
+    report = check_module(module)
+    assert report.rendered_by == "0.0.1" and report.upgraded
+    causes = {item.path: item.cause for item in report.drift}
+    assert causes == {"main.tf": "upgrade", "tfgen.manifest.json": "upgrade"}
+    assert report.summary() == (
+        f"rendered by tfgen 0.0.1, this is tfgen {__version__}: "
+        "the drift comes from the upgrade (re-render to take the new output)"
+    )
+    result = tfgen("check", str(module))
+    assert result.returncode == 1
+    assert f"rendered by tfgen 0.0.1, this is tfgen {__version__}" in result.stdout
+    assert "main.tf: edited (upgrade)" in result.stdout
+
+    outputs = module / "outputs.tf"
+    outputs.write_text(outputs.read_text() + "\n# mine\n")
+    report = check_module(module)
+    assert {item.path: item.cause for item in report.drift}["outputs.tf"] == "hand edit"
+    assert "from the upgrade and from hand edits" in report.summary()
+    data = json.loads(tfgen("check", str(module), "--format", "json").stdout)
+    (entry,) = data["modules"]
+    assert entry["rendered_by"] == "0.0.1"
+    assert {d["file"]: d["cause"] for d in entry["drift"]}["outputs.tf"] == "hand edit"
+
+
+def test_check_on_this_versions_module_names_a_hand_edit(module: Path):
+    main = module / "main.tf"
+    main.write_text(main.read_text() + "\n")
+    report = check_module(module)
+    assert not report.upgraded
+    assert [(d.path, d.cause) for d in report.drift] == [("main.tf", "hand edit")]
+    assert "rendered by this tfgen" in report.summary()
