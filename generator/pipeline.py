@@ -53,8 +53,9 @@ def answer_warnings(answers: Answers) -> list[Problem]:
     return warnings(answers)
 
 
-def committed_answers(target: Path) -> Answers | None:
-    """The answers a tfgen module folder was last rendered from (None for a new folder)."""
+def committed_answers(target: Path, force: bool = False) -> Answers | None:
+    """The answers a tfgen module folder was last rendered from (None for a new folder, or
+    with `force` when they cannot be read)."""
     from generator.errors import AnswersError, UsageError
 
     if read_manifest(target) is None or not (target / ANSWERS_FILE).is_file():
@@ -62,6 +63,8 @@ def committed_answers(target: Path) -> Answers | None:
     try:
         return load_answers(target / ANSWERS_FILE)
     except AnswersError as error:
+        if force:
+            return None
         raise UsageError(
             f"{target / ANSWERS_FILE} (the module's committed answers) cannot be read, so "
             f"removed peers cannot be told: {error}; fix it or use --force"
@@ -72,7 +75,7 @@ def answers_for_target(answers: Answers, target: Path, drop_retired: bool, force
     """The answers with `retired_peers` carried over from the module already in `target`."""
     from generator.peering import retire_removed_peers
 
-    previous = None if force else committed_answers(target)
+    previous = committed_answers(target, force)
     return retire_removed_peers(answers, previous, drop=drop_retired)
 
 
