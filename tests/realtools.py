@@ -73,7 +73,10 @@ def point_example_at_moto(module_dir: Path, url: str) -> None:
     (module_dir / "example" / "moto_override.tf").write_text(MOTO_PROVIDER_OVERRIDE.format(url=url))
 
 
-def terraform(args: list[str], cwd: Path, check: bool = True):
+def terraform(args: list[str], cwd: Path, check: bool = True, endpoint: str | None = None):
+    """terraform with moto's fake keys; `endpoint` sends every AWS API call of every provider
+    configuration (aliases and their assume_role included) to that URL (AWS_ENDPOINT_URL),
+    with no override file in the module folder."""
     env = offline_env(cwd)
     env.update(
         {
@@ -82,6 +85,8 @@ def terraform(args: list[str], cwd: Path, check: bool = True):
             "AWS_EC2_METADATA_DISABLED": "true",
         }
     )
+    if endpoint:
+        env["AWS_ENDPOINT_URL"] = endpoint
     return run_terraform(args, cwd=cwd, env=env, check=check)
 
 

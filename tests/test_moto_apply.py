@@ -15,6 +15,8 @@ from generator.pipeline import rendered_files
 from generator.policy import endpoint_policy_document
 from generator.write import write_files
 from tests.conftest import example_data
+from tests.moto_patches import patch_moto
+from tests.planjson import apply, plan
 from tests.realtools import (
     moto_client,
     moto_server,
@@ -28,8 +30,9 @@ pytestmark = [needs_terraform, pytest.mark.terraform, pytest.mark.slow]
 REGION = "us-east-2"
 
 
-@pytest.fixture(scope="module")
-def moto_url():
+@pytest.fixture
+def moto_url(monkeypatch: pytest.MonkeyPatch):
+    patch_moto(monkeypatch)
     with moto_server() as url:
         yield url
 
@@ -69,8 +72,19 @@ def test_apply_creates_the_endpoint_as_answered(moto_url: str, tmp_path: Path):
     ec2 = ec2_client(moto_url)
     vpc_id, subnets = make_vpc(ec2, dns_hostnames=True)
     answers, example = render_for(tmp_path, vpc_id, subnets, moto_url)
-    terraform(["apply", "-auto-approve", "-input=false", "-no-color"], example)
+    planned = plan(example)
+    m = "module.lambda_endpoint."
+    planned.expect(
+        create=[
+            f"{m}aws_vpc_endpoint.lambda",
+            f"{m}aws_vpc_endpoint_private_dns.lambda",
+            f"{m}aws_security_group.endpoint[0]",
+            f"{m}aws_vpc_security_group_ingress_rule.vpc[0]",
+        ]
+    )
+    apply(example)
     try:
+        assert plan(example).exit_code == 0  # applied as planned, nothing left to change
         endpoint_id = json.loads(terraform(["output", "-json", "endpoint_id"], example).stdout)
         endpoint = ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint_id])["VpcEndpoints"][0]
         assert endpoint["ServiceName"] == f"com.amazonaws.{REGION}.lambda"

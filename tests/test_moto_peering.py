@@ -1,8 +1,10 @@
 """terraform apply/destroy of a module with one same-account, same-region peer, against moto.
 
-One cycle: the peering connection is created and auto-accepted, routes go both ways, the
-endpoint's security group admits the peer CIDR, and a private hosted zone for
-lambda.<region>.amazonaws.com (associated with the peer VPC only) aliases the endpoint.
+One cycle: the plan creates exactly the module's resources, the peering connection is
+created and auto-accepted, routes go both ways, the endpoint's security group admits the
+peer CIDR, a private hosted zone for lambda.<region>.amazonaws.com, created with the
+endpoint's VPC and associated with the peer's, aliases the endpoint's regional name (the
+endpoint's own private DNS is off), and a second plan is empty.
 
 Slow (the provider waits for the endpoint and for each Route 53 change), so marked `slow`.
 """
@@ -10,7 +12,6 @@ Slow (the provider waits for the endpoint and for each Route 53 change), so mark
 from __future__ import annotations
 
 import copy
-import functools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,8 @@ from generator.answers import parse_answers
 from generator.pipeline import rendered_files
 from generator.write import write_files
 from tests.conftest import REPO
+from tests.moto_patches import patch_moto
+from tests.planjson import apply, plan
 from tests.realtools import (
     moto_client,
     moto_server,
@@ -38,37 +41,9 @@ ZONE_NAME = f"lambda.{REGION}.amazonaws.com."
 CASE = REPO / "tests" / "cases" / "peering-same-account.yaml"
 
 
-def private_zone_when_vpc_given(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make moto's CreateHostedZone decide "private" the way AWS does: by the VPC element.
-
-    moto 5.2.5 (moto/route53/responses.py, `Route53.create_hosted_zone`) makes a zone private
-    only when the request carries HostedZoneConfig.PrivateZone=true, and otherwise drops the
-    VPC. The AWS provider never sends PrivateZone (AWS makes a zone private exactly when the
-    request has a VPC), so against unpatched moto `aws_route53_zone` with a `vpc` block yields
-    a public zone with no VPC. The wrapper adds PrivateZone=true to the parsed request when
-    VPC.VPCId is present and PrivateZone is not, then runs moto's own handler unchanged.
-
-    moto looks the handler up per request (`getattr(self, action)` in BaseResponse._dispatch on
-    a fresh `Route53()` instance), so patching the class attribute reaches the threaded server
-    running in this process; monkeypatch restores the original after the test.
-    """
-    from moto.route53.responses import Route53
-
-    original = Route53.create_hosted_zone
-
-    @functools.wraps(original)
-    def create_hosted_zone(self):
-        config = self.params.get("HostedZoneConfig") or {}
-        if self._get_param("VPC.VPCId") and "PrivateZone" not in config:
-            self.params["HostedZoneConfig"] = {**config, "PrivateZone": True}
-        return original(self)
-
-    monkeypatch.setattr(Route53, "create_hosted_zone", create_hosted_zone)
-
-
 @pytest.fixture
 def moto_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    private_zone_when_vpc_given(monkeypatch)  # before the server takes its first request
+    patch_moto(monkeypatch)  # before the server takes its first request
     with moto_server() as url:
         yield url
 
@@ -147,8 +122,20 @@ def test_apply_peers_routes_and_resolves_for_the_peer(moto_url: str, tmp_path: P
     point_example_at_moto(module, moto_url)
     example = module / "example"
     terraform(["init", "-input=false", "-no-color"], example)
+    planned = plan(example)
+    m = "module.lambda_endpoint."
+    assert {
+        f"{m}aws_vpc_peering_connection.analytics",
+        f"{m}aws_route53_zone.lambda",
+        f"{m}aws_route53_zone_association.analytics",
+        f"{m}aws_vpc_endpoint_private_dns.lambda",
+        f'{m}aws_route.to_analytics["{ids["rtb"]}"]',
+        f'{m}aws_route.from_analytics["{ids["peer_rtb"]}"]',
+    } <= planned.addresses("create")
+    assert set(planned.actions) == planned.addresses("create")
     try:
-        terraform(["apply", "-auto-approve", "-input=false", "-no-color"], example)
+        apply(example)
+        assert plan(example).exit_code == 0  # nothing left to change
 
         # The connection joins the two VPCs and was accepted by its requester.
         (connection,) = live_connections(ec2, ids["vpc_id"], ids["peer_vpc_id"])
@@ -174,15 +161,19 @@ def test_apply_peers_routes_and_resolves_for_the_peer(moto_url: str, tmp_path: P
         }
         assert ("tcp", 443, 443, PEER_CIDR) in ingress
 
-        # One private zone for the Lambda API name, aliasing the endpoint, in the peer VPC only.
+        # One private zone for the Lambda API name, aliasing the endpoint's regional name,
+        # created with the endpoint VPC (private DNS of the endpoint off) and the peer's VPC.
+        assert endpoint["PrivateDnsEnabled"] is False
         (zone,) = lambda_zones(route53)
         got = route53.get_hosted_zone(Id=zone["Id"])
         assert got["HostedZone"]["Config"]["PrivateZone"] is True
-        assert [v["VPCId"] for v in got["VPCs"]] == [ids["peer_vpc_id"]]
+        assert [v["VPCId"] for v in got["VPCs"]] == [ids["vpc_id"], ids["peer_vpc_id"]]
         records = route53.list_resource_record_sets(HostedZoneId=zone["Id"])["ResourceRecordSets"]
         (apex_a,) = [r for r in records if r["Name"] == ZONE_NAME and r["Type"] == "A"]
-        dns_name = endpoint["DnsEntries"][0]["DnsName"]
-        assert apex_a["AliasTarget"]["DNSName"].rstrip(".") == dns_name.rstrip(".")
+        (regional,) = [
+            e["DnsName"] for e in endpoint["DnsEntries"] if e["DnsName"].startswith(endpoint_id)
+        ]
+        assert apex_a["AliasTarget"]["DNSName"].rstrip(".") == regional.rstrip(".")
     finally:
         terraform(["destroy", "-auto-approve", "-input=false", "-no-color"], example)
     assert lambda_zones(route53) == []

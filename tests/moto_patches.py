@@ -1,0 +1,196 @@
+"""What moto 5.2.5 lacks for tfgen's modules, patched into the moto server of a test.
+
+Each patch wraps or adds a handler on moto's own response classes (moto looks handlers up
+per request, `getattr(self, action)` on a fresh response object, so a class attribute set
+here reaches the threaded server running in this process) and pytest's monkeypatch undoes
+it after the test. Kept minimal: only what the AWS provider calls for these resources.
+
+- Route 53 `CreateHostedZone`: private when the request names a VPC (as AWS decides).
+- EC2 `ModifyVpcEndpoint`: honour `PrivateDnsEnabled` (what `aws_vpc_endpoint_private_dns`
+  sends); moto ignores it, so the endpoint would keep its old setting. `CreateVpcEndpoint`:
+  keep `IpAddressType` (moto returns none, so every later plan would update it).
+- Route 53 VPC association authorization (moto has none of it): `CreateVPCAssociation
+  Authorization`, `ListVPCAssociationAuthorizations`, `DeleteVPCAssociationAuthorization`
+  in the zone's account, and `AssociateVPCWithHostedZone`/`DisassociateVPCFromHostedZone`/
+  `ListHostedZonesByVPC` from the VPC's own account for a zone of another account (moto keeps
+  Route 53 per account, so that account could not see the zone): an association across
+  accounts needs the zone owner's authorization first, as on AWS.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+
+def patch_moto(monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str], list[dict[str, str]]]:
+    """Apply every patch; call before the server takes its first request. Returns the
+    authorizations store: (owning account, zone id) -> [{VPCId, VPCRegion}]."""
+    private_zone_when_vpc_given(monkeypatch)
+    endpoint_private_dns(monkeypatch)
+    return vpc_association_authorization(monkeypatch)
+
+
+def private_zone_when_vpc_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto's CreateHostedZone makes a zone private only with HostedZoneConfig.PrivateZone
+    (moto/route53/responses.py) and otherwise drops the VPC; the provider never sends it (AWS
+    makes a zone private exactly when the request has a VPC). Add it, then run moto's own."""
+    from moto.route53.responses import Route53
+
+    original = Route53.create_hosted_zone
+
+    @functools.wraps(original)
+    def create_hosted_zone(self):
+        config = self.params.get("HostedZoneConfig") or {}
+        if self._get_param("VPC.VPCId") and "PrivateZone" not in config:
+            self.params["HostedZoneConfig"] = {**config, "PrivateZone": True}
+        return original(self)
+
+    monkeypatch.setattr(Route53, "create_hosted_zone", create_hosted_zone)
+
+
+def endpoint_private_dns(monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.ec2.responses.vpcs import VPCs
+
+    original_create = VPCs.create_vpc_endpoint
+
+    @functools.wraps(original_create)
+    def create_vpc_endpoint(self):
+        result = original_create(self)
+        endpoint = result.result["VpcEndpoint"]
+        endpoint.ip_address_type = self._get_param("IpAddressType") or "ipv4"
+        return result
+
+    monkeypatch.setattr(VPCs, "create_vpc_endpoint", create_vpc_endpoint)
+    original = VPCs.modify_vpc_endpoint
+
+    @functools.wraps(original)
+    def modify_vpc_endpoint(self):
+        result = original(self)
+        enabled = self._get_param("PrivateDnsEnabled")
+        if enabled is not None:
+            (endpoint,) = self.ec2_backend.describe_vpc_endpoints(
+                vpc_end_point_ids=[self._get_param("VpcEndpointId")]
+            )
+            endpoint.private_dns_enabled = str(enabled).lower() == "true"
+        return result
+
+    monkeypatch.setattr(VPCs, "modify_vpc_endpoint", modify_vpc_endpoint)
+
+
+def vpc_association_authorization(
+    monkeypatch: pytest.MonkeyPatch,
+) -> dict[tuple[str, str], list[dict[str, str]]]:
+    from moto.core.responses import ActionResult, EmptyResult
+    from moto.route53 import urls
+    from moto.route53.exceptions import NoSuchHostedZone, Route53ClientError
+    from moto.route53.models import route53_backends
+    from moto.route53.responses import Route53
+
+    authorizations: dict[tuple[str, str], list[dict[str, str]]] = {}
+    zone_path = r"{0}/(?P<api_version>[\d_-]+)/hostedzone/(?P<zone_id>[^/]+)/"
+    for action in ("authorizevpcassociation", "deauthorizevpcassociation"):
+        monkeypatch.setitem(urls.url_paths, zone_path + action + "$", Route53.dispatch)
+
+    def zone_id(self) -> str:
+        return self._get_param("HostedZoneId").replace("/hostedzone/", "")
+
+    def requested_vpc(self) -> dict[str, str]:
+        return {
+            "VPCId": self._get_param("VPC.VPCId"),
+            "VPCRegion": self._get_param("VPC.VPCRegion"),
+        }
+
+    def create_vpc_association_authorization(self):
+        self.backend.get_hosted_zone(zone_id(self))  # NoSuchHostedZone unless this account's
+        vpcs = authorizations.setdefault((self.current_account, zone_id(self)), [])
+        if requested_vpc(self) not in vpcs:
+            vpcs.append(requested_vpc(self))
+        return ActionResult({"HostedZoneId": zone_id(self), "VPC": requested_vpc(self)})
+
+    def list_vpc_association_authorizations(self):
+        self.backend.get_hosted_zone(zone_id(self))
+        vpcs = authorizations.get((self.current_account, zone_id(self)), [])
+        return ActionResult({"HostedZoneId": zone_id(self), "VPCs": list(vpcs)})
+
+    def delete_vpc_association_authorization(self):
+        self.backend.get_hosted_zone(zone_id(self))
+        vpcs = authorizations.get((self.current_account, zone_id(self)), [])
+        vpc_id = requested_vpc(self)["VPCId"]
+        vpcs[:] = [vpc for vpc in vpcs if vpc["VPCId"] != vpc_id]
+        return EmptyResult()
+
+    for handler in (
+        create_vpc_association_authorization,
+        list_vpc_association_authorizations,
+        delete_vpc_association_authorization,
+    ):
+        monkeypatch.setattr(Route53, handler.__name__, handler, raising=False)
+
+    def owner_of(self, zone: str) -> str | None:
+        """The other account that owns `zone`, when this account does not."""
+        if zone in self.backend.zones:
+            return None
+        for account in list(route53_backends.keys()):
+            if zone in route53_backends[account][self.partition].zones:
+                return account
+        raise NoSuchHostedZone(zone)
+
+    def across_accounts(original, authorized_only: bool):
+        @functools.wraps(original)
+        def handler(self):
+            owner = owner_of(self, zone_id(self))
+            if owner is None:
+                return original(self)
+            vpc = requested_vpc(self)
+            if authorized_only and vpc not in authorizations.get((owner, zone_id(self)), []):
+                raise Route53ClientError(
+                    "NotAuthorizedException",
+                    f"The VPC {vpc['VPCId']} is not authorized to associate with hosted zone "
+                    f"{zone_id(self)}",
+                )
+            saved = self.current_account
+            self.current_account = owner  # `self.backend` is the owner's from here on
+            try:
+                return original(self)
+            finally:
+                self.current_account = saved
+
+        return handler
+
+    monkeypatch.setattr(
+        Route53,
+        "associate_vpc_with_hosted_zone",
+        across_accounts(Route53.associate_vpc_with_hosted_zone, authorized_only=True),
+    )
+    monkeypatch.setattr(
+        Route53,
+        "disassociate_vpc_from_hosted_zone",
+        across_accounts(Route53.disassociate_vpc_from_hosted_zone, authorized_only=False),
+    )
+
+    original_by_vpc = Route53.list_hosted_zones_by_vpc
+
+    @functools.wraps(original_by_vpc)
+    def list_hosted_zones_by_vpc(self):
+        result = original_by_vpc(self)
+        vpc_id = self._get_param("VPCId")
+        summaries = result.result["HostedZoneSummaries"]
+        for account in list(route53_backends.keys()):
+            if account == self.current_account:
+                continue
+            for backend in route53_backends[account].values():
+                for zone in backend.zones.values():
+                    if zone.private_zone and any(v.get("vpc_id") == vpc_id for v in zone.vpcs):
+                        summaries.append(
+                            {
+                                "HostedZoneId": zone.resource_id,
+                                "Name": zone.name,
+                                "Owner": {"OwningAccount": account},
+                            }
+                        )
+        return result
+
+    monkeypatch.setattr(Route53, "list_hosted_zones_by_vpc", list_hosted_zones_by_vpc)
+    return authorizations
