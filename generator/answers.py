@@ -514,12 +514,13 @@ def load_answers_text(text: str, source: str = "answers") -> Answers:
 
 
 def load_answers(path: Path) -> Answers:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise AnswersError(
-            [Problem("", f"cannot read {path}: {error.strerror}")], str(path)
-        ) from None
+    from generator.errors import UsageError
+    from generator.write import read_regular_file
+
+    try:  # only a regular file, its size checked before a byte is read
+        raw = read_regular_file(path, MAX_ANSWERS_BYTES)
+    except UsageError as error:
+        raise AnswersError([Problem("", str(error))], str(path)) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

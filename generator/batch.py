@@ -11,8 +11,6 @@ gets its own result, and the run's exit code is the worst.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -25,7 +23,14 @@ from generator.findings import Finding
 from generator.pipeline import RunResult, answer_warnings, answers_for_target, rendered_files
 from generator.scan import CHECKOV_ENV_VAR, CHECKOV_VERSION, ScanReport, ensure_checkov
 from generator.verify import verify_module
-from generator.write import check_target, commit, target_lock, write_files
+from generator.write import (
+    STAGING_MARK,
+    check_target,
+    commit,
+    staging_folder,
+    target_lock,
+    write_files,
+)
 
 ANSWERS_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -107,10 +112,9 @@ def render_batch(
     jobs = jobs or os.cpu_count() or 1
     size = chunk_size(len(models), jobs, scan_chunk)
     lanes = min(jobs, -(-len(models) // size))
-    out_root.mkdir(parents=True, exist_ok=True)
-    batch = Path(tempfile.mkdtemp(prefix=".tfgen-batch-", dir=out_root))
     staged: dict[int, Path] = {}
-    try:
+    # locked while it lives: a later run removes it only once this one is gone
+    with staging_folder(out_root, f"{STAGING_MARK}batch-", parent_locked=False) as batch:
         scans = StagedScans(
             items, staged, batch, checkov=checkov, cache=cache, lanes=lanes, size=size, note=note
         )
@@ -142,8 +146,6 @@ def render_batch(
                     commit(folder, target)
                 result.written = True
                 note(items[index].source, "written")
-    finally:
-        shutil.rmtree(batch, ignore_errors=True)
     return items
 
 

@@ -23,11 +23,38 @@ if TYPE_CHECKING:
     from generator.pipeline import RunResult
     from generator.sarif import Issue
 
+
+def _console():
+    from rich.console import Console
+
+    # No markup and no :emoji: codes by default: user text (names, paths, tag keys) prints as
+    # written; tfgen's own labels are styled through _say.
+    return Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+
+def _say(console, label: str, style: str, text: str = "", end: str = "\n") -> None:
+    """`label` in `style`, then `text` exactly as given (a Text is never read as markup)."""
+    from rich.text import Text
+
+    console.print(Text.assemble((label, style), text), end=end)
+
+
+def _remember(name: str):
+    """Option callback keeping --format / --report in ctx.meta for the last-resort handler."""
+
+    def remember(ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+        ctx.meta[f"tfgen.{name}"] = value
+        return value
+
+    return remember
+
+
 FORMAT_OPTION = click.option(
     "--format",
     "output_format",
     type=click.Choice(["text", "json", "sarif"]),
     default="text",
+    callback=_remember("format"),
     show_default=True,
     help="text for people; json for pipelines, sarif (SARIF 2.1.0) for code scanning: one "
     "document on stdout.",
@@ -40,6 +67,7 @@ REPORT_OPTION = click.option(
     "report_file",
     metavar="FILE",
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=_remember("report"),
     help=REPORT_HELP,
 )
 REPORT_OPTION_SHORT = click.option(
@@ -48,6 +76,7 @@ REPORT_OPTION_SHORT = click.option(
     "report_file",
     metavar="FILE",
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=_remember("report"),
     help=REPORT_HELP,
 )
 SCAN_OPTION = click.option("--no-scan", is_flag=True, help="Skip the checkov scan.")
@@ -68,12 +97,6 @@ CHECKOV_OPTION = click.option(
         "checkov executable to run (default: tfgen's own checkov environment). [env: TFGEN_CHECKOV]"
     ),
 )
-
-
-def _console():
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _report(command: str, status: str, exit_code: int, **details: Any) -> dict[str, Any]:
@@ -112,10 +135,11 @@ def _publish(
         try:
             write_text_atomic(report_file, text + "\n")
         except OSError as error:
-            _console().print(
-                f"[bold red]error[/]: cannot write the report {report_file}: "
-                f"{error.strerror or error}",
-                markup=True,
+            _say(
+                _console(),
+                "error",
+                "bold red",
+                f": cannot write the report {report_file}: {error.strerror or error}",
             )
             sys.exit(2)
     if output_format != "text":
@@ -144,15 +168,16 @@ def _fail(
     if output_format == "text":
         console = _console()
         if isinstance(error, AnswersError):
-            console.print(
-                f"[bold red]error[/]: {error.source}: {len(problems)} problem(s), nothing written",
-                markup=True,
+            _say(
+                console,
+                "error",
+                "bold red",
+                f": {error.source}: {len(problems)} problem(s), nothing written",
             )
             for problem in problems:
-                console.print(f"  {problem}", markup=False)
+                console.print(f"  {problem}")
         else:
-            console.print("[bold red]error[/]: ", end="", markup=True)
-            console.print(str(error), markup=False)
+            _say(console, "error", "bold red", f": {error}")
     sys.exit(error.exit_code)
 
 
@@ -185,8 +210,7 @@ def _result_report(command: str, result: RunResult) -> dict[str, Any]:
 
 def _print_warnings(console, warnings) -> None:
     for warning in warnings:
-        console.print("[yellow]warning[/] ", end="", markup=True)
-        console.print(str(warning), markup=False)
+        _say(console, "warning", "yellow", f" {warning}")
 
 
 def _print_result(
@@ -208,7 +232,7 @@ def _print_result(
     console = _console()
     _print_warnings(console, result.warnings)
     for finding in result.findings:
-        console.print(f"[red]finding[/] {finding}", markup=True)
+        _say(console, "finding", "red", f" {finding}")
     scan = result.scan
     scanned = (
         f"checkov: {scan.passed} passed, {scan.failed} failed, {scan.skipped} skipped"
@@ -217,21 +241,54 @@ def _print_result(
         else "checkov: not run (--no-scan)"
     )
     if result.findings:
-        console.print(
-            f"[bold red]{result.module}[/]: {len(result.findings)} finding(s); "
+        _say(
+            console,
+            result.module,
+            "bold red",
+            f": {len(result.findings)} finding(s); "
             f"{'nothing written' if command == 'render' else result.path}; {scanned}",
-            markup=True,
         )
     elif command == "render":
-        console.print(
-            f"[bold green]wrote[/] {result.path} ({len(result.files)} files): verified; {scanned}",
-            markup=True,
+        _say(
+            console,
+            "wrote",
+            "bold green",
+            f" {result.path} ({len(result.files)} files): verified; {scanned}",
         )
     else:
-        console.print(f"[bold green]ok[/] {result.path}: verified; {scanned}", markup=True)
+        _say(console, "ok", "bold green", f" {result.path}: verified; {scanned}")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Tfgen(click.Group):
+    """The command group, with the last-resort handler: an exception tfgen did not expect
+    (a bug, or an input nothing checked) becomes one line and exit 2, never a traceback, and
+    --format json/sarif still prints one well-formed document."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except Exception as error:  # noqa: BLE001 - the last resort, by design
+            _last_resort(ctx, error)
+
+
+def _last_resort(ctx: click.Context, error: Exception) -> None:
+    from generator.errors import TfgenError
+
+    if isinstance(error, OSError):
+        where = f"{error.filename}: " if error.filename else ""
+        text = f"{where}{error.strerror or error}"
+    else:
+        first = str(error).strip().splitlines()
+        detail = f": {first[0][:200]}" if first else ""
+        text = f"unexpected {type(error).__name__}{detail} (tfgen could not handle this input)"
+    command = ctx.invoked_subcommand or "tfgen"
+    output_format = ctx.meta.get("tfgen.format", "text")
+    _fail(TfgenError(text), command, output_format, ctx.meta.get("tfgen.report"))
+
+
+@click.group(cls=_Tfgen, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tfgen")
 def cli() -> None:
     """Turn an answers file into a verified, scanned Terraform module for private access to
@@ -477,13 +534,14 @@ def _run_batch(
 
 def _print_batch_table(items, console) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="tfgen render", show_lines=False)
     for column in ("answers", "module", "result", "detail"):
         table.add_column(column, overflow="fold")
     for item in items:
         if item.error:
-            table.add_row(item.source, "", "[red]error[/]", str(item.error))
+            table.add_row(Text(item.source), "", Text("error", "red"), Text(str(item.error)))
             continue
         result = item.result
         scan = result.scan
@@ -495,14 +553,18 @@ def _print_batch_table(items, console) -> None:
         )
         if result.findings:
             detail = "; ".join(str(finding) for finding in result.findings[:5])
-            table.add_row(item.source, result.path, "[red]findings[/]", detail)
+            table.add_row(
+                Text(item.source), Text(result.path), Text("findings", "red"), Text(detail)
+            )
         else:
             warned = f"; {len(result.warnings)} warning(s)" if result.warnings else ""
-            table.add_row(item.source, result.path, "[green]written[/]", scanned + warned)
+            table.add_row(
+                Text(item.source), Text(result.path), Text("written", "green"), scanned + warned
+            )
     console.print(table)
     for item in items:
         if item.result is not None and item.result.warnings:
-            console.print(f"{item.source}:", markup=False)
+            console.print(f"{item.source}:")
             _print_warnings(console, item.result.warnings)
     failed = sum(1 for item in items if item.exit_code)
     console.print(f"{len(items) - failed} of {len(items)} module(s) written, {failed} failed")
@@ -561,7 +623,7 @@ def check(
     from generator.write import find_modules
 
     try:
-        targets = list(folders) or find_modules(Path("modules"))
+        targets = _modules_in(folders) if folders else find_modules(Path("modules"))
         if not targets:
             raise UsageError("no tfgen modules under modules/: name the module folders")
         if shard:
@@ -607,6 +669,26 @@ def check(
                 if not report.fixed:
                     click.echo(item.diff, nl=False)
     sys.exit(code)
+
+
+def _modules_in(folders: tuple[Path, ...]) -> list[Path]:
+    """Each FOLDER that is a module, or else every module under it (`tfgen check modules/`)."""
+    from generator.errors import UsageError
+    from generator.render import ANSWERS_FILE
+    from generator.write import find_modules
+
+    targets: list[Path] = []
+    for folder in folders:
+        if (folder / ANSWERS_FILE).is_file() or not folder.is_dir():
+            targets.append(folder)
+            continue
+        found = find_modules(folder)
+        if not found:
+            raise UsageError(
+                f"{folder}: not a tfgen module (no {ANSWERS_FILE}) and no tfgen modules under it"
+            )
+        targets += found
+    return targets
 
 
 @cli.command()

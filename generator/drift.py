@@ -18,7 +18,14 @@ from generator import __version__
 from generator.answers import load_answers
 from generator.errors import TfgenError, UsageError
 from generator.render import ANSWERS_FILE
-from generator.write import MANIFEST_FILE, module_files, read_manifest, write_text_atomic
+from generator.write import (
+    MANIFEST_FILE,
+    module_files,
+    read_manifest,
+    read_module_file,
+    refuse_links_leaving,
+    write_text_atomic,
+)
 
 UPGRADE = "upgrade"
 HAND_EDIT = "hand edit"
@@ -89,9 +96,10 @@ def check_module(folder: Path) -> DriftReport:
 
     if not (folder / ANSWERS_FILE).is_file():
         raise UsageError(f"{folder}: not a tfgen module (no {ANSWERS_FILE})")
+    refuse_links_leaving(folder)  # nothing outside the module is read, or written by --fix
     answers = load_answers(folder / ANSWERS_FILE)
     expected = {name: text.encode("utf-8") for name, text in rendered_files(answers).items()}
-    actual = {relative: path.read_bytes() for relative, path in module_files(folder)}
+    actual = {relative: read_module_file(path) for relative, path in module_files(folder)}
     manifest = read_manifest(folder) or {}
     written: dict[str, str] = manifest.get("files", {})
     version = manifest.get("tfgen_version")
@@ -156,6 +164,7 @@ def fix_module(folder: Path, report: DriftReport) -> None:
     """
     from generator.pipeline import rendered_files
 
+    refuse_links_leaving(folder)
     expected = rendered_files(load_answers(folder / ANSWERS_FILE))
     for item in report.drift:
         target = folder / item.path

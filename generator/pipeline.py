@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.answers import Answers, load_answers
-from generator.errors import Problem
+from generator.errors import Problem, UsageError
 from generator.findings import Finding
 from generator.render import (
     ANSWERS_FILE,
@@ -22,9 +22,11 @@ from generator.write import (
     MANIFEST_FILE,
     check_target,
     commit,
+    hand_changes,
     manifest_text,
     read_manifest,
-    read_module,
+    read_module_file,
+    refuse_links_leaving,
     staged,
     target_lock,
 )
@@ -115,13 +117,32 @@ def render_to_folder(
 
     Into an existing module, peers removed from the answers keep their provider alias
     (`retired_peers`) unless `drop_retired`. Runs into the same folder are serialized
-    (`target_lock`)."""
+    (`target_lock`). A file system that refuses the write (parent is a file, name too long,
+    read-only, full) is a UsageError; the previous module stays as it was."""
+    try:
+        return _render_to_folder(answers, target, scan, force, checkov, cache, drop_retired)
+    except OSError as error:
+        where = error.filename or target
+        raise UsageError(f"cannot write {where}: {error.strerror or error}") from None
+
+
+def _render_to_folder(
+    answers: Answers,
+    target: Path,
+    scan: bool,
+    force: bool,
+    checkov: str | None,
+    cache: bool,
+    drop_retired: bool,
+) -> RunResult:
+    shown = str(target)
+    target = Path(os.path.abspath(target))  # `-o .` has a parent to stage in and lock
     with target_lock(target):
         check_target(target, force)
         answers = answers_for_target(answers, target, drop_retired, force)
         files = rendered_files(answers)
         result = RunResult(
-            answers.name, str(target), files=sorted(files), warnings=answer_warnings(answers)
+            answers.name, shown, files=sorted(files), warnings=answer_warnings(answers)
         )
         result.findings = verify_module(answers, files)
         if result.findings:
@@ -140,14 +161,48 @@ def validate_folder(
     folder: Path, *, scan: bool = True, checkov: str | None = None, cache: bool = True
 ) -> RunResult:
     """Verify (and scan) a module folder already on disk against its own answers file."""
+    refuse_links_leaving(folder)
     answers = load_answers(folder / ANSWERS_FILE)
     names = [*MODULE_TEMPLATES, *PEERING_TEMPLATES, README_FILE, ANSWERS_FILE]
-    files = read_module(folder, names)
+    files, unreadable = _module_texts(folder, names)
     result = RunResult(
         answers.name, str(folder), files=sorted(files), warnings=answer_warnings(answers)
     )
-    result.findings = verify_module(answers, files)
+    result.findings = unreadable + verify_module(answers, files) + _hand_findings(folder)
     if scan:
         result.scan = scan_folder(folder, checkov, cache=cache)
         result.findings += result.scan.findings
     return result
+
+
+def _module_texts(folder: Path, names: list[str]) -> tuple[dict[str, str], list[Finding]]:
+    """The named module files as text, and a finding for each that is not UTF-8."""
+    files: dict[str, str] = {}
+    findings = []
+    for name in names:
+        path = folder / name
+        if not (path.is_file() or path.is_symlink()):
+            continue
+        try:
+            files[name] = read_module_file(path).decode("utf-8")
+        except UnicodeDecodeError as error:
+            findings.append(
+                Finding("verify", name, f"not UTF-8 text (byte {error.start}); tfgen writes UTF-8")
+            )
+    return files, findings
+
+
+def _hand_findings(folder: Path) -> list[Finding]:
+    """What tfgen did not write, by the manifest: Terraform reads every *.tf in the folder,
+    so a file added by hand (an *_override.tf, a provisioner) changes the module."""
+    manifest = read_manifest(folder)
+    if manifest is None:
+        return [Finding("verify", MANIFEST_FILE, "missing or unreadable: cannot tell which "
+                        "files tfgen wrote")]  # fmt: skip
+    edited, extra = hand_changes(folder, manifest)
+    return [
+        *(Finding("verify", name, "edited since tfgen wrote it (checksum differs from "
+                  f"{MANIFEST_FILE})") for name in edited),
+        *(Finding("verify", name, "not written by tfgen: Terraform reads it with the module")
+          for name in extra),
+    ]  # fmt: skip

@@ -8,10 +8,13 @@ Files and folders are created with the user's umask (0644/0755 under umask 022).
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -26,6 +29,76 @@ MANIFEST_FILE = "tfgen.manifest.json"
 TERRAFORM_DIRS = frozenset({".terraform"})
 TERRAFORM_NAMES = frozenset({".terraform.lock.hcl", ".terraform.tfstate.lock.info"})
 TERRAFORM_SUFFIXES = (".tfstate", ".tfstate.backup", ".tfplan")
+# Folders tfgen stages in beside its targets: `.NAME.tfgen-*`, `.NAME.tfgen-old-*` (the previous
+# module during the swap) and `.tfgen-batch-*`. Never modules, removed once their run is gone.
+STAGING_MARK = ".tfgen-"
+OLD_MARK = ".tfgen-old-"
+# No file tfgen writes comes near this; a larger file in a module folder is refused unread.
+MAX_MODULE_FILE_BYTES = 10_000_000
+
+
+def is_staging(name: str) -> bool:
+    """True for the name of a folder tfgen stages in (module names never start with '.')."""
+    return name.startswith(".") and STAGING_MARK in name
+
+
+def read_regular_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most max_bytes. Anything else (a FIFO, a device such
+    as /dev/zero behind a symlink, a folder named *.yaml) or anything larger is refused before
+    a byte is read, so a read can neither hang nor fill the memory. Raises UsageError."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise UsageError(f"{path} is {_kind(info.st_mode)}, not a regular file")
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
+    try:
+        info = os.fstat(descriptor)  # the file opened, not the one stat() saw before
+        if not stat.S_ISREG(info.st_mode):
+            raise UsageError(f"{path} is {_kind(info.st_mode)}, not a regular file")
+        if info.st_size > max_bytes:
+            raise UsageError(f"{path} is {info.st_size} bytes; at most {max_bytes} bytes")
+        with os.fdopen(os.dup(descriptor), "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
+    finally:
+        os.close(descriptor)
+    if len(data) > max_bytes:
+        raise UsageError(f"{path} is larger than {max_bytes} bytes")
+    return data
+
+
+def _kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((name for test, name in kinds if test(mode)), "not a file")
+
+
+def links_leaving(folder: Path) -> list[str]:
+    """Symbolic links under folder that point outside it (relative paths, sorted): writing or
+    reading through one would touch files that are not the module's."""
+    root = folder.resolve()
+    leaving = []
+    for relative, path in walk(folder):
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            leaving.append(relative)
+    return leaving
+
+
+def refuse_links_leaving(folder: Path) -> None:
+    leaving = links_leaving(folder)
+    if leaving:
+        raise UsageError(
+            f"{folder}: {', '.join(leaving)} is a symbolic link leaving the module; tfgen "
+            "never reads or writes through one (replace it with the real file or folder)"
+        )
 
 
 def is_terraform_working_file(relative: str) -> bool:
@@ -46,15 +119,24 @@ def walk(folder: Path) -> Iterator[tuple[str, Path]]:
 
 def module_files(folder: Path) -> Iterator[tuple[str, Path]]:
     """The files of a module folder (relative path, path), sorted; terraform's working files
-    (`.terraform/`, lock files, state, plans) are not part of a module and are left out."""
+    (`.terraform/`, lock files, state, plans) are not part of a module and are left out.
+    Everything that is not a folder counts (a FIFO or a link too): readers refuse what is not
+    a regular file rather than skip it unseen."""
     for relative, path in walk(folder):
-        if path.is_file() and not is_terraform_working_file(relative):
+        if is_terraform_working_file(relative):
+            continue
+        if path.is_symlink() or not path.is_dir():
             yield relative, path
 
 
 def find_modules(root: Path) -> list[Path]:
-    """Every tfgen module folder under root (a folder holding a tfgen manifest), sorted."""
-    return sorted(path.parent for _, path in module_files(root) if path.name == MANIFEST_FILE)
+    """Every tfgen module folder under root (a folder holding a tfgen manifest), sorted;
+    tfgen's own staging folders (left by a killed run) are not modules."""
+    return sorted(
+        path.parent
+        for relative, path in module_files(root)
+        if path.name == MANIFEST_FILE and not any(is_staging(part) for part in relative.split("/"))
+    )
 
 
 def terraform_working_paths(folder: Path) -> list[str]:
@@ -78,9 +160,13 @@ def hand_changes(target: Path, manifest: dict[str, Any]) -> tuple[list[str], lis
             continue
         if relative not in listed:
             extra.append(relative)
-        elif hashlib.sha256(path.read_bytes()).hexdigest() != listed[relative]:
+        elif hashlib.sha256(read_module_file(path)).hexdigest() != listed[relative]:
             edited.append(relative)
     return edited, extra
+
+
+def read_module_file(path: Path) -> bytes:
+    return read_regular_file(path, MAX_MODULE_FILE_BYTES)
 
 
 def sha256_text(text: str) -> str:
@@ -113,6 +199,8 @@ def check_target(target: Path, force: bool) -> None:
         raise UsageError(f"{target} is a symbolic link; give the real folder")
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} exists and is not a folder")
+    if target.is_dir():
+        refuse_links_leaving(target)  # even with --force: it must be looked at by a person
     if not target.is_dir() or force or not any(target.iterdir()):
         return
     manifest = read_manifest(target)
@@ -145,30 +233,77 @@ def target_lock(target: Path) -> Iterator[None]:
     """Serialize tfgen runs that write into the same folder: an exclusive lock on the folder
     that holds the target (a lock on a directory leaves no lock file behind), held from the
     check of the target until the staged module is in place. Released when the process ends,
-    however it ends."""
-    import fcntl
-
+    however it ends. Staging folders a killed run left there are cleared first."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
+    with _locked(target.parent):
+        remove_stale_staging(target.parent)
+        yield
+
+
+@contextmanager
+def _locked(folder: Path, wait: bool = True) -> Iterator[None]:
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        fcntl.flock(descriptor, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         yield
     finally:
         os.close(descriptor)  # closing the last descriptor releases the lock
 
 
+def _in_use(folder: Path) -> bool:
+    try:
+        with _locked(folder, wait=False):
+            return False
+    except BlockingIOError:
+        return True
+    except OSError:
+        return True  # cannot tell: leave it
+
+
+def remove_stale_staging(parent: Path) -> None:
+    """Clear what a killed run left in parent (the caller holds parent's lock): staging folders
+    no live run holds locked are removed; the previous module caught mid-swap (its folder
+    renamed away, the new one not yet in place) is put back."""
+    for entry in sorted(parent.iterdir()):
+        if not is_staging(entry.name) or entry.is_symlink() or not entry.is_dir():
+            continue
+        if OLD_MARK in entry.name:  # only made during a swap, under this same lock: stale
+            original = parent / entry.name[1 : entry.name.rindex(OLD_MARK)]
+            if original.name and not original.exists() and not original.is_symlink():
+                os.rename(entry, original)
+                continue
+        elif _in_use(entry):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+
+
+@contextmanager
+def staging_folder(parent: Path, prefix: str, *, parent_locked: bool) -> Iterator[Path]:
+    """A new folder in parent, locked for as long as it lives: a later run that can lock it
+    knows its owner is gone and removes it. It is made under parent's lock (taken here unless
+    the caller holds it), so no cleanup sees it before it is locked."""
+    parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.nullcontext() if parent_locked else _locked(parent):
+        folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+    try:
+        os.chmod(folder, umask_mode(0o777))  # mkdtemp makes it 0700; it may become a module
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.close(descriptor)
+
+
 @contextmanager
 def staged(target: Path, files: dict[str, str]) -> Iterator[Path]:
-    """A complete copy of the module in a temp folder beside `target`; removed on the way out
-    unless `commit` moved it into place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.tfgen-", dir=target.parent))
-    os.chmod(stage, umask_mode(0o777))  # mkdtemp makes it 0700; it becomes the module folder
-    try:
+    """A complete copy of the module in a temp folder beside `target` (call it holding
+    `target_lock`); removed on the way out unless `commit` moved it into place."""
+    with staging_folder(
+        target.parent, f".{target.name}{STAGING_MARK}", parent_locked=True
+    ) as stage:
         write_files(stage, files)
         yield stage
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
 
 
 def commit(stage: Path, target: Path) -> None:
@@ -176,7 +311,29 @@ def commit(stage: Path, target: Path) -> None:
     if not target.exists():
         os.rename(stage, target)
         return
-    backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.tfgen-old-", dir=target.parent))
+    with _following_cwd(target):
+        _swap(stage, target)
+
+
+@contextmanager
+def _following_cwd(target: Path) -> Iterator[None]:
+    """`tfgen render tfgen.answers.yaml -o .` swaps the folder the process stands in: stand in
+    the new one afterwards (a shell there needs `cd .`)."""
+    try:
+        cwd = os.getcwd()
+    except OSError:
+        cwd = None
+    inside = cwd is not None and Path(cwd).is_relative_to(target.resolve())
+    try:
+        yield
+    finally:
+        if inside and cwd is not None:
+            with suppress(OSError):
+                os.chdir(cwd if os.path.isdir(cwd) else target)
+
+
+def _swap(stage: Path, target: Path) -> None:
+    backup = Path(tempfile.mkdtemp(prefix=f".{target.name}{OLD_MARK}", dir=target.parent))
     os.rmdir(backup)
     os.rename(target, backup)
     kept = terraform_working_paths(backup)
@@ -199,7 +356,7 @@ def read_module(folder: Path, names: list[str]) -> dict[str, str]:
     for name in names:
         path = folder / name
         if path.is_file():
-            files[name] = path.read_text(encoding="utf-8")
+            files[name] = read_module_file(path).decode("utf-8")
     return files
 
 

@@ -155,6 +155,12 @@ def test_symlink_inside_a_module_is_not_written_through(example_answers, tmp_pat
     assert render_to_folder(example_answers, target, scan=False).written
     (target / "main.tf").unlink()
     (target / "main.tf").symlink_to(outside)
+    # a link leaving the module is refused, even forced: a person must look at it (issue 16)
+    with pytest.raises(UsageError, match="symbolic link leaving the module"):
+        render_to_folder(example_answers, target, scan=False, force=True)
+    assert outside.read_text() == "precious\n"
+    (target / "main.tf").unlink()
+    (target / "main.tf").symlink_to(target / "README.md")  # a link that stays inside
     assert render_to_folder(example_answers, target, scan=False, force=True).written
     assert outside.read_text() == "precious\n"
     assert not (target / "main.tf").is_symlink()
