@@ -227,8 +227,22 @@ def check_round_trip(
     if policy.full_access:
         return
     original = json.loads(text or "{}")
-    if rendered is None or not equivalent(rendered, original):
-        raise PolicyNotExpressible(
-            "the statements tfgen would render differ from the endpoint's policy: "
-            f"{preview(json.dumps(rendered, separators=(',', ':')))}"
+    if rendered is not None and equivalent(rendered, original):
+        return
+    ours, theirs = _statements(rendered or {}), _statements(original)
+    if len(ours) != len(theirs):
+        reason = (
+            f"tfgen would render {len(ours)} statements for the policy's {len(theirs)} "
+            "(actions that take no function ARN get a statement of their own with "
+            'Resource "*")'
         )
+    else:
+        index = next((i for i, (a, b) in enumerate(zip(ours, theirs, strict=True)) if a != b), 0)
+        compact = json.dumps(ours[index] if ours else None, separators=(",", ":"))
+        reason = f"Statement[{index}] would render as {preview(compact)}"
+    raise PolicyNotExpressible(reason)
+
+
+def _statements(document: dict[str, Any]) -> list[Any]:
+    value = document.get("Statement")
+    return [value] if isinstance(value, dict) else list(value or [])

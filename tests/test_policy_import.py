@@ -170,3 +170,25 @@ def test_equivalence_sees_real_differences():
     conditioned["Statement"][0]["Condition"] = {"Bool": {"aws:SecureTransport": "true"}}
     assert not equivalent(GUIDE_POLICY, conditioned)
     assert equivalent(GUIDE_POLICY, json.loads(json.dumps(GUIDE_POLICY)))
+
+
+def test_a_statement_tfgen_would_split_is_refused_by_the_round_trip_check():
+    from generator.policy_import import check_round_trip
+
+    original = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::111122223333:user/MyUser"},
+                "Action": ["lambda:InvokeFunction", "lambda:ListFunctions"],
+                "Resource": [FN, f"{FN}:*"],
+            }
+        ]
+    }
+    section, _ = policy_answers(json.dumps(original))
+    data = copy.deepcopy(example_data())
+    data["policy"] = section
+    answers = parse_answers(data)
+    with pytest.raises(PolicyNotExpressible, match="would render 2 statements for the policy's 1"):
+        check_round_trip(answers.policy, endpoint_policy_document(answers), json.dumps(original))
+    check_round_trip(answers.policy, original, json.dumps(original))  # the same policy passes
