@@ -25,7 +25,12 @@ def import_targets(answers: Answers) -> list[ImportTarget]:
     imported = answers.import_
     if imported is None:
         return []
-    targets = [ImportTarget("aws_vpc_endpoint.lambda", None, imported.endpoint_id)]
+    # The endpoint's private DNS setting is a resource of its own in the module
+    # (aws_vpc_endpoint_private_dns), imported by the endpoint's id.
+    targets = [
+        ImportTarget("aws_vpc_endpoint.lambda", None, imported.endpoint_id),
+        ImportTarget("aws_vpc_endpoint_private_dns.lambda", None, imported.endpoint_id),
+    ]
     if imported.security_group_id is not None:
         targets.append(ImportTarget("aws_security_group.endpoint", 0, imported.security_group_id))
     group = answers.security_group

@@ -26,7 +26,11 @@ def expected_imports(answers: Answers) -> dict[str, str]:
     imported = answers.import_
     if imported is None:
         return {}
-    expected = {f"{MODULE}.aws_vpc_endpoint.lambda": imported.endpoint_id}
+    expected = {
+        f"{MODULE}.aws_vpc_endpoint.lambda": imported.endpoint_id,
+        # the private DNS setting, a resource of its own, is imported by the endpoint's id
+        f"{MODULE}.aws_vpc_endpoint_private_dns.lambda": imported.endpoint_id,
+    }
     if imported.security_group_id is not None:
         expected[f"{MODULE}.aws_security_group.endpoint[0]"] = imported.security_group_id
     rule = f"{MODULE}.aws_vpc_security_group_ingress_rule"

@@ -88,15 +88,3 @@ def terraform(args: list[str], cwd: Path, check: bool = True, endpoint: str | No
     if endpoint:
         env["AWS_ENDPOINT_URL"] = endpoint
     return run_terraform(args, cwd=cwd, env=env, check=check)
-
-
-def moto_reports_endpoint_ip_address_type(monkeypatch: pytest.MonkeyPatch) -> None:
-    """moto 5.2 neither stores nor returns a VPC endpoint's IpAddressType; AWS returns "ipv4"
-    for an IPv4 endpoint. Without it the provider reads "" and every plan wants to set
-    ip_address_type = "ipv4" in place (a second plan is never empty). moto serializes
-    responses by reading model attributes named after the API members, so a class default
-    on its VPCEndPoint model is enough; monkeypatch restores it after the test. The moto
-    server runs in this process (ThreadedMotoServer), so the patch reaches it."""
-    from moto.ec2.models.vpcs import VPCEndPoint
-
-    monkeypatch.setattr(VPCEndPoint, "ip_address_type", "ipv4", raising=False)

@@ -34,6 +34,7 @@ def test_import_blocks_adopt_endpoint_group_and_rules(adopted):
     rule = f"{module}.aws_vpc_security_group_ingress_rule"
     assert imports_of(files) == {
         f"${{{module}.aws_vpc_endpoint.lambda}}": "vpce-0123456789abcdef0",
+        f"${{{module}.aws_vpc_endpoint_private_dns.lambda}}": "vpce-0123456789abcdef0",
         f"${{{module}.aws_security_group.endpoint[0]}}": "sg-0aaaaaaaaaaaaaaaa",
         f"${{{rule}.vpc[0]}}": "sgr-0123456789abcdef0",
         f'${{{rule}.cidr["10.9.0.0/16"]}}': "sgr-0fedcba9876543210",

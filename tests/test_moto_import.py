@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.moto_patches import patch_moto
 from tests.realtools import (
     moto_client,
-    moto_reports_endpoint_ip_address_type,
     moto_server,
     needs_terraform,
     point_example_at_moto,
@@ -48,7 +48,7 @@ def plan_json(example: Path) -> dict:
 def test_import_render_apply_adopts_the_guide_endpoint(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    moto_reports_endpoint_ip_address_type(monkeypatch)
+    patch_moto(monkeypatch)  # moto lacks IpAddressType and ModifyVpcEndpoint PrivateDnsEnabled
     with moto_server() as url:
         ec2 = moto_client("ec2", url, REGION)
         endpoint_id, vpc, _, group = guide_endpoint(ec2)
@@ -87,6 +87,7 @@ def test_import_render_apply_adopts_the_guide_endpoint(
         }
         assert adopted["module.lambda_endpoint.aws_security_group.endpoint[0]"] == made["group"]
         assert "module.lambda_endpoint.aws_vpc_security_group_ingress_rule.vpc[0]" in adopted
+        assert adopted["module.lambda_endpoint.aws_vpc_endpoint_private_dns.lambda"] == endpoint_id
         actions = {address: change["change"]["actions"] for address, change in changes.items()}
         assert all(set(a) <= {"no-op", "update"} for a in actions.values()), actions
         assert set(adopted) == set(changes), "every managed resource is an import"

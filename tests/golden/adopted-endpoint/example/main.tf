@@ -62,6 +62,11 @@ import {
 }
 
 import {
+  to = module.lambda_endpoint.aws_vpc_endpoint_private_dns.lambda
+  id = "vpce-0123456789abcdef0"
+}
+
+import {
   to = module.lambda_endpoint.aws_security_group.endpoint[0]
   id = "sg-0aaaaaaaaaaaaaaaa"
 }
