@@ -12,6 +12,7 @@ from generator.findings import Finding
 from generator.render import (
     ANSWERS_FILE,
     MODULE_TEMPLATES,
+    MOVED_TEMPLATES,
     PEERING_TEMPLATES,
     README_FILE,
     render_module,
@@ -163,7 +164,7 @@ def validate_folder(
     """Verify (and scan) a module folder already on disk against its own answers file."""
     refuse_links_leaving(folder)
     answers = load_answers(folder / ANSWERS_FILE)
-    names = [*MODULE_TEMPLATES, *PEERING_TEMPLATES, README_FILE, ANSWERS_FILE]
+    names = [*MODULE_TEMPLATES, *PEERING_TEMPLATES, *MOVED_TEMPLATES, README_FILE, ANSWERS_FILE]
     files, unreadable = _module_texts(folder, names)
     result = RunResult(
         answers.name, str(folder), files=sorted(files), warnings=answer_warnings(answers)

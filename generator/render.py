@@ -20,7 +20,11 @@ from generator.policy import endpoint_policy_document, split_actions
 from generator.regions import lambda_dns_name, lambda_service_name, partition_of
 
 TERRAFORM_VERSION_CONSTRAINT = ">= 1.5.0"
-AWS_PROVIDER_CONSTRAINT = ">= 5.0, < 6.0"
+# The floor is the newest thing the templates use: aws_vpc_endpoint_private_dns, new in 5.52
+# (hashicorp/terraform-provider-aws#37628). It also covers 5.1's retry of Route 53's
+# ConcurrentModification on VPC association authorizations (#31588), which several
+# cross-account DNS peers create at once. Every 6.x: checked against its schema snapshot.
+AWS_PROVIDER_CONSTRAINT = ">= 5.52, < 7.0"
 ANSWERS_FILE = "tfgen.answers.yaml"
 README_FILE = "README.md"
 CHECKOV_SKIP_RE = re.compile(
@@ -37,6 +41,8 @@ MODULE_TEMPLATES = {
 }
 # Files rendered only when the answers have peers.
 PEERING_TEMPLATES = {"peering.tf": "peering.tf.j2"}
+# Rendered only when the answers have instances whose address changed (see moved_instances).
+MOVED_TEMPLATES = {"moved.tf": "moved.tf.j2"}
 
 
 def template_root() -> Path:
@@ -129,6 +135,30 @@ def yaml_text(data: Any) -> str:
     return yaml.safe_dump(data, width=2**31, **options)
 
 
+def moved_instances(answers: Answers) -> list[dict[str, Any]]:
+    """Instances once keyed by an id of the answers, now counted by position: one move each."""
+    moves = []
+    if answers.security_group.create:
+        for index, group_id in enumerate(answers.security_group.allow_security_group_ids):
+            moves.append(
+                {
+                    "resource": "aws_vpc_security_group_ingress_rule.security_group",
+                    "old_key": group_id,
+                    "index": index,
+                }
+            )
+    for peer in peering_plan(answers).peers:
+        for prefix, route_tables in (
+            ("to", peer.local_route_table_ids),
+            ("from", peer.route_table_ids),
+        ):
+            for index, table in enumerate(route_tables):
+                moves.append(
+                    {"resource": f"aws_route.{prefix}_{peer.key}", "old_key": table, "index": index}
+                )
+    return moves
+
+
 def answers_yaml(answers: Answers) -> str:
     body = yaml_text(answers.normalized())
     return "# tfgen answers (normalized): edit and re-render with `tfgen render`.\n" + body
@@ -153,9 +183,14 @@ def render_module(answers: Answers) -> dict[str, str]:
         "terraform_version_constraint": TERRAFORM_VERSION_CONSTRAINT,
         "aws_provider_constraint": AWS_PROVIDER_CONSTRAINT,
         "tfgen_version": __version__,
+        "moves": moved_instances(answers),
     }
     env = environment()
-    templates = {**MODULE_TEMPLATES, **(PEERING_TEMPLATES if answers.peering else {})}
+    templates = {
+        **MODULE_TEMPLATES,
+        **(PEERING_TEMPLATES if answers.peering else {}),
+        **(MOVED_TEMPLATES if context["moves"] else {}),
+    }
     files = {name: env.get_template(tpl).render(context) for name, tpl in templates.items()}
     # The README lists the checkov skips the .tf files really carry, and its inputs/outputs
     # tables are parsed back from variables.tf/outputs.tf, so neither can disagree with the HCL.

@@ -4,6 +4,7 @@ against the AWS provider schema snapshot."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from generator.answers import Answers
@@ -22,7 +23,7 @@ OPEN_CIDRS = ("0.0.0.0/0", "::/0")
 # What the module's own HCL must say whatever the answers are: the wiring of F1-F4 and F8.
 EXPECTED_ARGUMENTS: dict[tuple[str, str, str], dict[str, Any]] = {
     ("resource", "aws_vpc_endpoint", "lambda"): {
-        "service_name": "com.amazonaws.${data.aws_region.current.name}.lambda",
+        "service_name": "${data.aws_vpc_endpoint_service.lambda.service_name}",
         "vpc_endpoint_type": "Interface",
         "vpc_id": "${var.vpc_id}",
         "subnet_ids": "${var.subnet_ids}",
@@ -38,13 +39,32 @@ EXPECTED_ARGUMENTS: dict[tuple[str, str, str], dict[str, Any]] = {
     ("resource", "aws_security_group", "endpoint"): {"vpc_id": "${var.vpc_id}"},
     ("resource", "aws_vpc_security_group_ingress_rule", "vpc"): {"cidr_ipv4": "${var.vpc_cidr}"},
     ("data", "aws_vpc", "endpoint"): {"id": "${var.vpc_id}"},
-    ("data", "aws_subnet", "endpoint"): {"id": "${each.value}"},
+    ("data", "aws_subnet", "endpoint"): {"id": "${var.subnet_ids[count.index]}"},
+    # F1 by name from AWS: right in every partition and provider major.
+    ("data", "aws_vpc_endpoint_service", "lambda"): {
+        "service": "lambda",
+        "service_type": "Interface",
+    },
 }
 # Plan-time guards on the endpoint: (what the condition must mention, why).
 REQUIRED_GUARDS = (
     ("enable_dns_hostnames", "private DNS needs enableDnsHostnames (F4)"),
     ("enable_dns_support", "private DNS needs enableDnsSupport (F4)"),
     ("limited_capacity_subnet_ids", "subnets in use1-az3 must fail plan (F3)"),
+    ("unoffered_subnet_ids", "subnets in AZs the Lambda service does not offer must fail plan"),
+    ("repeated_az_ids", "two subnets in one AZ must fail plan"),
+    ("service_has_ipv6", "dualstack must fail plan where the service has no IPv6"),
+    ("ipv4_only_subnet_ids", "dualstack must fail plan where subnets have no IPv6"),
+)
+MOVED_FILE = "moved.tf"
+# Lists of ids a caller may take from resources created in the same apply: unknown at plan,
+# so count/for_each may use only their length (composability).
+ID_LISTS = (
+    "subnet_ids",
+    "allowed_security_group_ids",
+    "security_group_ids",
+    "route_table_ids",
+    "local_route_table_ids",
 )
 
 
@@ -65,12 +85,19 @@ def parse_files(files: dict[str, str]) -> tuple[dict[str, dict[str, Any]], list[
 def verify_module(answers: Answers, files: dict[str, str]) -> list[Finding]:
     """Every way the rendered files disagree with the answers or the provider schema."""
     parsed, findings = parse_files(files)
-    module_files = [*MODULE_FILES, *([PEERING_FILE] if answers.peering else [])]
+    moves = expected_moves(answers)
+    module_files = [
+        *MODULE_FILES,
+        *([PEERING_FILE] if answers.peering else []),
+        *([MOVED_FILE] if moves else []),
+    ]
     for name in (*module_files, EXAMPLE_FILE):
         if name not in files:
             findings.append(Finding("verify", name, "file is missing from the module"))
     if PEERING_FILE in files and not answers.peering:
         findings.append(Finding("verify", PEERING_FILE, "the answers have no peers"))
+    if MOVED_FILE in files and not moves:
+        findings.append(Finding("verify", MOVED_FILE, "no instance of the answers has moved"))
     if findings:
         return findings
     module = {
@@ -79,6 +106,9 @@ def verify_module(answers: Answers, files: dict[str, str]) -> list[Finding]:
     }
     findings += check_module_wiring(module)
     findings += check_private_dns(answers, module, [parsed[name] for name in module_files])
+    findings += check_plan_time_counts(parsed, module_files)
+    if moves:
+        findings += check_moves(parsed[MOVED_FILE], moves)
     findings += check_ingress_rules(module)
     findings += check_example(answers, parsed[EXAMPLE_FILE], parsed["variables.tf"])
     findings += check_peering(answers, parsed, module_files)
@@ -161,6 +191,71 @@ def check_private_dns(
                 "aws_vpc_endpoint_private_dns.lambda switches it in place",
             )
         )
+    return findings
+
+
+def expected_moves(answers: Answers) -> set[tuple[str, str]]:
+    """(from, to) of every moved block the answers need: the rules from source groups and the
+    peers' routes were keyed by id before they were counted by position."""
+    keyed: list[tuple[str, list[str]]] = []
+    if answers.security_group.create:
+        keyed.append(
+            (
+                "aws_vpc_security_group_ingress_rule.security_group",
+                list(answers.security_group.allow_security_group_ids),
+            )
+        )
+    for peer in answers.peering:
+        key = peer.name.replace("-", "_")
+        keyed.append((f"aws_route.to_{key}", list(peer.local_route_table_ids)))
+        keyed.append((f"aws_route.from_{key}", list(peer.route_table_ids)))
+    return {
+        (f'${{{address}["{old_key}"]}}', f"${{{address}[{index}]}}")
+        for address, keys in keyed
+        for index, old_key in enumerate(keys)
+    }
+
+
+def check_moves(parsed: dict[str, Any], expected: set[tuple[str, str]]) -> list[Finding]:
+    found = {(str(m.get("from")), str(m.get("to"))) for m in parsed.get("moved", [])}
+    findings = [
+        Finding("verify", MOVED_FILE, f"moved block from {old} to {new} is missing")
+        for old, new in sorted(expected - found)
+    ]
+    findings += [
+        Finding("verify", MOVED_FILE, f"moved block from {old} to {new} is not in the answers")
+        for old, new in sorted(found - expected)
+    ]
+    return findings
+
+
+def check_plan_time_counts(parsed: dict[str, Any], module_files: list[str]) -> list[Finding]:
+    """count and for_each use only what is known at plan when the caller creates the VPC,
+    subnets, groups and route tables in the same apply: lengths of id lists and static keys,
+    never ids themselves or data source attributes."""
+    findings = []
+    for file, kind in ((f, k) for f in module_files for k in ("resource", "data")):
+        for block_type, name, body in blocks(parsed[file], kind):
+            label = f"{'data.' if kind == 'data' else ''}{block_type}.{name}"
+            for meta in ("count", "for_each"):
+                if meta not in body:
+                    continue
+                expression = re.sub(r"length\([^()]*\)", "length()", str(body[meta]))
+                unknown = [
+                    needle
+                    for needle in ("data.", *(f".{ids}" for ids in ID_LISTS))
+                    if needle in expression
+                ]
+                if unknown:
+                    findings.append(
+                        Finding(
+                            "verify",
+                            file,
+                            f"{label}.{meta} depends on {', '.join(unknown)}, which may be "
+                            "unknown at plan when the ids come from the same apply: use "
+                            "lengths or static keys",
+                        )
+                    )
     return findings
 
 

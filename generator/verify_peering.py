@@ -179,7 +179,8 @@ def check_peer(
     checker.block(
         ("aws_route", f"to_{peer.key}"),
         {
-            "for_each": ref(f"toset({var}.local_route_table_ids)"),
+            "count": ref(f"length({var}.local_route_table_ids)"),
+            "route_table_id": ref(f"{var}.local_route_table_ids[count.index]"),
             "destination_cidr_block": ref(f"{var}.cidr"),
             "vpc_peering_connection_id": via,
         },
@@ -188,7 +189,8 @@ def check_peer(
     checker.block(
         ("aws_route", f"from_{peer.key}"),
         {
-            "for_each": ref(f"toset({var}.route_table_ids)"),
+            "count": ref(f"length({var}.route_table_ids)"),
+            "route_table_id": ref(f"{var}.route_table_ids[count.index]"),
             "destination_cidr_block": ref("var.vpc_cidr"),
             "vpc_peering_connection_id": via,
         },
@@ -209,11 +211,11 @@ def check_dns(checker: Checker, answers: Answers, plan: PeeringPlan) -> None:
         return
     zone = checker.block(
         ("aws_route53_zone", "lambda"),
-        {"name": "lambda.${data.aws_region.current.name}.amazonaws.com"},
+        {"name": ref("data.aws_vpc_endpoint_service.lambda.private_dns_name")},
         None,
     )
     if zone is not None:
-        anchor = (ref("var.vpc_id"), ref("data.aws_region.current.name"))
+        anchor = (ref("var.vpc_id"), ref("data.aws_region.current.id"))
         vpcs = [(vpc.get("vpc_id"), vpc.get("vpc_region")) for vpc in zone.get("vpc", [])]
         if vpcs != [anchor]:
             checker.fail(

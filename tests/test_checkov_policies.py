@@ -206,7 +206,8 @@ def module_reports(tmp_path_factory) -> dict[str, object]:
 def test_rendered_modules_have_no_failed_pack_checks(module_reports, name: str):
     report = module_reports[name]
     assert report.failed == 0, [str(f) for f in report.findings]
-    assert report.passed > 10
+    # The smallest module (no group created, no peers: its rules have count 0) passes 9.
+    assert report.passed >= 9
 
 
 # ---- tfgen scan -----------------------------------------------------------------------------

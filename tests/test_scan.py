@@ -44,7 +44,8 @@ def test_generated_modules_have_zero_failed_checks(case: str, tmp_path: Path):
     write_files(tmp_path, rendered_files(parse_answers(case_answers(case))))
     report = run_checkov([tmp_path], CHECKOV)
     assert report.failed == 0, [str(f) for f in report.findings]
-    assert report.passed > 10
+    # The smallest module (no group created, no peers: its rules have count 0) passes 9.
+    assert report.passed >= 9
 
 
 def test_failed_check_is_reported_with_id_file_and_line(tmp_path: Path):

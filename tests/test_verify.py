@@ -101,3 +101,65 @@ def test_private_dns_is_off_while_a_peer_has_dns():
     assert on != files["main.tf"]
     found = messages(answers, {**files, "main.tf": on})
     assert any("a peer has dns: true" in m for m in found), found
+
+
+def test_a_count_on_ids_or_data_attributes_is_reported(example_answers):
+    files = render_module(example_answers)
+    files["main.tf"] = files["main.tf"].replace(
+        "count = length(var.subnet_ids)", "for_each = toset(var.subnet_ids)", 1
+    )
+    files["main.tf"] = files["main.tf"].replace(
+        'var.ip_address_type == "dualstack" ? 1 : 0',
+        'var.ip_address_type == "dualstack" && data.aws_vpc.endpoint.ipv6_cidr_block != "" ? 1 : 0',
+        1,
+    )
+    found = messages(example_answers, files)
+    assert any("data.aws_subnet.endpoint.for_each depends on .subnet_ids" in m for m in found), (
+        found
+    )
+    assert any("vpc_ipv6.count depends on data." in m for m in found), found
+
+
+def test_the_service_guards_are_required(example_answers):
+    files = render_module(example_answers)
+    files["main.tf"] = (
+        files["main.tf"]
+        .replace("length(local.unoffered_subnet_ids) == 0", "true", 1)
+        .replace("length(local.repeated_az_ids) == 0", "true", 1)
+    )
+    found = messages(example_answers, files)
+    assert any("AZs the Lambda service does not offer" in m for m in found), found
+    assert any("two subnets in one AZ" in m for m in found), found
+
+
+def test_names_must_come_from_the_service(example_answers):
+    files = render_module(example_answers)
+    files["main.tf"] = files["main.tf"].replace(
+        "service_name        = data.aws_vpc_endpoint_service.lambda.service_name",
+        'service_name        = "com.amazonaws.us-east-2.lambda"',
+        1,
+    )
+    found = messages(example_answers, files)
+    assert any("aws_vpc_endpoint.lambda.service_name is" in m for m in found), found
+
+
+def test_moved_blocks_must_match_the_answers():
+    answers = parse_answers({**_case("multi-statement-conditions")})
+    files = render_module(answers)
+    assert messages(answers, files) == []
+    moved = files["moved.tf"]
+    group_id = answers.security_group.allow_security_group_ids[0]
+    files["moved.tf"] = moved.replace(f'["{group_id}"]', '["sg-0000000000000000f"]', 1)
+    found = messages(answers, files)
+    assert any(f'security_group["{group_id}"]' in m and "is missing" in m for m in found), found
+    assert any("sg-0000000000000000f" in m and "not in the answers" in m for m in found), found
+    del files["moved.tf"]
+    assert any("moved.tf: file is missing" in m for m in messages(answers, files))
+
+
+def _case(name: str) -> dict:
+    import yaml
+
+    from tests.conftest import REPO
+
+    return yaml.safe_load((REPO / "tests" / "cases" / f"{name}.yaml").read_text())

@@ -349,11 +349,48 @@ def worst(results: Iterable[CheckResult], empty: CheckResult = PASSED) -> CheckR
 # ---- Lambda endpoints -----------------------------------------------------------------------
 
 
+_ENDPOINT_SERVICE_REF = re.compile(
+    r"^data\.aws_vpc_endpoint_service\.([A-Za-z_][\w-]*)\.(?:service_name|private_dns_name)$"
+)
+
+
+def endpoint_service_data(value: Any, scope: Scope | None) -> dict[str, Any] | None:
+    """The configuration of the `aws_vpc_endpoint_service` data source that a value reads a
+    name from (`data.aws_vpc_endpoint_service.X.service_name`), in this module instance."""
+    if scope is None or not isinstance(value, str):
+        return None
+    match = _ENDPOINT_SERVICE_REF.match(strip_interpolation(value).strip())
+    if not match:
+        return None
+    found = scope.data("aws_vpc_endpoint_service", match.group(1))
+    return node_conf(found[0]) if len(found) == 1 else None
+
+
+def is_lambda_service(conf: dict[str, Any]) -> bool | None:
+    """Whether an `aws_vpc_endpoint_service` data source reads Lambda's interface service."""
+    service = first(conf, "service", None)
+    if isinstance(service, str) and not unresolved(service):
+        if service.strip() != "lambda":
+            return False
+        kind = first(conf, "service_type", "Interface")
+        if isinstance(kind, str) and not unresolved(kind):
+            return kind.lower() == "interface"
+        return True
+    name = first(conf, "service_name", None)
+    if isinstance(name, str) and not unresolved(name):
+        return bool(LAMBDA_SERVICE.match(name.strip()))
+    return None
+
+
 def is_lambda_endpoint(conf: dict[str, Any], scope: Scope | None = None) -> bool | None:
-    """True for an interface endpoint of com.amazonaws.<region>.lambda; None if unknown."""
+    """True for an interface endpoint of com.amazonaws.<region>.lambda (written, or read from
+    an `aws_vpc_endpoint_service` data source for service lambda); None if unknown."""
     service = first(conf, "service_name", None)
     if scope is not None:
         service = scope.resolve(service)
+    named_by = endpoint_service_data(service, scope)
+    if named_by is not None:
+        service = "com.amazonaws.${region}.lambda" if is_lambda_service(named_by) else None
     if not isinstance(service, str):
         return None
     if LAMBDA_SERVICE.match(service.strip()):
@@ -595,6 +632,9 @@ def zone_vpcs(conf: dict[str, Any], zone_scope: Scope) -> list[tuple[Any, Scope]
 def zone_region(zone_conf: dict[str, Any], scope: Scope) -> tuple[bool, str | None]:
     """(is a lambda.<region>.amazonaws.com zone, its region when static)."""
     name = scope.resolve(first(zone_conf, "name", None))
+    named_by = endpoint_service_data(name, scope)
+    if named_by is not None:
+        return bool(is_lambda_service(named_by)), None
     if not isinstance(name, str):
         return False, None
     match = LAMBDA_ZONE.match(name.strip())

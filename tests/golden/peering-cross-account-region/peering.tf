@@ -41,11 +41,12 @@ data "aws_vpc_peering_connection" "data_science" {
   }
 }
 
-# Endpoint VPC -> peer: the endpoint's replies go back through the connection.
+# Endpoint VPC -> peer: the endpoint's replies go back through the connection. Routes are
+# counted by position: route tables created in the same apply have no id at plan.
 resource "aws_route" "to_data_science" {
-  for_each = toset(var.peers["data-science"].local_route_table_ids)
+  count = length(var.peers["data-science"].local_route_table_ids)
 
-  route_table_id            = each.value
+  route_table_id            = var.peers["data-science"].local_route_table_ids[count.index]
   destination_cidr_block    = var.peers["data-science"].cidr
   vpc_peering_connection_id = local.peering_connection_ids["data-science"]
 }
@@ -53,14 +54,14 @@ resource "aws_route" "to_data_science" {
 # Peer -> endpoint VPC, in the peer's route tables.
 resource "aws_route" "from_data_science" {
   provider = aws.peer_data_science
-  for_each = toset(var.peers["data-science"].route_table_ids)
+  count    = length(var.peers["data-science"].route_table_ids)
 
-  route_table_id            = each.value
+  route_table_id            = var.peers["data-science"].route_table_ids[count.index]
   destination_cidr_block    = var.vpc_cidr
   vpc_peering_connection_id = local.peering_connection_ids["data-science"]
 }
 
-# ---- DNS for peers: lambda.<region>.amazonaws.com -> the endpoint ----
+# ---- DNS for peers: the service's private DNS name (lambda.<region>.<suffix>) -> the endpoint ----
 # AWS's centralized interface-endpoint pattern: one private hosted zone in the endpoint's
 # account, created with the endpoint's own VPC (an anchor that stays while peers come and go),
 # an alias at its apex to the endpoint's regional DNS name, and one association per peer VPC.
@@ -73,13 +74,13 @@ locals {
 }
 
 resource "aws_route53_zone" "lambda" {
-  name    = "lambda.${data.aws_region.current.name}.amazonaws.com"
+  name    = data.aws_vpc_endpoint_service.lambda.private_dns_name
   comment = "Lambda API through the interface endpoint ${var.name}, for its VPC and peered VPCs"
   tags    = local.tags
 
   vpc {
     vpc_id     = var.vpc_id
-    vpc_region = data.aws_region.current.name
+    vpc_region = data.aws_region.current.id
   }
 
   # The endpoint VPC joins a zone of the Lambda API name only once the endpoint's own

@@ -36,25 +36,26 @@ resource "aws_vpc_peering_connection" "analytics" {
   tags        = local.peer_tags["analytics"]
 }
 
-# Endpoint VPC -> peer: the endpoint's replies go back through the connection.
+# Endpoint VPC -> peer: the endpoint's replies go back through the connection. Routes are
+# counted by position: route tables created in the same apply have no id at plan.
 resource "aws_route" "to_analytics" {
-  for_each = toset(var.peers["analytics"].local_route_table_ids)
+  count = length(var.peers["analytics"].local_route_table_ids)
 
-  route_table_id            = each.value
+  route_table_id            = var.peers["analytics"].local_route_table_ids[count.index]
   destination_cidr_block    = var.peers["analytics"].cidr
   vpc_peering_connection_id = local.peering_connection_ids["analytics"]
 }
 
 # Peer -> endpoint VPC, in the peer's route tables.
 resource "aws_route" "from_analytics" {
-  for_each = toset(var.peers["analytics"].route_table_ids)
+  count = length(var.peers["analytics"].route_table_ids)
 
-  route_table_id            = each.value
+  route_table_id            = var.peers["analytics"].route_table_ids[count.index]
   destination_cidr_block    = var.vpc_cidr
   vpc_peering_connection_id = local.peering_connection_ids["analytics"]
 }
 
-# ---- DNS for peers: lambda.<region>.amazonaws.com -> the endpoint ----
+# ---- DNS for peers: the service's private DNS name (lambda.<region>.<suffix>) -> the endpoint ----
 # AWS's centralized interface-endpoint pattern: one private hosted zone in the endpoint's
 # account, created with the endpoint's own VPC (an anchor that stays while peers come and go),
 # an alias at its apex to the endpoint's regional DNS name, and one association per peer VPC.
@@ -67,13 +68,13 @@ locals {
 }
 
 resource "aws_route53_zone" "lambda" {
-  name    = "lambda.${data.aws_region.current.name}.amazonaws.com"
+  name    = data.aws_vpc_endpoint_service.lambda.private_dns_name
   comment = "Lambda API through the interface endpoint ${var.name}, for its VPC and peered VPCs"
   tags    = local.tags
 
   vpc {
     vpc_id     = var.vpc_id
-    vpc_region = data.aws_region.current.name
+    vpc_region = data.aws_region.current.id
   }
 
   # The endpoint VPC joins a zone of the Lambda API name only once the endpoint's own

@@ -38,20 +38,21 @@ resource "aws_vpc_peering_connection" "web" {
   tags        = local.peer_tags["web"]
 }
 
-# Endpoint VPC -> peer: the endpoint's replies go back through the connection.
+# Endpoint VPC -> peer: the endpoint's replies go back through the connection. Routes are
+# counted by position: route tables created in the same apply have no id at plan.
 resource "aws_route" "to_web" {
-  for_each = toset(var.peers["web"].local_route_table_ids)
+  count = length(var.peers["web"].local_route_table_ids)
 
-  route_table_id            = each.value
+  route_table_id            = var.peers["web"].local_route_table_ids[count.index]
   destination_cidr_block    = var.peers["web"].cidr
   vpc_peering_connection_id = local.peering_connection_ids["web"]
 }
 
 # Peer -> endpoint VPC, in the peer's route tables.
 resource "aws_route" "from_web" {
-  for_each = toset(var.peers["web"].route_table_ids)
+  count = length(var.peers["web"].route_table_ids)
 
-  route_table_id            = each.value
+  route_table_id            = var.peers["web"].route_table_ids[count.index]
   destination_cidr_block    = var.vpc_cidr
   vpc_peering_connection_id = local.peering_connection_ids["web"]
 }
@@ -75,11 +76,12 @@ resource "aws_vpc_peering_connection_accepter" "batch_eu_central" {
   tags                      = local.peer_tags["batch-eu-central"]
 }
 
-# Endpoint VPC -> peer: the endpoint's replies go back through the connection.
+# Endpoint VPC -> peer: the endpoint's replies go back through the connection. Routes are
+# counted by position: route tables created in the same apply have no id at plan.
 resource "aws_route" "to_batch_eu_central" {
-  for_each = toset(var.peers["batch-eu-central"].local_route_table_ids)
+  count = length(var.peers["batch-eu-central"].local_route_table_ids)
 
-  route_table_id            = each.value
+  route_table_id            = var.peers["batch-eu-central"].local_route_table_ids[count.index]
   destination_cidr_block    = var.peers["batch-eu-central"].cidr
   vpc_peering_connection_id = local.peering_connection_ids["batch-eu-central"]
 }
@@ -87,9 +89,9 @@ resource "aws_route" "to_batch_eu_central" {
 # Peer -> endpoint VPC, in the peer's route tables.
 resource "aws_route" "from_batch_eu_central" {
   provider = aws.peer_batch_eu_central
-  for_each = toset(var.peers["batch-eu-central"].route_table_ids)
+  count    = length(var.peers["batch-eu-central"].route_table_ids)
 
-  route_table_id            = each.value
+  route_table_id            = var.peers["batch-eu-central"].route_table_ids[count.index]
   destination_cidr_block    = var.vpc_cidr
   vpc_peering_connection_id = local.peering_connection_ids["batch-eu-central"]
 }
@@ -113,11 +115,12 @@ resource "aws_vpc_peering_connection_accepter" "partner" {
   tags                      = local.peer_tags["partner"]
 }
 
-# Endpoint VPC -> peer: the endpoint's replies go back through the connection.
+# Endpoint VPC -> peer: the endpoint's replies go back through the connection. Routes are
+# counted by position: route tables created in the same apply have no id at plan.
 resource "aws_route" "to_partner" {
-  for_each = toset(var.peers["partner"].local_route_table_ids)
+  count = length(var.peers["partner"].local_route_table_ids)
 
-  route_table_id            = each.value
+  route_table_id            = var.peers["partner"].local_route_table_ids[count.index]
   destination_cidr_block    = var.peers["partner"].cidr
   vpc_peering_connection_id = local.peering_connection_ids["partner"]
 }
@@ -125,14 +128,14 @@ resource "aws_route" "to_partner" {
 # Peer -> endpoint VPC, in the peer's route tables.
 resource "aws_route" "from_partner" {
   provider = aws.peer_partner
-  for_each = toset(var.peers["partner"].route_table_ids)
+  count    = length(var.peers["partner"].route_table_ids)
 
-  route_table_id            = each.value
+  route_table_id            = var.peers["partner"].route_table_ids[count.index]
   destination_cidr_block    = var.vpc_cidr
   vpc_peering_connection_id = local.peering_connection_ids["partner"]
 }
 
-# ---- DNS for peers: lambda.<region>.amazonaws.com -> the endpoint ----
+# ---- DNS for peers: the service's private DNS name (lambda.<region>.<suffix>) -> the endpoint ----
 # AWS's centralized interface-endpoint pattern: one private hosted zone in the endpoint's
 # account, created with the endpoint's own VPC (an anchor that stays while peers come and go),
 # an alias at its apex to the endpoint's regional DNS name, and one association per peer VPC.
@@ -145,13 +148,13 @@ locals {
 }
 
 resource "aws_route53_zone" "lambda" {
-  name    = "lambda.${data.aws_region.current.name}.amazonaws.com"
+  name    = data.aws_vpc_endpoint_service.lambda.private_dns_name
   comment = "Lambda API through the interface endpoint ${var.name}, for its VPC and peered VPCs"
   tags    = local.tags
 
   vpc {
     vpc_id     = var.vpc_id
-    vpc_region = data.aws_region.current.name
+    vpc_region = data.aws_region.current.id
   }
 
   # The endpoint VPC joins a zone of the Lambda API name only once the endpoint's own

@@ -1,0 +1,254 @@
+"""The module composed in one root with the network it uses, created in the same apply.
+
+The root creates the endpoint VPC (DNS on), two subnets, a peer VPC and a route table on each
+side with plain resources and calls the module with their ids and CIDRs, the way callers of
+terraform-aws-modules/vpc do (`vpc_id = module.vpc.vpc_id`). Every id is unknown at the first
+plan: the plan must still succeed (no count/for_each on them), the apply must create the
+endpoint in those subnets with its preconditions holding, and a second plan must be empty.
+
+moto answers `aws_vpc_endpoint_service` (service name, private DNS name, AZs) itself; it leaves
+out SupportedIpAddressTypes, which `supported_ip_ipv4_only` below adds, and forgets the
+endpoint's IpAddressType, which `endpoint_keeps_ip_address_type` keeps (both documented there,
+like the Route 53 patch of tests/test_moto_peering.py that this test reuses).
+Slow (the provider waits for the endpoint and the Route 53 changes), so marked `slow`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.answers import parse_answers
+from generator.pipeline import rendered_files
+from generator.write import write_files
+from tests.conftest import REPO
+from tests.realtools import (
+    moto_client,
+    moto_server,
+    needs_terraform,
+    point_example_at_moto,
+    terraform,
+)
+from tests.test_moto_peering import private_zone_when_vpc_given
+
+pytestmark = [needs_terraform, pytest.mark.terraform, pytest.mark.slow]
+REGION = "us-east-2"
+CASE = REPO / "tests" / "cases" / "peering-same-account.yaml"
+
+# The caller's own network, as any root module would write it (test fixture, not tfgen output).
+NETWORK_TF = """\
+resource "aws_vpc" "endpoint" {
+  cidr_block           = "10.0.0.0/16"
+  enable_dns_support   = true
+  enable_dns_hostnames = true
+}
+
+resource "aws_subnet" "a" {
+  vpc_id            = aws_vpc.endpoint.id
+  cidr_block        = "10.0.0.0/24"
+  availability_zone = "us-east-2a"
+}
+
+resource "aws_subnet" "b" {
+  vpc_id            = aws_vpc.endpoint.id
+  cidr_block        = "10.0.1.0/24"
+  availability_zone = "us-east-2b"
+}
+
+resource "aws_route_table" "endpoint" {
+  vpc_id = aws_vpc.endpoint.id
+}
+
+resource "aws_vpc" "peer" {
+  cidr_block = "10.1.0.0/16"
+}
+
+resource "aws_route_table" "peer" {
+  vpc_id = aws_vpc.peer.id
+}
+
+output "subnet_ids" {
+  value = [aws_subnet.a.id, aws_subnet.b.id]
+}
+
+output "vpc_ids" {
+  value = [aws_vpc.endpoint.id, aws_vpc.peer.id]
+}
+"""
+
+
+def supported_ip_ipv4_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Give moto's endpoint services the SupportedIpAddressTypes AWS returns.
+
+    moto 5.2.5 builds the default endpoint services (moto/core/base_backend.py,
+    `default_vpc_endpoint_service_factory`) without SupportedIpAddressTypes, so the data source
+    reads an empty list. Every service supports IPv4; the wrapper adds ["ipv4"] to each service
+    that has no list, on copies, so the module's dualstack guard has a real answer to refuse.
+    The backend method is looked up on each request, so the threaded server sees the patch;
+    monkeypatch restores the original after the test.
+    """
+    from moto.ec2.models.vpcs import VPCBackend
+
+    original = VPCBackend.describe_vpc_endpoint_services
+
+    @functools.wraps(original)
+    def describe_vpc_endpoint_services(self, *args, **kwargs):
+        result = original(self, *args, **kwargs)
+        result["servicesDetails"] = [
+            {"SupportedIpAddressTypes": ["ipv4"], **service}
+            for service in result["servicesDetails"]
+        ]
+        return result
+
+    monkeypatch.setattr(
+        VPCBackend, "describe_vpc_endpoint_services", describe_vpc_endpoint_services
+    )
+
+
+def endpoint_keeps_ip_address_type(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make moto's VPC endpoints remember IpAddressType the way AWS does.
+
+    moto 5.2.5 (moto/ec2/responses/vpcs.py, `VPCs.create_vpc_endpoint`) drops the request's
+    IpAddressType and its VPCEndPoint has no such attribute, so DescribeVpcEndpoints returns
+    none, the provider reads "" and every later plan wants to set ip_address_type again. The
+    wrapper runs moto's handler unchanged, then stores the requested type (AWS's default,
+    ipv4, when absent) on the endpoint it created; moto's serializer then returns it.
+    """
+    from moto.ec2.responses.vpcs import VPCs
+
+    original = VPCs.create_vpc_endpoint
+
+    @functools.wraps(original)
+    def create_vpc_endpoint(self):
+        result = original(self)
+        result.result["VpcEndpoint"].ip_address_type = self._get_param("IpAddressType") or "ipv4"
+        return result
+
+    monkeypatch.setattr(VPCs, "create_vpc_endpoint", create_vpc_endpoint)
+
+
+@pytest.fixture
+def moto_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    private_zone_when_vpc_given(monkeypatch)  # before the server takes its first request
+    supported_ip_ipv4_only(monkeypatch)
+    endpoint_keeps_ip_address_type(monkeypatch)
+    with moto_server() as url:
+        yield url
+
+
+# Literal ids of the answers -> the root's resources (known only after apply).
+REFERENCES = {
+    '"vpc-0123456789abcdef0"': "aws_vpc.endpoint.id",
+    'vpc_cidr = "10.0.0.0/16"': "vpc_cidr = aws_vpc.endpoint.cidr_block",
+    '"subnet-0aaaaaaaaaaaaaaa1"': "aws_subnet.a.id",
+    '"subnet-0aaaaaaaaaaaaaaa2"': "aws_subnet.b.id",
+    '"vpc-0aaaaaaaaaaaaaaaa"': "aws_vpc.peer.id",
+    '"rtb-0bbbbbbbbbbbbbbb1"': "aws_route_table.peer.id",
+    '"rtb-0ccccccccccccccc1"': "aws_route_table.endpoint.id",
+}
+
+
+def compose_root(tmp_path: Path, url: str) -> Path:
+    answers = parse_answers(yaml.safe_load(CASE.read_text()))
+    module = tmp_path / "module"
+    write_files(module, rendered_files(answers))
+    root = module / "example"
+    call = (root / "main.tf").read_text()
+    for literal, reference in REFERENCES.items():
+        assert literal in call, literal
+        call = call.replace(literal, reference)
+    (root / "main.tf").write_text(call)
+    (root / "network.tf").write_text(NETWORK_TF)
+    point_example_at_moto(module, url)
+    terraform(["init", "-input=false", "-no-color"], root)
+    return root
+
+
+def plan_json(root: Path, *extra: str) -> dict:
+    terraform(["plan", "-input=false", "-no-color", "-out=tfplan", *extra], root)
+    return json.loads(terraform(["show", "-json", "tfplan"], root).stdout)
+
+
+def changes(plan: dict) -> dict[str, list[str]]:
+    return {
+        change["address"]: change["change"]["actions"]
+        for change in plan.get("resource_changes", [])
+        if change["change"]["actions"] not in (["no-op"], ["read"])
+    }
+
+
+def drift(plan: dict) -> dict[str, dict]:
+    """What a plan would change, attribute by attribute (the assertion's message)."""
+    found = {}
+    for change in plan.get("resource_changes", []):
+        before, after = change["change"].get("before") or {}, change["change"].get("after") or {}
+        diff = {k: (before.get(k), after.get(k)) for k in after if before.get(k) != after.get(k)}
+        if diff:
+            found[change["address"]] = diff
+    return found
+
+
+def test_module_beside_the_network_it_uses(moto_url: str, tmp_path: Path):
+    root = compose_root(tmp_path, moto_url)
+    first = changes(plan_json(root))
+    # Everything is created in one apply: the network and the module's resources.
+    assert first["aws_vpc.endpoint"] == ["create"]
+    assert first["module.lambda_endpoint.aws_vpc_endpoint.lambda"] == ["create"]
+    assert first["module.lambda_endpoint.aws_route.to_analytics[0]"] == ["create"]
+    assert first["module.lambda_endpoint.aws_route.from_analytics[0]"] == ["create"]
+    assert first["module.lambda_endpoint.aws_route53_zone.lambda"] == ["create"]
+    assert all(actions == ["create"] for actions in first.values()), first
+
+    terraform(["apply", "-auto-approve", "-input=false", "-no-color", "tfplan"], root)
+    try:
+        ec2 = moto_client("ec2", moto_url, REGION)
+        subnet_ids = json.loads(terraform(["output", "-json", "subnet_ids"], root).stdout)
+        vpc_id, peer_vpc_id = json.loads(terraform(["output", "-json", "vpc_ids"], root).stdout)
+        endpoint_id = json.loads(terraform(["output", "-json", "endpoint_id"], root).stdout)
+        endpoint = ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint_id])["VpcEndpoints"][0]
+        assert endpoint["VpcId"] == vpc_id
+        assert sorted(endpoint["SubnetIds"]) == sorted(subnet_ids)
+        # The name was read from the service, not built: moto's answer for us-east-2.
+        assert endpoint["ServiceName"] == f"com.amazonaws.{REGION}.lambda"
+        route53 = moto_client("route53", moto_url, REGION)
+        zones = route53.list_hosted_zones()["HostedZones"]
+        assert [z["Name"] for z in zones] == [f"lambda.{REGION}.amazonaws.com."]
+        zone = route53.get_hosted_zone(Id=zones[0]["Id"])
+        assert [v["VPCId"] for v in zone["VPCs"]] == [peer_vpc_id]
+
+        # The preconditions were evaluated against the real reads: they hold, and the second
+        # plan (ids now known, data sources read at plan) changes nothing.
+        second = plan_json(root)
+        assert changes(second) == {}, drift(second)
+        reads = {
+            resource["address"]
+            for module in second["prior_state"]["values"]["root_module"]["child_modules"]
+            for resource in module["resources"]
+            if resource["mode"] == "data"
+        }
+        assert {
+            "module.lambda_endpoint.data.aws_vpc_endpoint_service.lambda",
+            "module.lambda_endpoint.data.aws_subnet.endpoint[0]",
+            "module.lambda_endpoint.data.aws_subnet.endpoint[1]",
+        } <= reads
+
+        # dualstack where the service offers only IPv4 (and the subnets have no IPv6) fails plan.
+        call = (root / "main.tf").read_text()
+        (root / "main.tf").write_text(
+            call.replace('ip_address_type            = "ipv4"', 'ip_address_type = "dualstack"')
+        )
+        refused = terraform(["plan", "-input=false", "-no-color"], root, check=False)
+        assert refused.returncode != 0
+        output = " ".join((refused.stdout + refused.stderr).split())
+        assert "supports only ipv4 here: use ipv4" in output
+        assert "have no IPv6 CIDR" in output
+        (root / "main.tf").write_text(call)
+    finally:
+        terraform(["destroy", "-auto-approve", "-input=false", "-no-color"], root)
+    remaining = moto_client("ec2", moto_url, REGION).describe_vpc_endpoints()["VpcEndpoints"]
+    assert [e for e in remaining if e["State"].lower() != "deleted"] == []
