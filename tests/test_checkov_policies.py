@@ -64,6 +64,7 @@ CASES = [
     ("ckv_tfgen_4/pass", "CKV_TFGEN_4", "passed"),
     ("ckv_tfgen_4/pass_private_zone", "CKV_TFGEN_4", "passed"),
     ("ckv_tfgen_4/fail", "CKV_TFGEN_4", "failed"),
+    ("ckv_tfgen_4/fail_service_data", "CKV_TFGEN_4", "failed"),
     ("ckv_tfgen_5/pass", "CKV_TFGEN_5", "passed"),
     ("ckv_tfgen_5/fail", "CKV_TFGEN_5", "failed"),
     ("ckv_tfgen_5/fail_world_v6", "CKV_TFGEN_5", "failed"),
@@ -77,6 +78,7 @@ CASES = [
     ("ckv_tfgen_8/pass", "CKV_TFGEN_8", "passed"),
     ("ckv_tfgen_8/fail", "CKV_TFGEN_8", "failed"),
     ("ckv_tfgen_8/fail_literal_ids", "CKV_TFGEN_8", "failed"),
+    ("ckv_tfgen_8/fail_service_data", "CKV_TFGEN_8", "failed"),
 ]
 # failing fixtures that break more than their own check, on purpose
 ALSO_FAILS = {"ckv_tfgen_1/fail_written_out": {"CKV_TFGEN_2"}}

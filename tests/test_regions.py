@@ -158,3 +158,27 @@ def test_china_renders_china_names_and_arns():
         "arn:aws-cn:lambda:cn-north-1:123456789012:function:my-function:*"
         in (files["example/main.tf"])
     )
+    for name, text in files.items():
+        if name.endswith(".tf"):
+            # Names come from aws_vpc_endpoint_service, never built for one partition.
+            code = "\n".join(
+                line for line in text.splitlines() if not line.lstrip().startswith("#")
+            )
+            assert "amazonaws" not in code and "arn:aws:" not in code, name
+
+
+@pytest.mark.parametrize("partition", sorted(PARTITIONS))
+def test_no_6x_deprecated_reads_in_any_module(partition: str):
+    data = in_region(*PARTITIONS[partition], partition)
+    data["peering"] = [
+        {
+            "name": "other",
+            "vpc_id": "vpc-11111111",
+            "cidr": "10.9.0.0/16",
+            "account_id": "444455556666",
+        }
+    ]
+    for name, text in rendered_files(parse_answers(data)).items():
+        # Provider 6 deprecates data.aws_region's `name` (its upgrade guide: use `region`,
+        # which 5.x lacks); `id` is the region in both majors.
+        assert "aws_region.current.name" not in text, name
