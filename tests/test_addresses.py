@@ -148,8 +148,8 @@ def test_changed_instance_keys_break_the_promise():
     files = rendered("peering-same-account")
     promised = addresses(files)
     text = files["peering.tf"].replace(
-        'for_each = toset(var.peers["analytics"].route_table_ids)',
         'count = length(var.peers["analytics"].route_table_ids)',
+        'for_each = toset(var.peers["analytics"].route_table_ids)',
     )
     assert text != files["peering.tf"]
     (problem,) = broken_promises(promised, {**files, "peering.tf": text})
