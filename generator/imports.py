@@ -42,9 +42,11 @@ def import_targets(answers: Answers) -> list[ImportTarget]:
                 ImportTarget("aws_vpc_security_group_ingress_rule.cidr", rule.source, rule.id)
             )
         else:
+            # Counted by position (ids of groups made in the same apply are unknown at plan).
+            position = group.allow_security_group_ids.index(rule.source)
             targets.append(
                 ImportTarget(
-                    "aws_vpc_security_group_ingress_rule.security_group", rule.source, rule.id
+                    "aws_vpc_security_group_ingress_rule.security_group", position, rule.id
                 )
             )
     return targets

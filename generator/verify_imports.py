@@ -40,7 +40,8 @@ def expected_imports(answers: Answers) -> dict[str, str]:
         elif entry.source in answers.security_group.allow_cidrs:
             address = f"{rule}.cidr[{json.dumps(entry.source)}]"
         else:
-            address = f"{rule}.security_group[{json.dumps(entry.source)}]"
+            position = answers.security_group.allow_security_group_ids.index(entry.source)
+            address = f"{rule}.security_group[{position}]"
         expected[address] = entry.id
     return expected
 

@@ -38,7 +38,7 @@ def test_import_blocks_adopt_endpoint_group_and_rules(adopted):
         f"${{{module}.aws_security_group.endpoint[0]}}": "sg-0aaaaaaaaaaaaaaaa",
         f"${{{rule}.vpc[0]}}": "sgr-0123456789abcdef0",
         f'${{{rule}.cidr["10.9.0.0/16"]}}': "sgr-0fedcba9876543210",
-        f'${{{rule}.security_group["sg-0cccccccccccccccc"]}}': "sgr-00112233445566778",
+        f"${{{rule}.security_group[0]}}": "sgr-00112233445566778",
     }
     assert verify_module(parse_answers(adopted), files) == []
 
