@@ -19,12 +19,13 @@ and measures, --repeat times each, the median:
       other (only for N = --separate-n, 10 by default).
   (f) `tfgen check` over the N rendered, unchanged modules.
 
-plus `tfgen --help` start-up (median of --help-runs). Every command runs under a small
-wrapper process that times it and records the CPU time of its process tree (less sensitive
-to other load on the machine than wall time) and its peak memory: the largest single process
-(getrusage(RUSAGE_CHILDREN).ru_maxrss, exact) and, on Linux, the sampled sum over the
-process tree (tfgen, its workers and checkov at once; shared pages counted once per process,
-so an upper bound).
+plus `tfgen --help` start-up (median of --help-runs), and (from a checkout) how long loading
+refuses each file of tests/bad_answers/, 1,500 peers among them (issue 16). Every command
+runs under a small wrapper process that times it and records the CPU time of its process
+tree (less sensitive to other load on the machine than wall time) and its peak memory: the
+largest single process (getrusage(RUSAGE_CHILDREN).ru_maxrss, exact) and, on Linux, the
+sampled sum over the process tree (tfgen, its workers and checkov at once; shared pages
+counted once per process, so an upper bound).
 
 The scan cache cannot distort (c): tfgen runs with --no-cache, a private XDG_CACHE_HOME, and
 TFGEN_CHECKOV set to tfgen's checkov executable (found before XDG_CACHE_HOME is replaced; an
@@ -286,6 +287,33 @@ def inprocess_child(mode: str, folder: str) -> dict[str, Any]:
         "cpu_seconds": time.process_time() - cpu,
         "import_seconds": imported - started,
         "files": files,
+    }
+
+
+HOSTILE = Path(__file__).resolve().parent.parent / "tests" / "bad_answers"
+
+
+def refusal_child(folder: str) -> dict[str, Any]:
+    """How long loading refuses each hostile answers file of folder (tests/bad_answers), in
+    this process: the largest (1,500 peers, 5,000 subnets...) must be refused at once."""
+    from generator.answers import load_answers
+    from generator.errors import AnswersError
+
+    seconds: dict[str, float] = {}
+    for path in sorted([*Path(folder).glob("*.yaml"), *Path(folder).glob("*.json")]):
+        start = time.perf_counter()
+        try:
+            load_answers(path)
+        except AnswersError:
+            seconds[path.name] = time.perf_counter() - start
+        else:
+            raise SystemExit(f"{path}: accepted, but it is in the bad-answers corpus")
+    slowest = max(seconds, key=seconds.__getitem__)
+    return {
+        "files": len(seconds),
+        "peers_1500_s": seconds.get("huge-peering.yaml"),
+        "slowest": slowest,
+        "slowest_s": seconds[slowest],
     }
 
 
@@ -558,6 +586,16 @@ def evaluate_targets(report: dict[str, Any]) -> list[dict[str, Any]]:
     targets = []
     helped = report["help"]["median_s"]
     targets.append(target("tfgen --help start-up", helped, "< 0.3 s", helped < 0.3, "median"))
+    peers = report.get("hostile", {}).get("peers_1500_s")
+    targets.append(
+        target(
+            "answers with 1,500 peers refused (issue 16)",
+            peers,
+            "< 0.5 s",
+            peers is not None and peers < 0.5,
+            "in-process load of tests/bad_answers/huge-peering.yaml",
+        )
+    )
     largest = max((int(n) for n in sizes), default=None)
     if largest is not None:
         # below N=100 the first-call costs (templates, parser tables) dominate: no verdict
@@ -802,6 +840,9 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["_inprocess"]:
         print(json.dumps(inprocess_child(argv[1], argv[2])))
         return 0
+    if argv[:1] == ["_refusal"]:
+        print(json.dumps(refusal_child(argv[1])))
+        return 0
     parser = argparse.ArgumentParser(
         prog="bench/run.py", description=__doc__.split("\n\n")[0], allow_abbrev=False
     )
@@ -886,6 +927,10 @@ def main(argv: list[str] | None = None) -> int:
             "peak_rss_bytes": max(run["peak_rss_bytes"] for run in helps),
         }
         note(f"tfgen --help: {report['help']['median_s']:.3f} s (median)")
+        if HOSTILE.is_dir():  # a checkout: the bad-answers corpus is there
+            runner.run([runner.python, str(Path(__file__).resolve()), "_refusal", str(HOSTILE)])
+            report["hostile"] = json.loads((runner.logs / f"{runner.count:04d}.out").read_text())
+            note(f"1,500 peers refused in {report['hostile']['peers_1500_s']:.3f} s")
         report["results"] = {}
         for n in sizes:
             load = load_average()
