@@ -521,8 +521,17 @@ def load_answers(path: Path) -> Answers:
         raw = read_regular_file(path, MAX_ANSWERS_BYTES)
     except UsageError as error:
         raise AnswersError([Problem("", str(error))], str(path)) from None
+    return load_answers_bytes(raw, str(path))
+
+
+def load_answers_bytes(raw: bytes, source: str = "answers") -> Answers:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise AnswersError([Problem("", "file is not UTF-8 text")], str(path)) from None
-    return load_answers_text(text, str(path))
+        raise AnswersError([Problem("", "file is not UTF-8 text")], source) from None
+    return load_answers_text(text, source)
+
+
+def load_answers_stream(stream: Any, source: str = "stdin") -> Answers:
+    """Answers from a binary stream (stdin), read no further than the size limit."""
+    return load_answers_bytes(stream.read(MAX_ANSWERS_BYTES + 1), source)

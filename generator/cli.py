@@ -348,7 +348,7 @@ def render(
 
     Several answers files, or a folder of them, render as one batch: in parallel, scanned in
     chunks by checkov processes running at once; the exit code is the worst of them."""
-    from generator.answers import load_answers, load_answers_text
+    from generator.answers import load_answers, load_answers_stream
     from generator.errors import TfgenError, UsageError
     from generator.pipeline import render_to_folder
 
@@ -378,7 +378,7 @@ def render(
     source = answers[0]
     try:
         model = (
-            load_answers_text(sys.stdin.read(), "stdin")
+            load_answers_stream(sys.stdin.buffer, "stdin")
             if str(source) == "-"
             else load_answers(source)
         )

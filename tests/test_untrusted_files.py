@@ -84,6 +84,15 @@ def test_a_huge_answers_file_is_refused_by_its_size_before_reading(tmp_path: Pat
     assert done.returncode == 2 and "at most 1000000 bytes" in done.stderr, done.stderr
 
 
+def test_stdin_is_read_no_further_than_the_size_limit(tmp_path: Path):
+    with open("/dev/zero", "rb") as zeros:
+        done = subprocess.run(
+            [*TFGEN, "render", "-", "-o", str(tmp_path / "out"), "--no-scan"],
+            stdin=zeros, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+    assert done.returncode == 2 and "larger than 1000000 bytes" in done.stderr, done.stderr
+
+
 def test_a_folder_named_yaml_in_a_batch_fails_alone(tmp_path: Path):
     folder = tmp_path / "answers"
     folder.mkdir()
