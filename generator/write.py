@@ -83,10 +83,13 @@ def _kind(mode: int) -> str:
 
 def links_leaving(folder: Path) -> list[str]:
     """Symbolic links under folder that point outside it (relative paths, sorted): writing or
-    reading through one would touch files that are not the module's."""
+    reading through one would touch files that are not the module's. Terraform's working files
+    (`.terraform/` and the like) are not the module's and are moved, never written through."""
     root = folder.resolve()
     leaving = []
     for relative, path in walk(folder):
+        if is_terraform_working_file(relative):
+            continue  # `terraform init` links providers from its cache; tfgen never writes there
         if path.is_symlink() and not path.resolve().is_relative_to(root):
             leaving.append(relative)
     return leaving

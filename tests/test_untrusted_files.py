@@ -157,6 +157,19 @@ def test_render_refuses_a_module_with_a_symlink_leaving_it_even_forced(linked_mo
     assert (outside / "main.tf").read_text() == "precious\n"
 
 
+def test_terraform_working_links_do_not_block_a_render(tmp_path: Path):
+    """`terraform init` with a plugin cache links providers from outside the module."""
+    module = rendered(tmp_path)
+    cache = tmp_path / "plugin-cache"
+    cache.mkdir()
+    (module / "example" / ".terraform" / "providers").mkdir(parents=True)
+    (module / "example" / ".terraform" / "providers" / "aws").symlink_to(cache)
+    result = invoke("render", str(tmp_path / "m.yaml"), "-o", str(module), "--no-scan")
+    assert result.exit_code == 0, result.output
+    assert (module / "example" / ".terraform" / "providers" / "aws").is_symlink()
+    assert invoke("check", str(module)).exit_code == 0
+
+
 def test_check_does_not_read_a_file_symlink_leaving_the_module(tmp_path: Path):
     module = rendered(tmp_path)
     secret = tmp_path / "secret.txt"
