@@ -96,7 +96,8 @@ def test_quick_run_reports_every_measurement(tmp_path: Path):
         assert result["c_full"]["peak_rss_tree_bytes"] > 0
     assert report["machine"]["cores"] >= 1 and report["machine"]["checkov"]
     targets = {item["target"]: item for item in report["targets"]}
-    assert len(targets) == (7 if report["policy_pack"] else 6)
+    assert len(targets) == (8 if report["policy_pack"] else 7)
+    assert report["hostile"]["files"] >= 140 and report["hostile"]["peers_1500_s"] > 0
     assert all(item["status"] in ("met", "missed", "not measured") for item in targets.values())
     assert targets["tfgen --help start-up"]["status"] in ("met", "missed")
     assert targets["peak RSS of (c)"]["status"] == "not measured"  # N=500 not run here
