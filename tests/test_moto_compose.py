@@ -7,9 +7,9 @@ plan: the plan must still succeed (no count/for_each on them), the apply must cr
 endpoint in those subnets with its preconditions holding, and a second plan must be empty.
 
 moto answers `aws_vpc_endpoint_service` (service name, private DNS name, AZs) itself; it leaves
-out SupportedIpAddressTypes, which `supported_ip_ipv4_only` below adds, and forgets the
-endpoint's IpAddressType, which `endpoint_keeps_ip_address_type` keeps (both documented there,
-like the Route 53 patch of tests/test_moto_peering.py that this test reuses).
+out SupportedIpAddressTypes, which `supported_ip_ipv4_only` below adds (documented there).
+The shared patches of tests/moto_patches.py (private zones, IpAddressType, private DNS in
+place) apply as well.
 Slow (the provider waits for the endpoint and the Route 53 changes), so marked `slow`.
 """
 
@@ -27,6 +27,7 @@ from generator.answers import parse_answers
 from generator.pipeline import rendered_files
 from generator.write import write_files
 from tests.conftest import REPO
+from tests.moto_patches import patch_moto
 from tests.realtools import (
     moto_client,
     moto_server,
@@ -34,7 +35,6 @@ from tests.realtools import (
     point_example_at_moto,
     terraform,
 )
-from tests.test_moto_peering import private_zone_when_vpc_given
 
 pytestmark = [needs_terraform, pytest.mark.terraform, pytest.mark.slow]
 REGION = "us-east-2"
@@ -110,33 +110,10 @@ def supported_ip_ipv4_only(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
-def endpoint_keeps_ip_address_type(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make moto's VPC endpoints remember IpAddressType the way AWS does.
-
-    moto 5.2.5 (moto/ec2/responses/vpcs.py, `VPCs.create_vpc_endpoint`) drops the request's
-    IpAddressType and its VPCEndPoint has no such attribute, so DescribeVpcEndpoints returns
-    none, the provider reads "" and every later plan wants to set ip_address_type again. The
-    wrapper runs moto's handler unchanged, then stores the requested type (AWS's default,
-    ipv4, when absent) on the endpoint it created; moto's serializer then returns it.
-    """
-    from moto.ec2.responses.vpcs import VPCs
-
-    original = VPCs.create_vpc_endpoint
-
-    @functools.wraps(original)
-    def create_vpc_endpoint(self):
-        result = original(self)
-        result.result["VpcEndpoint"].ip_address_type = self._get_param("IpAddressType") or "ipv4"
-        return result
-
-    monkeypatch.setattr(VPCs, "create_vpc_endpoint", create_vpc_endpoint)
-
-
 @pytest.fixture
 def moto_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    private_zone_when_vpc_given(monkeypatch)  # before the server takes its first request
+    patch_moto(monkeypatch)  # before the server takes its first request
     supported_ip_ipv4_only(monkeypatch)
-    endpoint_keeps_ip_address_type(monkeypatch)
     with moto_server() as url:
         yield url
 
@@ -219,7 +196,8 @@ def test_module_beside_the_network_it_uses(moto_url: str, tmp_path: Path):
         zones = route53.list_hosted_zones()["HostedZones"]
         assert [z["Name"] for z in zones] == [f"lambda.{REGION}.amazonaws.com."]
         zone = route53.get_hosted_zone(Id=zones[0]["Id"])
-        assert [v["VPCId"] for v in zone["VPCs"]] == [peer_vpc_id]
+        # Centralized DNS: the zone is created with the endpoint VPC, the peer VPC joins it.
+        assert sorted(v["VPCId"] for v in zone["VPCs"]) == sorted([vpc_id, peer_vpc_id])
 
         # The preconditions were evaluated against the real reads: they hold, and the second
         # plan (ids now known, data sources read at plan) changes nothing.
