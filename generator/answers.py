@@ -103,6 +103,22 @@ def _ipv4_network(value: Any) -> str:
     return value
 
 
+def _ipv6_network(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{preview(value)} is not a CIDR string such as 2001:db8:1234:1a00::/56")
+    try:
+        network = ipaddress.IPv6Network(value, strict=False)
+    except ValueError:
+        raise ValueError(
+            f"{preview(value)} is not an IPv6 CIDR such as 2001:db8:1234:1a00::/56"
+        ) from None
+    if "/" not in value:
+        raise ValueError(f"{value!r} has no prefix length; write e.g. {value}/56")
+    if str(network) != value:
+        raise ValueError(f"{value!r} is not written canonically (host bits or case); use {network}")
+    return value
+
+
 def _source_text(value: Any) -> Any:
     """A value that reaches a policy or a tag, as the text the file wrote. The loader makes a
     number or boolean only of plain `123`, `true` and `false` (see yamlsafe), whose text is
@@ -149,6 +165,7 @@ AzId = Annotated[str, AfterValidator(_check_az_id)]
 AccountId = Annotated[str, BeforeValidator(_source_text), AfterValidator(_check_account)]
 ModuleName = Annotated[str, AfterValidator(_check_name)]
 Ipv4Cidr = Annotated[str, BeforeValidator(_ipv4_network)]
+Ipv6Cidr = Annotated[str, BeforeValidator(_ipv6_network)]
 ConditionValues = Annotated[str | list[str], BeforeValidator(_condition_values)]
 Switch = Annotated[bool, BeforeValidator(_boolean)]
 TagText = Annotated[str, BeforeValidator(_source_text)]
@@ -161,6 +178,9 @@ LIST_LIMITS: dict[str, tuple[int, str]] = {
     # "Active VPC peering connections per VPC": 50 by default, 125 at most (Amazon VPC quotas)
     "peering": (125, "AWS allows at most 125 active peering connections per VPC"),
     "allow_cidrs": (60, "AWS allows 60 inbound rules per security group"),
+    # "IPv4 CIDR blocks per VPC": 5 by default, 50 at most; "IPv6 CIDR blocks per VPC": 5
+    "extra_cidrs": (49, "AWS allows at most 50 IPv4 CIDR blocks per VPC"),
+    "ipv6_cidrs": (5, "AWS allows 5 IPv6 CIDR blocks per VPC"),
     "allow_security_group_ids": (60, "AWS allows 60 inbound rules per security group"),
     "existing_ids": (5, "AWS allows 5 security groups per network interface"),
     "security_group_rules": (60, "AWS allows 60 inbound rules per security group"),
@@ -187,7 +207,19 @@ class Strict(BaseModel):
 
 class Vpc(Strict):
     id: VpcId = Field(description="The VPC that hosts the endpoint.")
-    cidr: Ipv4Cidr = Field(description="The VPC's primary IPv4 CIDR.")
+    cidr: Ipv4Cidr = Field(description="The VPC's primary IPv4 CIDR (/16 to /28).")
+    extra_cidrs: list[Ipv4Cidr] = Field(
+        default=[],
+        max_length=_most("extra_cidrs"),
+        description="The VPC's secondary IPv4 CIDRs (e.g. 100.64.0.0/16 for EKS custom "
+        "networking): same 443 ingress and peer routes as the primary.",
+    )
+    ipv6_cidrs: list[Ipv6Cidr] = Field(
+        default=[],
+        max_length=_most("ipv6_cidrs"),
+        description="With dualstack: the VPC's IPv6 CIDRs beyond the first, which the module "
+        "reads from AWS itself; each gets a 443 ingress rule too.",
+    )
 
 
 class Subnet(Strict):
@@ -315,10 +347,25 @@ class PeerVpc(Strict):
     name: ModuleName = Field(description="Peer name, [a-z][a-z0-9-]*, unique.")
     vpc_id: VpcId
     cidr: Ipv4Cidr = Field(description="Must not overlap the endpoint VPC or any other peer.")
+    extra_cidrs: list[Ipv4Cidr] = Field(
+        default=[],
+        max_length=_most("extra_cidrs"),
+        description="The peer VPC's secondary IPv4 CIDRs: ingress and routes too.",
+    )
+    ipv6_cidr: Ipv6Cidr | None = Field(
+        default=None,
+        description="The peer VPC's IPv6 CIDR: IPv6 routes and 443 ingress, and (dualstack) "
+        "the AAAA record. Absent = the peer gets the A record only.",
+    )
     account_id: AccountId | None = Field(default=None, description="Absent = same account.")
     region: Region | None = Field(default=None, description="Absent = same region.")
     connection_id: PeeringConnectionId | None = Field(
         default=None, description="Reuse an existing peering connection."
+    )
+    accept: Switch = Field(
+        default=False,
+        description="With connection_id: the peer's owner sent the request and it is still "
+        "pending acceptance; the module accepts it on the endpoint VPC's side.",
     )
     route_table_ids: list[RouteTableId] = Field(
         default=[], max_length=_most("route_table_ids"), description="Peer-side route tables."
@@ -386,7 +433,11 @@ class Answers(Strict):
         description="Optional: the functions' account, so `functions` may list bare names.",
     )
     vpc: Vpc
-    subnets: list[Subnet] = Field(min_length=1, description="One endpoint interface per subnet.")
+    subnets: list[Subnet] = Field(
+        min_length=1,
+        description="One endpoint interface per subnet, 1 to 6 (one per AZ); a single subnet "
+        "renders with a warning: no AZ redundancy.",
+    )
     private_dns: Switch = Field(
         default=True,
         description=(

@@ -30,11 +30,14 @@ class Peer:
     key: str
     vpc_id: str
     cidr: str
+    extra_cidrs: tuple[str, ...]
+    ipv6_cidr: str | None
     account_id: str | None
     region: str
     cross_account: bool
     cross_region: bool
     connection_id: str | None
+    accept: bool
     route_table_ids: tuple[str, ...]
     local_route_table_ids: tuple[str, ...]
     dns: bool
@@ -59,7 +62,26 @@ class Peer:
 
     @property
     def needs_accepter(self) -> bool:
-        return self.creates_connection and self.alias is not None
+        return (self.creates_connection and self.alias is not None) or self.accepts_request
+
+    @property
+    def accepts_request(self) -> bool:
+        """A reused connection the peer's owner requested, still pending: the endpoint VPC is
+        its accepter, so the module accepts it with the endpoint's own provider."""
+        return self.connection_id is not None and self.accept
+
+    @property
+    def accepter_provider(self) -> str:
+        return DEFAULT_PROVIDER if self.accepts_request else self.provider
+
+    @property
+    def connection_ref(self) -> str:
+        """The connection the peer's routes use: once accepted, when the module accepts it."""
+        if self.needs_accepter:
+            return f"aws_vpc_peering_connection_accepter.{self.key}.id"
+        if self.creates_connection:
+            return f"aws_vpc_peering_connection.{self.key}.id"
+        return f"data.aws_vpc_peering_connection.{self.key}.id"
 
 
 @dataclass(frozen=True)
@@ -93,6 +115,9 @@ class DnsPlan:
 
     zone_name: str
     associations: tuple[ZoneVpc, ...]
+    # The zone's records: AAAA too only when the endpoint is dualstack and every peer that
+    # shares the zone has IPv6 (an AAAA answer sends IPv4-only clients nowhere).
+    record_types: tuple[str, ...] = ("A",)
 
 
 @dataclass(frozen=True)
@@ -141,11 +166,14 @@ def make_peer(answers: Answers, peer: PeerVpc) -> Peer:
         key=key(peer.name),
         vpc_id=peer.vpc_id,
         cidr=peer.cidr,
+        extra_cidrs=tuple(peer.extra_cidrs),
+        ipv6_cidr=peer.ipv6_cidr,
         account_id=peer.account_id,
         region=region,
         cross_account=peer.account_id is not None,
         cross_region=region != answers.region,
         connection_id=peer.connection_id,
+        accept=peer.accept,
         route_table_ids=tuple(peer.route_table_ids),
         local_route_table_ids=tuple(peer.local_route_table_ids),
         dns=peer.dns,
@@ -162,7 +190,16 @@ def dns_plan(answers: Answers, peers: tuple[Peer, ...]) -> DnsPlan | None:
     dns_peers = tuple(ZoneVpc(peer) for peer in peers if peer.dns)
     if not dns_peers:
         return None
-    return DnsPlan(zone_name=lambda_dns_name(answers.region), associations=dns_peers)
+    return DnsPlan(
+        zone_name=lambda_dns_name(answers.region),
+        associations=dns_peers,
+        record_types=(
+            ("A", "AAAA")
+            if answers.ip_address_type == "dualstack"
+            and all(member.peer.ipv6_cidr for member in dns_peers)
+            else ("A",)
+        ),
+    )
 
 
 def peering_plan(answers: Answers) -> PeeringPlan:
@@ -195,6 +232,8 @@ def peers_argument(answers: Answers) -> dict[str, dict[str, Any]]:
         peer.name: {
             "vpc_id": peer.vpc_id,
             "cidr": peer.cidr,
+            "extra_cidrs": list(peer.extra_cidrs),
+            "ipv6_cidr": peer.ipv6_cidr,
             "account_id": peer.account_id,
             "region": peer.region,
             "connection_id": peer.connection_id,

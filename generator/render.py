@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 import yaml
 
-from generator import __version__, docs, rules
+from generator import __version__, docs, network, rules
 from generator.answers import Answers
 from generator.hcl import aligned_attributes, hcl_literal, is_multiline
 from generator.imports import MODULE_CALL, import_targets
@@ -93,11 +93,13 @@ def module_arguments(answers: Answers) -> dict[str, Any]:
         "name": answers.name,
         "vpc_id": answers.vpc.id,
         "vpc_cidr": answers.vpc.cidr,
+        "vpc_extra_cidrs": list(answers.vpc.extra_cidrs),
         "subnet_ids": [subnet.id for subnet in answers.subnets],
         "private_dns_enabled": answers.private_dns,
         "ip_address_type": answers.ip_address_type,
+        "vpc_ipv6_cidrs": list(answers.vpc.ipv6_cidrs),
         "create_security_group": group.create,
-        "allowed_cidr_blocks": list(group.allow_cidrs),
+        "allowed_cidr_blocks": network.allowed_cidr_blocks(answers),
         "allowed_security_group_ids": list(group.allow_security_group_ids),
         "security_group_ids": list(group.existing_ids),
         **({"security_group_name": group.name} if group.name is not None else {}),

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from generator import catalog, regions
+from generator import catalog, network, regions
 from generator.answers import Answers, PolicyStatement
 from generator.errors import Problem, preview
 from generator.policy import (
@@ -75,6 +75,7 @@ def check_all(answers: Answers) -> list[Problem]:
         check_peering,
         check_import,
         check_retired_peers,
+        network.check_network,
     )
     return [problem for check in checks for problem in check(answers)]
 
@@ -152,11 +153,13 @@ def check_security_group(answers: Answers) -> Iterator[Problem]:
                 f"{cidr} would open the endpoint to every address; list the client networks",
             )
     yield from _duplicates("security_group.allow_cidrs", group.allow_cidrs)
+    yield from _duplicates("vpc.extra_cidrs", answers.vpc.extra_cidrs)
+    yield from _duplicates("vpc.ipv6_cidrs", answers.vpc.ipv6_cidrs)
     yield from _duplicates(
         "security_group.allow_security_group_ids", group.allow_security_group_ids
     )
     yield from _duplicates("security_group.existing_ids", group.existing_ids)
-    rules = 1 + len(group.allow_cidrs) + len(group.allow_security_group_ids) + len(answers.peering)
+    rules = network.ingress_rule_count(answers)
     if group.create and rules > MAX_INGRESS_RULES:
         yield Problem(
             "security_group",
@@ -539,10 +542,8 @@ def check_peering(answers: Answers) -> Iterator[Problem]:
     """Peer names unique, peer VPCs distinct, peer CIDRs disjoint from the VPC and each other."""
     if not answers.peering:
         return
-    vpc_cidr = ipaddress.IPv4Network(answers.vpc.cidr)
     names: dict[str, int] = {}
     vpc_ids: dict[str, int] = {}
-    cidrs: list[tuple[int, ipaddress.IPv4Network]] = []
     for index, peer in enumerate(answers.peering):
         path = f"peering[{index}]"
         if peer.name in names:
@@ -562,21 +563,7 @@ def check_peering(answers: Answers) -> Iterator[Problem]:
                 f"region {answers.region} in {partition_of(answers.region)}: VPC peering "
                 "does not cross partitions",
             )
-        cidr = ipaddress.IPv4Network(peer.cidr)
-        if cidr.overlaps(vpc_cidr):
-            yield Problem(
-                f"{path}.cidr",
-                f"{peer.cidr} overlaps vpc.cidr {answers.vpc.cidr}: "
-                "peered VPCs need disjoint address ranges",
-            )
-        for other_index, other in cidrs:
-            if cidr.overlaps(other):
-                yield Problem(
-                    f"{path}.cidr",
-                    f"{peer.cidr} overlaps peering[{other_index}].cidr {other}: "
-                    "peered VPCs need disjoint address ranges",
-                )
-        cidrs.append((index, cidr))
+        yield from _duplicates(f"{path}.extra_cidrs", peer.extra_cidrs)
         yield from _duplicates(f"{path}.route_table_ids", peer.route_table_ids)
         yield from _duplicates(f"{path}.local_route_table_ids", peer.local_route_table_ids)
 
@@ -602,7 +589,7 @@ def check_retired_peers(answers: Answers) -> Iterator[Problem]:
 
 def warnings(answers: Answers) -> list[Problem]:
     """Answers that are valid but leave something undone the user should know about."""
-    found = []
+    found = network.network_warnings(answers)
     for index, peer in enumerate(answers.peering):
         path = f"peering[{index}]"
         if not peer.route_table_ids:
@@ -681,7 +668,11 @@ def warnings(answers: Answers) -> list[Problem]:
             Problem(
                 "security_group.create",
                 "false: tfgen creates no ingress rules, so the peers' CIDRs ("
-                + ", ".join(peer.cidr for peer in answers.peering)
+                + ", ".join(
+                    cidr
+                    for peer in answers.peering
+                    for cidr in (peer.cidr, *peer.extra_cidrs, *filter(None, [peer.ipv6_cidr]))
+                )
                 + ") must be allowed on TCP 443 in the existing groups",
             )
         )

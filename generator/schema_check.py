@@ -49,6 +49,7 @@ RESOURCES = (
 )
 DATA_SOURCES = (
     "aws_caller_identity",
+    "aws_network_interface",
     "aws_region",
     "aws_route53_zone",
     "aws_subnet",

@@ -38,6 +38,16 @@ EXPECTED_ARGUMENTS: dict[tuple[str, str, str], dict[str, Any]] = {
     },
     ("resource", "aws_security_group", "endpoint"): {"vpc_id": "${var.vpc_id}"},
     ("resource", "aws_vpc_security_group_ingress_rule", "vpc"): {"cidr_ipv4": "${var.vpc_cidr}"},
+    ("resource", "aws_vpc_security_group_ingress_rule", "vpc_extra"): {
+        "for_each": "${toset(var.create_security_group ? var.vpc_extra_cidrs : [])}",
+        "cidr_ipv4": "${each.value}",
+    },
+    ("resource", "aws_vpc_security_group_ingress_rule", "vpc_ipv6_extra"): {
+        "cidr_ipv6": "${each.value}",
+    },
+    ("data", "aws_network_interface", "endpoint"): {
+        "count": "${length(var.subnet_ids)}",
+    },
     ("data", "aws_vpc", "endpoint"): {"id": "${var.vpc_id}"},
     ("data", "aws_subnet", "endpoint"): {"id": "${var.subnet_ids[count.index]}"},
     # F1 by name from AWS: right in every partition and provider major.
@@ -140,6 +150,29 @@ def check_module_wiring(module: dict[str, Any]) -> list[Finding]:
                     )
                 )
     endpoint = present.get(("resource", "aws_vpc_endpoint", "lambda"), {})
+    dns_options = [
+        {key: value for key, value in block.items() if key != "__is_block__"}
+        for block in endpoint.get("dns_options", [])
+    ]
+    if dns_options != [{"dns_record_ip_type": "${var.ip_address_type}"}]:
+        findings.append(
+            Finding(
+                "verify",
+                "main.tf",
+                f"aws_vpc_endpoint.lambda.dns_options is {dns_options!r}: the DNS records must "
+                "follow ip_address_type (dns_record_ip_type = var.ip_address_type)",
+            )
+        )
+    ipv6_rule = present.get(("resource", "aws_vpc_security_group_ingress_rule", "vpc_ipv6_extra"))
+    if ipv6_rule is not None and "local.vpc_ipv6_cidrs" not in str(ipv6_rule.get("for_each")):
+        findings.append(
+            Finding(
+                "verify",
+                "main.tf",
+                "aws_vpc_security_group_ingress_rule.vpc_ipv6_extra must cover every IPv6 CIDR "
+                "of the VPC (local.vpc_ipv6_cidrs)",
+            )
+        )
     conditions = " ".join(
         str(guard.get("condition", ""))
         for lifecycle in endpoint.get("lifecycle", [])

@@ -49,14 +49,6 @@ def peer_var(peer: Peer) -> str:
     return f'var.peers["{peer.name}"]'
 
 
-def connection_ref(peer: Peer) -> str:
-    if not peer.creates_connection:
-        return f"data.aws_vpc_peering_connection.{peer.key}.id"
-    if peer.needs_accepter:
-        return f"aws_vpc_peering_connection_accepter.{peer.key}.id"
-    return f"aws_vpc_peering_connection.{peer.key}.id"
-
-
 class Checker:
     """Collects findings while comparing blocks with what the plan says they must hold."""
 
@@ -122,7 +114,7 @@ def check_peering(
             return [Finding("verify", PEERING_FILE, "file is missing: the answers have peers")]
         connections = locals_.get("peering_connection_ids", {})
         for peer in plan.peers:
-            check_peer(checker, blocks, peer, connections)
+            check_peer(checker, blocks, peer, connections, bool(answers.vpc.extra_cidrs))
         rule = checker.block(
             ("aws_vpc_security_group_ingress_rule", "peer"),
             {"cidr_ipv4": ref("each.value.cidr")},
@@ -130,6 +122,20 @@ def check_peering(
         )
         if rule is not None and "var.peers" not in str(rule.get("for_each")):
             checker.fail("aws_vpc_security_group_ingress_rule.peer does not cover var.peers")
+        if any(peer.extra_cidrs for peer in plan.peers):
+            rule = checker.block(
+                ("aws_vpc_security_group_ingress_rule", "peer_extra"),
+                {"cidr_ipv4": ref("each.value.cidr")},
+                None,
+            )
+            if rule is not None and "peer.extra_cidrs" not in str(rule.get("for_each")):
+                checker.fail("aws_vpc_security_group_ingress_rule.peer_extra misses extra_cidrs")
+        if any(peer.ipv6_cidr for peer in plan.peers):
+            checker.block(
+                ("aws_vpc_security_group_ingress_rule", "peer_ipv6"),
+                {"cidr_ipv6": ref("each.value.ipv6_cidr")},
+                None,
+            )
     check_dns(checker, answers, plan)
     for address in sorted(set(resources) - checker.expected):
         if address[0] in PEERING_TYPES:
@@ -139,7 +145,11 @@ def check_peering(
 
 
 def check_peer(
-    checker: Checker, blocks: dict[tuple, dict], peer: Peer, connections: dict[str, Any]
+    checker: Checker,
+    blocks: dict[tuple, dict],
+    peer: Peer,
+    connections: dict[str, Any],
+    extra_vpc_cidrs: bool,
 ) -> None:
     var = peer_var(peer)
     if peer.creates_connection:
@@ -164,16 +174,27 @@ def check_peer(
                 peer.provider,
             )
     else:
+        if peer.accepts_request:
+            checker.block(
+                ("aws_vpc_peering_connection_accepter", peer.key),
+                {
+                    "vpc_peering_connection_id": ref(
+                        f"data.aws_vpc_peering_connection.{peer.key}.id"
+                    ),
+                    "auto_accept": True,
+                },
+                peer.accepter_provider,
+            )
         data = blocks.get(("data", "aws_vpc_peering_connection", peer.key))
         if data is None or data.get("id") != ref(f"{var}.connection_id"):
             checker.fail(
                 f"data.aws_vpc_peering_connection.{peer.key} must read connection "
                 f"{peer.connection_id} ({var}.connection_id)"
             )
-    if connections.get(peer.name) != ref(connection_ref(peer)):
+    if connections.get(peer.name) != ref(peer.connection_ref):
         checker.fail(
             f"local.peering_connection_ids[{peer.name!r}] is {connections.get(peer.name)!r}, "
-            f"expected {ref(connection_ref(peer))!r}"
+            f"expected {ref(peer.connection_ref)!r}"
         )
     via = ref(f'local.peering_connection_ids["{peer.name}"]')
     checker.block(
@@ -196,6 +217,54 @@ def check_peer(
         },
         peer.provider,
     )
+    check_extra_routes(checker, peer, extra_vpc_cidrs, via)
+    if peer.dns:
+        data = blocks.get(("data", "aws_vpc", f"peer_{peer.key}"))
+        wanted = None if peer.provider == DEFAULT_PROVIDER else ref(peer.provider)
+        conditions = str(data.get("lifecycle")) if data else ""
+        if (
+            data is None
+            or data.get("id") != ref(f"{var}.vpc_id")
+            or data.get("provider") != wanted
+            or "enable_dns_support" not in conditions
+            or "enable_dns_hostnames" not in conditions
+        ):
+            checker.fail(
+                f"data.aws_vpc.peer_{peer.key} must read {var}.vpc_id with {peer.provider} "
+                "and check enable_dns_support and enable_dns_hostnames at plan time"
+            )
+
+
+def check_extra_routes(checker: Checker, peer: Peer, extra_vpc_cidrs: bool, via: str) -> None:
+    """Routes for secondary CIDRs both ways, and IPv6 routes for a peer with an IPv6 CIDR."""
+    var = peer_var(peer)
+    pairs = '{for pair in setproduct(%s, %s) : "${pair[0]} ${pair[1]}" => pair}'
+    routes: list[tuple[str, str, str, str]] = []
+    if peer.extra_cidrs:
+        routes.append(
+            ("to", "extra", pairs % (f"{var}.local_route_table_ids", f"{var}.extra_cidrs"), "")
+        )
+    if extra_vpc_cidrs:
+        routes.append(
+            ("from", "extra", pairs % (f"{var}.route_table_ids", "var.vpc_extra_cidrs"), "")
+        )
+    if peer.ipv6_cidr:
+        routes.append(("to", "ipv6", f"toset({var}.local_route_table_ids)", f"{var}.ipv6_cidr"))
+        routes.append(
+            ("from", "ipv6", pairs % (f"{var}.route_table_ids", "local.vpc_ipv6_cidrs"), "")
+        )
+    for direction, kind, for_each, destination in routes:
+        argument = "destination_cidr_block" if kind == "extra" else "destination_ipv6_cidr_block"
+        checker.block(
+            ("aws_route", f"{direction}_{peer.key}_{kind}"),
+            {
+                "for_each": ref(for_each),
+                argument: ref(destination or "each.value[1]"),
+                "route_table_id": ref("each.value" if destination else "each.value[0]"),
+                "vpc_peering_connection_id": via,
+            },
+            peer.provider if direction == "from" else None,
+        )
 
 
 def check_dns(checker: Checker, answers: Answers, plan: PeeringPlan) -> None:

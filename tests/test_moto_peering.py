@@ -64,6 +64,9 @@ def make_vpcs(ec2) -> dict:
         for i, zone in enumerate("ab")
     ]
     peer_vpc_id = ec2.create_vpc(CidrBlock=PEER_CIDR)["Vpc"]["VpcId"]
+    # The peer has dns: plan reads both attributes of its VPC too.
+    ec2.modify_vpc_attribute(VpcId=peer_vpc_id, EnableDnsSupport={"Value": True})
+    ec2.modify_vpc_attribute(VpcId=peer_vpc_id, EnableDnsHostnames={"Value": True})
     return {
         "vpc_id": vpc_id,
         "subnets": subnets,

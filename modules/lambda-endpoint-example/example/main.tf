@@ -18,15 +18,17 @@ provider "aws" {
 module "lambda_endpoint" {
   source = "../"
 
-  name     = "lambda-endpoint-example"
-  vpc_id   = "vpc-ec43eb89"
-  vpc_cidr = "10.0.0.0/16"
+  name            = "lambda-endpoint-example"
+  vpc_id          = "vpc-ec43eb89"
+  vpc_cidr        = "10.0.0.0/16"
+  vpc_extra_cidrs = []
   subnet_ids = [
     "subnet-abababab",
     "subnet-cdcdcdcd",
   ]
   private_dns_enabled        = true
   ip_address_type            = "ipv4"
+  vpc_ipv6_cidrs             = []
   create_security_group      = true
   allowed_cidr_blocks        = []
   allowed_security_group_ids = []
@@ -60,4 +62,9 @@ output "endpoint_id" {
 output "dns_entries" {
   description = "DNS entries of the endpoint."
   value       = module.lambda_endpoint.dns_entries
+}
+
+output "endpoint_ip_addresses" {
+  description = "Private IPs of the endpoint's network interfaces, by subnet, with the AZ."
+  value       = module.lambda_endpoint.endpoint_ip_addresses
 }

@@ -20,6 +20,18 @@ output "network_interface_ids" {
   value       = aws_vpc_endpoint.lambda.network_interface_ids
 }
 
+output "endpoint_ip_addresses" {
+  description = "Private IP addresses of the endpoint's network interfaces, by subnet id, with the AZ (for on-premises DNS forwarders and firewalls)."
+  value = {
+    for eni in data.aws_network_interface.endpoint : eni.subnet_id => {
+      availability_zone = eni.availability_zone
+      network_interface = eni.id
+      private_ip        = eni.private_ip
+      ipv6_addresses    = eni.ipv6_addresses
+    }
+  }
+}
+
 output "security_group_id" {
   description = "ID of the security group this module created (null when create_security_group = false)."
   value       = one(aws_security_group.endpoint[*].id)

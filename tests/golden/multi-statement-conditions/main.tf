@@ -37,6 +37,9 @@ locals {
   service_has_ipv6     = contains(data.aws_vpc_endpoint_service.lambda.supported_ip_address_types, "ipv6")
 
   endpoint_private_dns = var.private_dns_enabled
+
+  # Every IPv6 CIDR of the VPC: the provider's aws_vpc data source reads only the first.
+  vpc_ipv6_cidrs = distinct(compact(concat([data.aws_vpc.endpoint.ipv6_cidr_block], var.vpc_ipv6_cidrs)))
 }
 
 resource "aws_vpc_endpoint" "lambda" {
@@ -49,6 +52,11 @@ resource "aws_vpc_endpoint" "lambda" {
   ip_address_type     = var.ip_address_type
   policy              = var.endpoint_policy == null ? null : jsonencode(var.endpoint_policy)
   tags                = local.tags
+
+  # The endpoint's DNS names answer with the address types the endpoint has.
+  dns_options {
+    dns_record_ip_type = var.ip_address_type
+  }
 
   lifecycle {
     # aws_vpc_endpoint_private_dns.lambda manages the setting after creation: a change here
@@ -124,6 +132,18 @@ resource "aws_vpc_security_group_ingress_rule" "vpc" {
   tags              = local.tags
 }
 
+resource "aws_vpc_security_group_ingress_rule" "vpc_extra" {
+  for_each = toset(var.create_security_group ? var.vpc_extra_cidrs : [])
+
+  security_group_id = aws_security_group.endpoint[0].id
+  description       = "HTTPS to the Lambda endpoint from the VPC's secondary CIDR ${each.value}"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = each.value
+  tags              = local.tags
+}
+
 resource "aws_vpc_security_group_ingress_rule" "vpc_ipv6" {
   # Decided by the inputs alone (a VPC created in the same apply has no IPv6 CIDR at plan);
   # the endpoint's preconditions refuse dualstack without IPv6.
@@ -135,6 +155,19 @@ resource "aws_vpc_security_group_ingress_rule" "vpc_ipv6" {
   from_port         = 443
   to_port           = 443
   cidr_ipv6         = data.aws_vpc.endpoint.ipv6_cidr_block
+  tags              = local.tags
+}
+
+# The VPC's further IPv6 CIDRs (the first one has the rule above).
+resource "aws_vpc_security_group_ingress_rule" "vpc_ipv6_extra" {
+  for_each = toset(var.create_security_group && var.ip_address_type == "dualstack" ? [for cidr in local.vpc_ipv6_cidrs : cidr if cidr != data.aws_vpc.endpoint.ipv6_cidr_block] : [])
+
+  security_group_id = aws_security_group.endpoint[0].id
+  description       = "HTTPS to the Lambda endpoint from the VPC IPv6 CIDR ${each.value}"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv6         = each.value
   tags              = local.tags
 }
 
@@ -161,4 +194,12 @@ resource "aws_vpc_security_group_ingress_rule" "security_group" {
   to_port                      = 443
   referenced_security_group_id = var.allowed_security_group_ids[count.index]
   tags                         = local.tags
+}
+
+# The endpoint's network interfaces, for their private addresses (outputs.tf): on-premises DNS
+# forwarders and firewalls need the IPs. One per subnet; read once the endpoint exists.
+data "aws_network_interface" "endpoint" {
+  count = length(var.subnet_ids)
+
+  id = sort(tolist(aws_vpc_endpoint.lambda.network_interface_ids))[count.index]
 }

@@ -36,7 +36,26 @@ data "aws_vpc_peering_connection" "data_science" {
   lifecycle {
     postcondition {
       condition     = self.status == "active" && contains([self.vpc_id, self.peer_vpc_id], var.vpc_id) && contains([self.vpc_id, self.peer_vpc_id], var.peers["data-science"].vpc_id)
-      error_message = "Peering connection ${self.id} must be active and join ${var.vpc_id} with ${var.peers["data-science"].vpc_id}: accept it first, or fix the peer's connection_id."
+      error_message = "Peering connection ${self.id} must be active and join ${var.vpc_id} with ${var.peers["data-science"].vpc_id}: accept it first (or set accept: true in the answers when the endpoint VPC is its accepter), or fix the peer's connection_id."
+    }
+    postcondition {
+      condition     = contains(concat([self.cidr_block, self.peer_cidr_block], self.cidr_block_set[*].cidr_block, self.peer_cidr_block_set[*].cidr_block), var.vpc_cidr) && contains(concat([self.cidr_block, self.peer_cidr_block], self.cidr_block_set[*].cidr_block, self.peer_cidr_block_set[*].cidr_block), var.peers["data-science"].cidr)
+      error_message = "Peering connection ${self.id} joins ${join(", ", distinct(concat([self.cidr_block, self.peer_cidr_block], self.cidr_block_set[*].cidr_block, self.peer_cidr_block_set[*].cidr_block)))}, not both ${var.vpc_cidr} and ${var.peers["data-science"].cidr}: check vpc.cidr and the peer's cidr."
+    }
+  }
+}
+
+# Peer data-science resolves the Lambda API name through the private hosted zone, which needs
+# enableDnsSupport and enableDnsHostnames on its VPC: read them with its own provider.
+data "aws_vpc" "peer_data_science" {
+  provider = aws.peer_data_science
+
+  id = var.peers["data-science"].vpc_id
+
+  lifecycle {
+    postcondition {
+      condition     = self.enable_dns_support && self.enable_dns_hostnames
+      error_message = "Peer data-science: ${self.id} needs enableDnsSupport and enableDnsHostnames for the private hosted zone to answer lambda.${data.aws_region.current.name}.amazonaws.com there: turn both on in the peer VPC, or set dns: false for the peer."
     }
   }
 }

@@ -30,6 +30,17 @@ variable "vpc_cidr" {
   }
 }
 
+variable "vpc_extra_cidrs" {
+  description = "Secondary IPv4 CIDRs of the VPC (e.g. 100.64.0.0/16 for EKS custom networking); clients in them may reach the endpoint on TCP 443 too."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for cidr in var.vpc_extra_cidrs : can(cidrhost(cidr, 0)) && !strcontains(cidr, ":") && !endswith(cidr, "/0")])
+    error_message = "Each of vpc_extra_cidrs must be an IPv4 CIDR such as 100.64.0.0/16."
+  }
+}
+
 variable "subnet_ids" {
   description = "Subnets for the endpoint's network interfaces, one per AZ; two or more for redundancy."
   type        = list(string)
@@ -54,6 +65,17 @@ variable "ip_address_type" {
   validation {
     condition     = contains(["ipv4", "dualstack"], var.ip_address_type)
     error_message = "The ip_address_type must be ipv4 or dualstack."
+  }
+}
+
+variable "vpc_ipv6_cidrs" {
+  description = "With dualstack: IPv6 CIDRs of the VPC beyond the first, which the module reads from AWS; clients in them may reach the endpoint on TCP 443 too."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for cidr in var.vpc_ipv6_cidrs : can(cidrhost(cidr, 0)) && strcontains(cidr, ":") && !endswith(cidr, "/0")])
+    error_message = "Each of vpc_ipv6_cidrs must be an IPv6 CIDR such as 2001:db8:1234:1a00::/56."
   }
 }
 
@@ -109,6 +131,8 @@ variable "peers" {
   type = map(object({
     vpc_id                = string
     cidr                  = string
+    extra_cidrs           = optional(list(string), [])
+    ipv6_cidr             = optional(string)
     account_id            = optional(string)
     region                = string
     connection_id         = optional(string)

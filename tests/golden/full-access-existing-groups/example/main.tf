@@ -18,9 +18,10 @@ provider "aws" {
 module "lambda_endpoint" {
   source = "../"
 
-  name     = "lambda-full-access"
-  vpc_id   = "vpc-0123456789abcdef0"
-  vpc_cidr = "172.16.0.0/16"
+  name            = "lambda-full-access"
+  vpc_id          = "vpc-0123456789abcdef0"
+  vpc_cidr        = "172.16.0.0/16"
+  vpc_extra_cidrs = []
   subnet_ids = [
     "subnet-0123456789abcdef0",
     "subnet-0fedcba9876543210",
@@ -28,6 +29,7 @@ module "lambda_endpoint" {
   ]
   private_dns_enabled        = false
   ip_address_type            = "dualstack"
+  vpc_ipv6_cidrs             = []
   create_security_group      = false
   allowed_cidr_blocks        = []
   allowed_security_group_ids = []
@@ -50,4 +52,9 @@ output "endpoint_id" {
 output "dns_entries" {
   description = "DNS entries of the endpoint."
   value       = module.lambda_endpoint.dns_entries
+}
+
+output "endpoint_ip_addresses" {
+  description = "Private IPs of the endpoint's network interfaces, by subnet, with the AZ."
+  value       = module.lambda_endpoint.endpoint_ip_addresses
 }

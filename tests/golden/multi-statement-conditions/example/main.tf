@@ -18,15 +18,17 @@ provider "aws" {
 module "lambda_endpoint" {
   source = "../"
 
-  name     = "lambda-multi"
-  vpc_id   = "vpc-0123456789abcdef0"
-  vpc_cidr = "10.20.0.0/16"
+  name            = "lambda-multi"
+  vpc_id          = "vpc-0123456789abcdef0"
+  vpc_cidr        = "10.20.0.0/16"
+  vpc_extra_cidrs = []
   subnet_ids = [
     "subnet-0123456789abcdef0",
     "subnet-0fedcba9876543210",
   ]
   private_dns_enabled   = true
   ip_address_type       = "ipv4"
+  vpc_ipv6_cidrs        = []
   create_security_group = true
   allowed_cidr_blocks = [
     "10.30.0.0/16",
@@ -116,4 +118,9 @@ output "endpoint_id" {
 output "dns_entries" {
   description = "DNS entries of the endpoint."
   value       = module.lambda_endpoint.dns_entries
+}
+
+output "endpoint_ip_addresses" {
+  description = "Private IPs of the endpoint's network interfaces, by subnet, with the AZ."
+  value       = module.lambda_endpoint.endpoint_ip_addresses
 }

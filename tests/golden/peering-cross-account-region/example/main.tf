@@ -35,15 +35,17 @@ module "lambda_endpoint" {
     aws.peer_data_science = aws.peer_data_science
   }
 
-  name     = "lambda-cross-peer"
-  vpc_id   = "vpc-0123456789abcdef0"
-  vpc_cidr = "10.0.0.0/16"
+  name            = "lambda-cross-peer"
+  vpc_id          = "vpc-0123456789abcdef0"
+  vpc_cidr        = "10.0.0.0/16"
+  vpc_extra_cidrs = []
   subnet_ids = [
     "subnet-0aaaaaaaaaaaaaaa1",
     "subnet-0aaaaaaaaaaaaaaa2",
   ]
   private_dns_enabled        = true
   ip_address_type            = "ipv4"
+  vpc_ipv6_cidrs             = []
   create_security_group      = true
   allowed_cidr_blocks        = []
   allowed_security_group_ids = []
@@ -71,6 +73,8 @@ module "lambda_endpoint" {
     data-science = {
       vpc_id        = "vpc-0ddddddddddddddd1"
       cidr          = "172.16.0.0/16"
+      extra_cidrs   = []
+      ipv6_cidr     = null
       account_id    = "222233334444"
       region        = "us-west-2"
       connection_id = "pcx-0123456789abcdef0"
@@ -92,4 +96,9 @@ output "endpoint_id" {
 output "dns_entries" {
   description = "DNS entries of the endpoint."
   value       = module.lambda_endpoint.dns_entries
+}
+
+output "endpoint_ip_addresses" {
+  description = "Private IPs of the endpoint's network interfaces, by subnet, with the AZ."
+  value       = module.lambda_endpoint.endpoint_ip_addresses
 }

@@ -42,15 +42,17 @@ module "lambda_endpoint" {
     aws.peer_partner          = aws.peer_partner
   }
 
-  name     = "lambda-retired-peers"
-  vpc_id   = "vpc-0123456789abcdef0"
-  vpc_cidr = "10.0.0.0/16"
+  name            = "lambda-retired-peers"
+  vpc_id          = "vpc-0123456789abcdef0"
+  vpc_cidr        = "10.0.0.0/16"
+  vpc_extra_cidrs = []
   subnet_ids = [
     "subnet-0aaaaaaaaaaaaaaa1",
     "subnet-0aaaaaaaaaaaaaaa2",
   ]
   private_dns_enabled        = true
   ip_address_type            = "ipv4"
+  vpc_ipv6_cidrs             = []
   create_security_group      = true
   allowed_cidr_blocks        = []
   allowed_security_group_ids = []
@@ -75,6 +77,8 @@ module "lambda_endpoint" {
     analytics = {
       vpc_id                = "vpc-0bbbbbbbbbbbbbbb1"
       cidr                  = "10.1.0.0/16"
+      extra_cidrs           = []
+      ipv6_cidr             = null
       account_id            = null
       region                = "us-east-2"
       connection_id         = null
@@ -93,4 +97,9 @@ output "endpoint_id" {
 output "dns_entries" {
   description = "DNS entries of the endpoint."
   value       = module.lambda_endpoint.dns_entries
+}
+
+output "endpoint_ip_addresses" {
+  description = "Private IPs of the endpoint's network interfaces, by subnet, with the AZ."
+  value       = module.lambda_endpoint.endpoint_ip_addresses
 }

@@ -18,15 +18,17 @@ provider "aws" {
 module "lambda_endpoint" {
   source = "../"
 
-  name     = "lambda-peered"
-  vpc_id   = "vpc-0123456789abcdef0"
-  vpc_cidr = "10.0.0.0/16"
+  name            = "lambda-peered"
+  vpc_id          = "vpc-0123456789abcdef0"
+  vpc_cidr        = "10.0.0.0/16"
+  vpc_extra_cidrs = []
   subnet_ids = [
     "subnet-0aaaaaaaaaaaaaaa1",
     "subnet-0aaaaaaaaaaaaaaa2",
   ]
   private_dns_enabled        = true
   ip_address_type            = "ipv4"
+  vpc_ipv6_cidrs             = []
   create_security_group      = true
   allowed_cidr_blocks        = []
   allowed_security_group_ids = []
@@ -51,6 +53,8 @@ module "lambda_endpoint" {
     analytics = {
       vpc_id                = "vpc-0aaaaaaaaaaaaaaaa"
       cidr                  = "10.1.0.0/16"
+      extra_cidrs           = []
+      ipv6_cidr             = null
       account_id            = null
       region                = "us-east-2"
       connection_id         = null
@@ -71,4 +75,9 @@ output "endpoint_id" {
 output "dns_entries" {
   description = "DNS entries of the endpoint."
   value       = module.lambda_endpoint.dns_entries
+}
+
+output "endpoint_ip_addresses" {
+  description = "Private IPs of the endpoint's network interfaces, by subnet, with the AZ."
+  value       = module.lambda_endpoint.endpoint_ip_addresses
 }

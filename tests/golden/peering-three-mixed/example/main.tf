@@ -42,9 +42,10 @@ module "lambda_endpoint" {
     aws.peer_partner          = aws.peer_partner
   }
 
-  name     = "lambda-hub"
-  vpc_id   = "vpc-0123456789abcdef0"
-  vpc_cidr = "10.0.0.0/16"
+  name            = "lambda-hub"
+  vpc_id          = "vpc-0123456789abcdef0"
+  vpc_cidr        = "10.0.0.0/16"
+  vpc_extra_cidrs = []
   subnet_ids = [
     "subnet-0aaaaaaaaaaaaaaa1",
     "subnet-0aaaaaaaaaaaaaaa2",
@@ -52,6 +53,7 @@ module "lambda_endpoint" {
   ]
   private_dns_enabled        = false
   ip_address_type            = "ipv4"
+  vpc_ipv6_cidrs             = []
   create_security_group      = true
   allowed_cidr_blocks        = ["192.168.10.0/24"]
   allowed_security_group_ids = []
@@ -77,6 +79,8 @@ module "lambda_endpoint" {
     web = {
       vpc_id          = "vpc-0eeeeeeeeeeeeeee1"
       cidr            = "10.1.0.0/16"
+      extra_cidrs     = []
+      ipv6_cidr       = null
       account_id      = null
       region          = "eu-west-1"
       connection_id   = null
@@ -89,6 +93,8 @@ module "lambda_endpoint" {
     batch-eu-central = {
       vpc_id          = "vpc-0eeeeeeeeeeeeeee2"
       cidr            = "10.2.0.0/16"
+      extra_cidrs     = []
+      ipv6_cidr       = null
       account_id      = null
       region          = "eu-central-1"
       connection_id   = null
@@ -101,6 +107,8 @@ module "lambda_endpoint" {
     partner = {
       vpc_id          = "vpc-0eeeeeeeeeeeeeee3"
       cidr            = "10.3.0.0/16"
+      extra_cidrs     = []
+      ipv6_cidr       = null
       account_id      = "444455556666"
       region          = "eu-west-1"
       connection_id   = null
@@ -125,4 +133,9 @@ output "endpoint_id" {
 output "dns_entries" {
   description = "DNS entries of the endpoint."
   value       = module.lambda_endpoint.dns_entries
+}
+
+output "endpoint_ip_addresses" {
+  description = "Private IPs of the endpoint's network interfaces, by subnet, with the AZ."
+  value       = module.lambda_endpoint.endpoint_ip_addresses
 }
