@@ -201,8 +201,15 @@ def test_alias_targets_the_regional_name_by_shape():
     assert record["alias"][0]["name"] == "${local.endpoint_regional_dns.dns_name}"
 
 
-def test_dualstack_adds_an_aaaa_alias():
-    text = render_module(answers_of(SAME, ip_address_type="dualstack"))["peering.tf"]
+def test_dualstack_adds_an_aaaa_alias_only_for_ipv6_peers():
+    data = case_answers(SAME)
+    data["ip_address_type"] = "dualstack"
+    text = render_module(parse_answers(data))["peering.tf"]
+    record = resources(text)[("aws_route53_record", "lambda")]
+    assert record["for_each"] == '${toset(["A"])}'  # the peer has no ipv6_cidr
+    for peer in data["peering"]:
+        peer["ipv6_cidr"] = "2600:1f18:cccc:dd00::/56"
+    text = render_module(parse_answers(data))["peering.tf"]
     record = resources(text)[("aws_route53_record", "lambda")]
     assert "AAAA" in record["for_each"]
 
