@@ -22,6 +22,7 @@ import pytest
 from generator.answers import parse_answers
 from generator.pipeline import rendered_files
 from generator.write import write_files
+from tests.moto_patches import patch_moto
 from tests.realtools import (
     moto_client,
     moto_server,
@@ -29,7 +30,6 @@ from tests.realtools import (
     point_example_at_moto,
     terraform,
 )
-from tests.test_moto_peering import private_zone_when_vpc_given
 
 pytestmark = [needs_terraform, pytest.mark.terraform, pytest.mark.slow]
 REGION = "us-east-2"
@@ -41,7 +41,7 @@ PENDING_CIDR = "10.2.0.0/16"
 
 @pytest.fixture
 def moto_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    private_zone_when_vpc_given(monkeypatch)
+    patch_moto(monkeypatch)
     with moto_server() as url:
         yield url
 
