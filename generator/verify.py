@@ -43,7 +43,7 @@ EXPECTED_ARGUMENTS: dict[tuple[str, str, str], dict[str, Any]] = {
         "cidr_ipv4": "${each.value}",
     },
     ("resource", "aws_vpc_security_group_ingress_rule", "vpc_ipv6_extra"): {
-        "cidr_ipv6": "${each.value}",
+        "cidr_ipv6": "${var.vpc_ipv6_cidrs[count.index]}",
     },
     ("data", "aws_network_interface", "endpoint"): {
         "count": "${length(var.subnet_ids)}",
@@ -164,13 +164,13 @@ def check_module_wiring(module: dict[str, Any]) -> list[Finding]:
             )
         )
     ipv6_rule = present.get(("resource", "aws_vpc_security_group_ingress_rule", "vpc_ipv6_extra"))
-    if ipv6_rule is not None and "local.vpc_ipv6_cidrs" not in str(ipv6_rule.get("for_each")):
+    if ipv6_rule is not None and "length(var.vpc_ipv6_cidrs)" not in str(ipv6_rule.get("count")):
         findings.append(
             Finding(
                 "verify",
                 "main.tf",
                 "aws_vpc_security_group_ingress_rule.vpc_ipv6_extra must cover every IPv6 CIDR "
-                "of the VPC (local.vpc_ipv6_cidrs)",
+                "of the VPC (var.vpc_ipv6_cidrs)",
             )
         )
     conditions = " ".join(

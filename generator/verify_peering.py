@@ -238,31 +238,33 @@ def check_peer(
 def check_extra_routes(checker: Checker, peer: Peer, extra_vpc_cidrs: bool, via: str) -> None:
     """Routes for secondary CIDRs both ways, and IPv6 routes for a peer with an IPv6 CIDR."""
     var = peer_var(peer)
-    pairs = '{for pair in setproduct(%s, %s) : "${pair[0]} ${pair[1]}" => pair}'
-    routes: list[tuple[str, str, str, str]] = []
+    routes: list[tuple[str, str, str, str, str]] = []
+    local, remote = f"{var}.local_route_table_ids", f"{var}.route_table_ids"
     if peer.extra_cidrs:
-        routes.append(
-            ("to", "extra", pairs % (f"{var}.local_route_table_ids", f"{var}.extra_cidrs"), "")
-        )
+        routes.append(("to", "extra", local, f"{var}.extra_cidrs", "destination_cidr_block"))
     if extra_vpc_cidrs:
-        routes.append(
-            ("from", "extra", pairs % (f"{var}.route_table_ids", "var.vpc_extra_cidrs"), "")
-        )
+        routes.append(("from", "extra", remote, "var.vpc_extra_cidrs", "destination_cidr_block"))
     if peer.ipv6_cidr:
-        routes.append(("to", "ipv6", f"toset({var}.local_route_table_ids)", f"{var}.ipv6_cidr"))
+        routes.append(("to", "ipv6", local, "", "destination_ipv6_cidr_block"))
         routes.append(
-            ("from", "ipv6", pairs % (f"{var}.route_table_ids", "local.vpc_ipv6_cidrs"), "")
+            ("from", "ipv6", remote, "local.vpc_ipv6_cidrs", "destination_ipv6_cidr_block")
         )
-    for direction, kind, for_each, destination in routes:
-        argument = "destination_cidr_block" if kind == "extra" else "destination_ipv6_cidr_block"
+    for direction, kind, tables, cidrs, argument in routes:
+        if cidrs:
+            expected = {
+                "count": ref(f"length({tables}) * length({cidrs})"),
+                "route_table_id": ref(f"{tables}[floor(count.index / length({cidrs}))]"),
+                argument: ref(f"{cidrs}[count.index % length({cidrs})]"),
+            }
+        else:
+            expected = {
+                "count": ref(f"length({tables})"),
+                "route_table_id": ref(f"{tables}[count.index]"),
+                argument: ref(f"{var}.ipv6_cidr"),
+            }
         checker.block(
             ("aws_route", f"{direction}_{peer.key}_{kind}"),
-            {
-                "for_each": ref(for_each),
-                argument: ref(destination or "each.value[1]"),
-                "route_table_id": ref("each.value" if destination else "each.value[0]"),
-                "vpc_peering_connection_id": via,
-            },
+            {**expected, "vpc_peering_connection_id": via},
             peer.provider if direction == "from" else None,
         )
 

@@ -187,8 +187,8 @@ def test_vpc_extra_cidrs_get_ingress_and_peer_routes(example):
     assert (
         "extra_cidrs" in peering[("aws_vpc_security_group_ingress_rule", "peer_extra")]["for_each"]
     )
-    assert "var.vpc_extra_cidrs" in peering[("aws_route", "from_spoke_extra")]["for_each"]
-    assert ".extra_cidrs" in peering[("aws_route", "to_spoke_extra")]["for_each"]
+    assert "var.vpc_extra_cidrs" in peering[("aws_route", "from_spoke_extra")]["count"]
+    assert ".extra_cidrs" in peering[("aws_route", "to_spoke_extra")]["count"]
     arguments = module_arguments(parse_answers(example))
     assert arguments["vpc_extra_cidrs"] == ["100.64.0.0/16"]
     assert arguments["peers"]["spoke"]["extra_cidrs"] == ["100.65.0.0/16"]
@@ -227,7 +227,7 @@ def test_ipv6_peer_gets_routes_and_rule(example):
     to = peering[("aws_route", "to_spoke_ipv6")]
     assert to["destination_ipv6_cidr_block"] == '${var.peers["spoke"].ipv6_cidr}'
     back = peering[("aws_route", "from_spoke_ipv6")]
-    assert "local.vpc_ipv6_cidrs" in back["for_each"]
+    assert "local.vpc_ipv6_cidrs" in back["count"]
     rule = peering[("aws_vpc_security_group_ingress_rule", "peer_ipv6")]
     assert rule["cidr_ipv6"] == "${each.value.ipv6_cidr}"
 
@@ -237,10 +237,9 @@ def test_vpc_ipv6_ingress_covers_every_ipv6_cidr(example):
     example["vpc"]["ipv6_cidrs"] = ["2600:1f18:aaaa:bb00::/56"]
     files = rendered(example)
     main = resources(files, "main.tf")
-    assert (
-        "local.vpc_ipv6_cidrs"
-        in main[("aws_vpc_security_group_ingress_rule", "vpc_ipv6_extra")]["for_each"]
-    )
+    rule = main[("aws_vpc_security_group_ingress_rule", "vpc_ipv6_extra")]
+    assert "length(var.vpc_ipv6_cidrs)" in rule["count"]
+    assert rule["cidr_ipv6"] == "${var.vpc_ipv6_cidrs[count.index]}"
     assert "var.vpc_ipv6_cidrs" in files["main.tf"].split("vpc_ipv6_cidrs = ", 1)[1].splitlines()[0]
     assert module_arguments(parse_answers(example))["vpc_ipv6_cidrs"] == [
         "2600:1f18:aaaa:bb00::/56"

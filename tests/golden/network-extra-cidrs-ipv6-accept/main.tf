@@ -2,17 +2,26 @@
 
 data "aws_region" "current" {}
 
+# The service's own name, private DNS name, AZs and IP address types, read from AWS: right in
+# every partition (cn.com.amazonaws.<region>.lambda and amazonaws.com.cn in China).
+data "aws_vpc_endpoint_service" "lambda" {
+  service      = "lambda"
+  service_type = "Interface"
+}
+
 # Private DNS needs enableDnsSupport and enableDnsHostnames on the VPC: read them so that
 # plan fails with a clear message instead of the endpoint failing at apply.
 data "aws_vpc" "endpoint" {
   id = var.vpc_id
 }
 
-# AZ ids are only known to AWS: read each subnet so that plan refuses use1-az3.
+# AZs are only known to AWS: read each subnet so that plan refuses use1-az3, AZs the service
+# does not offer and two subnets in one AZ. Counted by position, not keyed by id, so that
+# subnets created in the same apply (ids unknown at plan) work.
 data "aws_subnet" "endpoint" {
-  for_each = toset(var.subnet_ids)
+  count = length(var.subnet_ids)
 
-  id = each.value
+  id = var.subnet_ids[count.index]
 }
 
 locals {
@@ -22,19 +31,26 @@ locals {
   # use1-az3 has limited capacity for Lambda VPC use (AWS guide).
   limited_capacity_subnet_ids = [for subnet in data.aws_subnet.endpoint : subnet.id if subnet.availability_zone_id == "use1-az3"]
   foreign_subnet_ids          = [for subnet in data.aws_subnet.endpoint : subnet.id if subnet.vpc_id != var.vpc_id]
+  # The service lists its AZs by name (us-east-1a), as each account maps them.
+  unoffered_subnet_ids = [for subnet in data.aws_subnet.endpoint : subnet.id if !contains(data.aws_vpc_endpoint_service.lambda.availability_zones, subnet.availability_zone)]
+  subnet_az_ids        = data.aws_subnet.endpoint[*].availability_zone_id
+  repeated_az_ids      = distinct([for az_id in local.subnet_az_ids : az_id if length([for other in local.subnet_az_ids : other if other == az_id]) > 1])
+  ipv4_only_subnet_ids = [for subnet in data.aws_subnet.endpoint : subnet.id if subnet.ipv6_cidr_block == null || subnet.ipv6_cidr_block == ""]
+  service_has_ipv6     = contains(data.aws_vpc_endpoint_service.lambda.supported_ip_address_types, "ipv6")
 
   # Off: the private hosted zone in peering.tf answers the Lambda API name in this VPC (it is
   # created with it) and in the peers; a VPC cannot have both.
   endpoint_private_dns = false
 
-  # Every IPv6 CIDR of the VPC: the provider's aws_vpc data source reads only the first.
-  vpc_ipv6_cidrs = distinct(compact(concat([data.aws_vpc.endpoint.ipv6_cidr_block], var.vpc_ipv6_cidrs)))
+  # Every IPv6 CIDR of the VPC: the provider's aws_vpc data source reads only the first, the
+  # answers list the others (its length is known at plan even for a VPC of the same apply).
+  vpc_ipv6_cidrs = concat([data.aws_vpc.endpoint.ipv6_cidr_block], var.vpc_ipv6_cidrs)
 }
 
 resource "aws_vpc_endpoint" "lambda" {
   #checkov:skip=CKV_TFGEN_6:the answers list one subnet, subnet-0123456789abcdef0: no AZ redundancy, a choice the README warns about
   vpc_id              = var.vpc_id
-  service_name        = "com.amazonaws.${data.aws_region.current.name}.lambda"
+  service_name        = data.aws_vpc_endpoint_service.lambda.service_name
   vpc_endpoint_type   = "Interface"
   subnet_ids          = var.subnet_ids
   security_group_ids  = local.security_group_ids
@@ -64,6 +80,22 @@ resource "aws_vpc_endpoint" "lambda" {
     precondition {
       condition     = length(local.foreign_subnet_ids) == 0
       error_message = "Subnets ${join(", ", local.foreign_subnet_ids)} are not in ${var.vpc_id}."
+    }
+    precondition {
+      condition     = length(local.unoffered_subnet_ids) == 0
+      error_message = "Subnets ${join(", ", local.unoffered_subnet_ids)} are in AZs where ${data.aws_vpc_endpoint_service.lambda.service_name} is not offered (it is in ${join(", ", data.aws_vpc_endpoint_service.lambda.availability_zones)}): choose subnets in those AZs."
+    }
+    precondition {
+      condition     = length(local.repeated_az_ids) == 0
+      error_message = "Two or more subnets are in the same AZ (${join(", ", local.repeated_az_ids)}): an endpoint takes one subnet per AZ."
+    }
+    precondition {
+      condition     = var.ip_address_type != "dualstack" || local.service_has_ipv6
+      error_message = "ip_address_type is dualstack, but ${data.aws_vpc_endpoint_service.lambda.service_name} supports only ${join(", ", data.aws_vpc_endpoint_service.lambda.supported_ip_address_types)} here: use ipv4."
+    }
+    precondition {
+      condition     = var.ip_address_type != "dualstack" || (length(local.ipv4_only_subnet_ids) == 0 && data.aws_vpc.endpoint.ipv6_cidr_block != "")
+      error_message = "ip_address_type is dualstack, but ${var.vpc_id} or subnets ${join(", ", local.ipv4_only_subnet_ids)} have no IPv6 CIDR: add IPv6 to the VPC and every subnet, or use ipv4."
     }
     precondition {
       condition     = length(local.security_group_ids) > 0
@@ -119,7 +151,9 @@ resource "aws_vpc_security_group_ingress_rule" "vpc_extra" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "vpc_ipv6" {
-  count = var.create_security_group && var.ip_address_type == "dualstack" && data.aws_vpc.endpoint.ipv6_cidr_block != "" ? 1 : 0
+  # Decided by the inputs alone (a VPC created in the same apply has no IPv6 CIDR at plan);
+  # the endpoint's preconditions refuse dualstack without IPv6.
+  count = var.create_security_group && var.ip_address_type == "dualstack" ? 1 : 0
 
   security_group_id = aws_security_group.endpoint[0].id
   description       = "HTTPS to the Lambda endpoint from the VPC IPv6 CIDR"
@@ -132,14 +166,14 @@ resource "aws_vpc_security_group_ingress_rule" "vpc_ipv6" {
 
 # The VPC's further IPv6 CIDRs (the first one has the rule above).
 resource "aws_vpc_security_group_ingress_rule" "vpc_ipv6_extra" {
-  for_each = toset(var.create_security_group && var.ip_address_type == "dualstack" ? [for cidr in local.vpc_ipv6_cidrs : cidr if cidr != data.aws_vpc.endpoint.ipv6_cidr_block] : [])
+  count = var.create_security_group && var.ip_address_type == "dualstack" ? length(var.vpc_ipv6_cidrs) : 0
 
   security_group_id = aws_security_group.endpoint[0].id
-  description       = "HTTPS to the Lambda endpoint from the VPC IPv6 CIDR ${each.value}"
+  description       = "HTTPS to the Lambda endpoint from the VPC IPv6 CIDR ${var.vpc_ipv6_cidrs[count.index]}"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  cidr_ipv6         = each.value
+  cidr_ipv6         = var.vpc_ipv6_cidrs[count.index]
   tags              = local.tags
 }
 
@@ -155,15 +189,16 @@ resource "aws_vpc_security_group_ingress_rule" "cidr" {
   tags              = local.tags
 }
 
+# Counted by position: source groups created in the same apply have no id at plan.
 resource "aws_vpc_security_group_ingress_rule" "security_group" {
-  for_each = toset(var.create_security_group ? var.allowed_security_group_ids : [])
+  count = var.create_security_group ? length(var.allowed_security_group_ids) : 0
 
   security_group_id            = aws_security_group.endpoint[0].id
-  description                  = "HTTPS to the Lambda endpoint from ${each.value}"
+  description                  = "HTTPS to the Lambda endpoint from ${var.allowed_security_group_ids[count.index]}"
   ip_protocol                  = "tcp"
   from_port                    = 443
   to_port                      = 443
-  referenced_security_group_id = each.value
+  referenced_security_group_id = var.allowed_security_group_ids[count.index]
   tags                         = local.tags
 }
 

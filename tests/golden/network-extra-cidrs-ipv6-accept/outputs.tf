@@ -48,6 +48,6 @@ output "peering_connection_ids" {
 }
 
 output "private_hosted_zone_id" {
-  description = "Private hosted zone that resolves lambda.<region>.amazonaws.com to the endpoint in peered VPCs."
+  description = "Private hosted zone that resolves the Lambda API's default name to the endpoint in peered VPCs."
   value       = aws_route53_zone.lambda.zone_id
 }

@@ -74,56 +74,57 @@ data "aws_vpc" "peer_v6_peer" {
   }
 }
 
-# Endpoint VPC -> peer: the endpoint's replies go back through the connection.
+# Endpoint VPC -> peer: the endpoint's replies go back through the connection. Routes are
+# counted by position: route tables created in the same apply have no id at plan.
 resource "aws_route" "to_v6_peer" {
-  for_each = toset(var.peers["v6-peer"].local_route_table_ids)
+  count = length(var.peers["v6-peer"].local_route_table_ids)
 
-  route_table_id            = each.value
+  route_table_id            = var.peers["v6-peer"].local_route_table_ids[count.index]
   destination_cidr_block    = var.peers["v6-peer"].cidr
   vpc_peering_connection_id = local.peering_connection_ids["v6-peer"]
 }
 
 # Peer -> endpoint VPC, in the peer's route tables.
 resource "aws_route" "from_v6_peer" {
-  for_each = toset(var.peers["v6-peer"].route_table_ids)
+  count = length(var.peers["v6-peer"].route_table_ids)
 
-  route_table_id            = each.value
+  route_table_id            = var.peers["v6-peer"].route_table_ids[count.index]
   destination_cidr_block    = var.vpc_cidr
   vpc_peering_connection_id = local.peering_connection_ids["v6-peer"]
 }
 
 # Endpoint VPC -> the peer's secondary CIDRs.
 resource "aws_route" "to_v6_peer_extra" {
-  for_each = { for pair in setproduct(var.peers["v6-peer"].local_route_table_ids, var.peers["v6-peer"].extra_cidrs) : "${pair[0]} ${pair[1]}" => pair }
+  count = length(var.peers["v6-peer"].local_route_table_ids) * length(var.peers["v6-peer"].extra_cidrs)
 
-  route_table_id            = each.value[0]
-  destination_cidr_block    = each.value[1]
+  route_table_id            = var.peers["v6-peer"].local_route_table_ids[floor(count.index / length(var.peers["v6-peer"].extra_cidrs))]
+  destination_cidr_block    = var.peers["v6-peer"].extra_cidrs[count.index % length(var.peers["v6-peer"].extra_cidrs)]
   vpc_peering_connection_id = local.peering_connection_ids["v6-peer"]
 }
 
 # Peer -> the endpoint VPC's secondary CIDRs.
 resource "aws_route" "from_v6_peer_extra" {
-  for_each = { for pair in setproduct(var.peers["v6-peer"].route_table_ids, var.vpc_extra_cidrs) : "${pair[0]} ${pair[1]}" => pair }
+  count = length(var.peers["v6-peer"].route_table_ids) * length(var.vpc_extra_cidrs)
 
-  route_table_id            = each.value[0]
-  destination_cidr_block    = each.value[1]
+  route_table_id            = var.peers["v6-peer"].route_table_ids[floor(count.index / length(var.vpc_extra_cidrs))]
+  destination_cidr_block    = var.vpc_extra_cidrs[count.index % length(var.vpc_extra_cidrs)]
   vpc_peering_connection_id = local.peering_connection_ids["v6-peer"]
 }
 
 # IPv6: endpoint VPC -> peer, and peer -> every IPv6 CIDR of the endpoint VPC.
 resource "aws_route" "to_v6_peer_ipv6" {
-  for_each = toset(var.peers["v6-peer"].local_route_table_ids)
+  count = length(var.peers["v6-peer"].local_route_table_ids)
 
-  route_table_id              = each.value
+  route_table_id              = var.peers["v6-peer"].local_route_table_ids[count.index]
   destination_ipv6_cidr_block = var.peers["v6-peer"].ipv6_cidr
   vpc_peering_connection_id   = local.peering_connection_ids["v6-peer"]
 }
 
 resource "aws_route" "from_v6_peer_ipv6" {
-  for_each = { for pair in setproduct(var.peers["v6-peer"].route_table_ids, local.vpc_ipv6_cidrs) : "${pair[0]} ${pair[1]}" => pair }
+  count = length(var.peers["v6-peer"].route_table_ids) * length(local.vpc_ipv6_cidrs)
 
-  route_table_id              = each.value[0]
-  destination_ipv6_cidr_block = each.value[1]
+  route_table_id              = var.peers["v6-peer"].route_table_ids[floor(count.index / length(local.vpc_ipv6_cidrs))]
+  destination_ipv6_cidr_block = local.vpc_ipv6_cidrs[count.index % length(local.vpc_ipv6_cidrs)]
   vpc_peering_connection_id   = local.peering_connection_ids["v6-peer"]
 }
 
@@ -169,11 +170,12 @@ data "aws_vpc" "peer_pending" {
   }
 }
 
-# Endpoint VPC -> peer: the endpoint's replies go back through the connection.
+# Endpoint VPC -> peer: the endpoint's replies go back through the connection. Routes are
+# counted by position: route tables created in the same apply have no id at plan.
 resource "aws_route" "to_pending" {
-  for_each = toset(var.peers["pending"].local_route_table_ids)
+  count = length(var.peers["pending"].local_route_table_ids)
 
-  route_table_id            = each.value
+  route_table_id            = var.peers["pending"].local_route_table_ids[count.index]
   destination_cidr_block    = var.peers["pending"].cidr
   vpc_peering_connection_id = local.peering_connection_ids["pending"]
 }
@@ -181,9 +183,9 @@ resource "aws_route" "to_pending" {
 # Peer -> endpoint VPC, in the peer's route tables.
 resource "aws_route" "from_pending" {
   provider = aws.peer_pending
-  for_each = toset(var.peers["pending"].route_table_ids)
+  count    = length(var.peers["pending"].route_table_ids)
 
-  route_table_id            = each.value
+  route_table_id            = var.peers["pending"].route_table_ids[count.index]
   destination_cidr_block    = var.vpc_cidr
   vpc_peering_connection_id = local.peering_connection_ids["pending"]
 }
@@ -191,14 +193,14 @@ resource "aws_route" "from_pending" {
 # Peer -> the endpoint VPC's secondary CIDRs.
 resource "aws_route" "from_pending_extra" {
   provider = aws.peer_pending
-  for_each = { for pair in setproduct(var.peers["pending"].route_table_ids, var.vpc_extra_cidrs) : "${pair[0]} ${pair[1]}" => pair }
+  count = length(var.peers["pending"].route_table_ids) * length(var.vpc_extra_cidrs)
 
-  route_table_id            = each.value[0]
-  destination_cidr_block    = each.value[1]
+  route_table_id            = var.peers["pending"].route_table_ids[floor(count.index / length(var.vpc_extra_cidrs))]
+  destination_cidr_block    = var.vpc_extra_cidrs[count.index % length(var.vpc_extra_cidrs)]
   vpc_peering_connection_id = local.peering_connection_ids["pending"]
 }
 
-# ---- DNS for peers: lambda.<region>.amazonaws.com -> the endpoint ----
+# ---- DNS for peers: the service's private DNS name (lambda.<region>.<suffix>) -> the endpoint ----
 # AWS's centralized interface-endpoint pattern: one private hosted zone in the endpoint's
 # account, created with the endpoint's own VPC (an anchor that stays while peers come and go),
 # an alias at its apex to the endpoint's regional DNS name, and one association per peer VPC.
@@ -211,13 +213,13 @@ locals {
 }
 
 resource "aws_route53_zone" "lambda" {
-  name    = "lambda.${data.aws_region.current.name}.amazonaws.com"
+  name    = data.aws_vpc_endpoint_service.lambda.private_dns_name
   comment = "Lambda API through the interface endpoint ${var.name}, for its VPC and peered VPCs"
   tags    = local.tags
 
   vpc {
     vpc_id     = var.vpc_id
-    vpc_region = data.aws_region.current.name
+    vpc_region = data.aws_region.current.id
   }
 
   # The endpoint VPC joins a zone of the Lambda API name only once the endpoint's own

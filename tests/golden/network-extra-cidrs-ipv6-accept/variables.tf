@@ -52,7 +52,7 @@ variable "subnet_ids" {
 }
 
 variable "private_dns_enabled" {
-  description = "Resolve lambda.<region>.amazonaws.com to the endpoint inside the VPC (needs VPC DNS support and hostnames)."
+  description = "Resolve the Lambda API's default name (lambda.<region>.<partition DNS suffix>) to the endpoint inside the VPC (needs VPC DNS support and hostnames)."
   type        = bool
   default     = true
 }

@@ -42,8 +42,9 @@ locals {
   # created with it) and in the peers; a VPC cannot have both.
   endpoint_private_dns = false
 
-  # Every IPv6 CIDR of the VPC: the provider's aws_vpc data source reads only the first.
-  vpc_ipv6_cidrs = distinct(compact(concat([data.aws_vpc.endpoint.ipv6_cidr_block], var.vpc_ipv6_cidrs)))
+  # Every IPv6 CIDR of the VPC: the provider's aws_vpc data source reads only the first, the
+  # answers list the others (its length is known at plan even for a VPC of the same apply).
+  vpc_ipv6_cidrs = concat([data.aws_vpc.endpoint.ipv6_cidr_block], var.vpc_ipv6_cidrs)
 }
 
 resource "aws_vpc_endpoint" "lambda" {
@@ -164,14 +165,14 @@ resource "aws_vpc_security_group_ingress_rule" "vpc_ipv6" {
 
 # The VPC's further IPv6 CIDRs (the first one has the rule above).
 resource "aws_vpc_security_group_ingress_rule" "vpc_ipv6_extra" {
-  for_each = toset(var.create_security_group && var.ip_address_type == "dualstack" ? [for cidr in local.vpc_ipv6_cidrs : cidr if cidr != data.aws_vpc.endpoint.ipv6_cidr_block] : [])
+  count = var.create_security_group && var.ip_address_type == "dualstack" ? length(var.vpc_ipv6_cidrs) : 0
 
   security_group_id = aws_security_group.endpoint[0].id
-  description       = "HTTPS to the Lambda endpoint from the VPC IPv6 CIDR ${each.value}"
+  description       = "HTTPS to the Lambda endpoint from the VPC IPv6 CIDR ${var.vpc_ipv6_cidrs[count.index]}"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  cidr_ipv6         = each.value
+  cidr_ipv6         = var.vpc_ipv6_cidrs[count.index]
   tags              = local.tags
 }
 

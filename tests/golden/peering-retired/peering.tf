@@ -36,6 +36,19 @@ resource "aws_vpc_peering_connection" "analytics" {
   tags        = local.peer_tags["analytics"]
 }
 
+# Peer analytics resolves the Lambda API name through the private hosted zone, which needs
+# enableDnsSupport and enableDnsHostnames on its VPC: read them with its own provider.
+data "aws_vpc" "peer_analytics" {
+  id = var.peers["analytics"].vpc_id
+
+  lifecycle {
+    postcondition {
+      condition     = self.enable_dns_support && self.enable_dns_hostnames
+      error_message = "Peer analytics: ${self.id} needs enableDnsSupport and enableDnsHostnames for the private hosted zone to answer lambda.${data.aws_region.current.name}.amazonaws.com there: turn both on in the peer VPC, or set dns: false for the peer."
+    }
+  }
+}
+
 # Endpoint VPC -> peer: the endpoint's replies go back through the connection. Routes are
 # counted by position: route tables created in the same apply have no id at plan.
 resource "aws_route" "to_analytics" {

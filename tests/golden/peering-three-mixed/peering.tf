@@ -38,6 +38,19 @@ resource "aws_vpc_peering_connection" "web" {
   tags        = local.peer_tags["web"]
 }
 
+# Peer web resolves the Lambda API name through the private hosted zone, which needs
+# enableDnsSupport and enableDnsHostnames on its VPC: read them with its own provider.
+data "aws_vpc" "peer_web" {
+  id = var.peers["web"].vpc_id
+
+  lifecycle {
+    postcondition {
+      condition     = self.enable_dns_support && self.enable_dns_hostnames
+      error_message = "Peer web: ${self.id} needs enableDnsSupport and enableDnsHostnames for the private hosted zone to answer lambda.${data.aws_region.current.name}.amazonaws.com there: turn both on in the peer VPC, or set dns: false for the peer."
+    }
+  }
+}
+
 # Endpoint VPC -> peer: the endpoint's replies go back through the connection. Routes are
 # counted by position: route tables created in the same apply have no id at plan.
 resource "aws_route" "to_web" {
@@ -74,6 +87,21 @@ resource "aws_vpc_peering_connection_accepter" "batch_eu_central" {
   vpc_peering_connection_id = aws_vpc_peering_connection.batch_eu_central.id
   auto_accept               = true
   tags                      = local.peer_tags["batch-eu-central"]
+}
+
+# Peer batch-eu-central resolves the Lambda API name through the private hosted zone, which needs
+# enableDnsSupport and enableDnsHostnames on its VPC: read them with its own provider.
+data "aws_vpc" "peer_batch_eu_central" {
+  provider = aws.peer_batch_eu_central
+
+  id = var.peers["batch-eu-central"].vpc_id
+
+  lifecycle {
+    postcondition {
+      condition     = self.enable_dns_support && self.enable_dns_hostnames
+      error_message = "Peer batch-eu-central: ${self.id} needs enableDnsSupport and enableDnsHostnames for the private hosted zone to answer lambda.${data.aws_region.current.name}.amazonaws.com there: turn both on in the peer VPC, or set dns: false for the peer."
+    }
+  }
 }
 
 # Endpoint VPC -> peer: the endpoint's replies go back through the connection. Routes are
