@@ -193,6 +193,7 @@ resource "aws_route" "from_pending" {
 # Peer -> the endpoint VPC's secondary CIDRs.
 resource "aws_route" "from_pending_extra" {
   provider = aws.peer_pending
+
   count = length(var.peers["pending"].route_table_ids) * length(var.vpc_extra_cidrs)
 
   route_table_id            = var.peers["pending"].route_table_ids[floor(count.index / length(var.vpc_extra_cidrs))]
