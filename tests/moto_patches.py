@@ -8,7 +8,10 @@ it after the test. Kept minimal: only what the AWS provider calls for these reso
 - Route 53 `CreateHostedZone`: private when the request names a VPC (as AWS decides).
 - EC2 `ModifyVpcEndpoint`: honour `PrivateDnsEnabled` (what `aws_vpc_endpoint_private_dns`
   sends); moto ignores it, so the endpoint would keep its old setting. `CreateVpcEndpoint`:
-  keep `IpAddressType` (moto returns none, so every later plan would update it).
+  keep `IpAddressType` and `DnsOptions.DnsRecordIpType` (moto returns neither, so every later
+  plan would update them); `ModifyVpcEndpoint` honours `DnsOptions` as well.
+- EC2 subnets: moto 5.2.5 reports an IPv6 association's state as the text of a dict
+  (`"{'State': 'associated'}"`), so the provider reads no `ipv6_cidr_block` for the subnet.
 - Route 53 VPC association authorization (moto has none of it): `CreateVPCAssociation
   Authorization`, `ListVPCAssociationAuthorizations`, `DeleteVPCAssociationAuthorization`
   in the zone's account, and `AssociateVPCWithHostedZone`/`DisassociateVPCFromHostedZone`/
@@ -29,6 +32,7 @@ def patch_moto(monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str], list[di
     authorizations store: (owning account, zone id) -> [{VPCId, VPCRegion}]."""
     private_zone_when_vpc_given(monkeypatch)
     endpoint_private_dns(monkeypatch)
+    subnet_ipv6_state(monkeypatch)
     return vpc_association_authorization(monkeypatch)
 
 
@@ -60,6 +64,11 @@ def endpoint_private_dns(monkeypatch: pytest.MonkeyPatch) -> None:
         result = original_create(self)
         endpoint = result.result["VpcEndpoint"]
         endpoint.ip_address_type = self._get_param("IpAddressType") or "ipv4"
+        # moto keeps no DnsOptions either; AWS defaults the record type to the IP type.
+        endpoint.dns_options = {
+            "DnsRecordIpType": self._get_param("DnsOptions.DnsRecordIpType")
+            or endpoint.ip_address_type
+        }
         return result
 
     monkeypatch.setattr(VPCs, "create_vpc_endpoint", create_vpc_endpoint)
@@ -68,6 +77,12 @@ def endpoint_private_dns(monkeypatch: pytest.MonkeyPatch) -> None:
     @functools.wraps(original)
     def modify_vpc_endpoint(self):
         result = original(self)
+        record_type = self._get_param("DnsOptions.DnsRecordIpType")
+        if record_type:
+            (endpoint,) = self.ec2_backend.describe_vpc_endpoints(
+                vpc_end_point_ids=[self._get_param("VpcEndpointId")]
+            )
+            endpoint.dns_options = {"DnsRecordIpType": record_type}
         enabled = self._get_param("PrivateDnsEnabled")
         if enabled is not None:
             (endpoint,) = self.ec2_backend.describe_vpc_endpoints(
@@ -194,3 +209,56 @@ def vpc_association_authorization(
 
     monkeypatch.setattr(Route53, "list_hosted_zones_by_vpc", list_hosted_zones_by_vpc)
     return authorizations
+
+
+def endpoint_service_ip_address_types(
+    monkeypatch: pytest.MonkeyPatch, ip_address_types: list[str]
+) -> None:
+    """Give moto's endpoint services the SupportedIpAddressTypes AWS returns.
+
+    moto 5.2.5 builds the default endpoint services (moto/core/base_backend.py,
+    `default_vpc_endpoint_service_factory`) without SupportedIpAddressTypes, so the
+    `aws_vpc_endpoint_service` data source reads an empty list and the module's dualstack guard
+    would have nothing to decide on. The wrapper adds `ip_address_types` to each service that has
+    no list, on copies: ["ipv4"] for a region where Lambda is IPv4 only (the guard must refuse
+    dualstack), ["ipv4", "ipv6"] where Lambda offers dualstack endpoints. The backend method is
+    looked up on each request, so the threaded server sees the patch; monkeypatch restores it.
+    """
+    from moto.ec2.models.vpcs import VPCBackend
+
+    original = VPCBackend.describe_vpc_endpoint_services
+
+    @functools.wraps(original)
+    def describe_vpc_endpoint_services(self, *args, **kwargs):
+        result = original(self, *args, **kwargs)
+        result["servicesDetails"] = [
+            {"SupportedIpAddressTypes": list(ip_address_types), **service}
+            for service in result["servicesDetails"]
+        ]
+        return result
+
+    monkeypatch.setattr(
+        VPCBackend, "describe_vpc_endpoint_services", describe_vpc_endpoint_services
+    )
+
+
+def subnet_ipv6_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto/ec2/models/subnets.py nests the association's state dict inside another
+    (`{"state": {"State": "associated"}}`), which reaches the wire as a string; AWS sends
+    `associated`. The provider only reads an associated block, so dualstack subnets had none."""
+    from moto.ec2.models.subnets import Subnet
+
+    def ipv6_cidr_block_association_set(self) -> list[dict[str, object]]:
+        return [
+            {
+                "ipv6CidrBlock": association["ipv6CidrBlock"],
+                "associationId": association["associationId"],
+                "ipv6CidrBlockState": {"state": association["ipv6CidrBlockState"]["State"]},
+            }
+            for association in self.ipv6_cidr_block_associations.values()
+            if association["ipv6CidrBlockState"]["State"] == "associated"
+        ]
+
+    monkeypatch.setattr(
+        Subnet, "ipv6_cidr_block_association_set", property(ipv6_cidr_block_association_set)
+    )

@@ -138,7 +138,7 @@ def test_chunked_scan_reports_equal_one_process_over_the_batch(tmp_path: Path):
     scanner.finish()
     chunked = {folder.name: report for f in futures for folder, report in f.result().items()}
     scanner.close()
-    assert len(futures) == 3 and sorted(chunked) == modules
+    assert len(futures) == -(-len(modules) // 3) > 1 and sorted(chunked) == modules
     assert one["broken"].failed and one["example"].passed > 10
     assert any(report.skips for report in one.values())
     for name in modules:

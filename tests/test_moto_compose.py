@@ -7,7 +7,8 @@ plan: the plan must still succeed (no count/for_each on them), the apply must cr
 endpoint in those subnets with its preconditions holding, and a second plan must be empty.
 
 moto answers `aws_vpc_endpoint_service` (service name, private DNS name, AZs) itself; it leaves
-out SupportedIpAddressTypes, which `supported_ip_ipv4_only` below adds (documented there).
+out SupportedIpAddressTypes, which `tests.moto_patches.endpoint_service_ip_address_types` adds
+(documented there).
 The shared patches of tests/moto_patches.py (private zones, IpAddressType, private DNS in
 place) apply as well.
 Slow (the provider waits for the endpoint and the Route 53 changes), so marked `slow`.
@@ -15,8 +16,8 @@ Slow (the provider waits for the endpoint and the Route 53 changes), so marked `
 
 from __future__ import annotations
 
-import functools
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from generator.answers import parse_answers
 from generator.pipeline import rendered_files
 from generator.write import write_files
 from tests.conftest import REPO
-from tests.moto_patches import patch_moto
+from tests.moto_patches import endpoint_service_ip_address_types, patch_moto
 from tests.realtools import (
     moto_client,
     moto_server,
@@ -82,38 +83,10 @@ output "vpc_ids" {
 """
 
 
-def supported_ip_ipv4_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Give moto's endpoint services the SupportedIpAddressTypes AWS returns.
-
-    moto 5.2.5 builds the default endpoint services (moto/core/base_backend.py,
-    `default_vpc_endpoint_service_factory`) without SupportedIpAddressTypes, so the data source
-    reads an empty list. Every service supports IPv4; the wrapper adds ["ipv4"] to each service
-    that has no list, on copies, so the module's dualstack guard has a real answer to refuse.
-    The backend method is looked up on each request, so the threaded server sees the patch;
-    monkeypatch restores the original after the test.
-    """
-    from moto.ec2.models.vpcs import VPCBackend
-
-    original = VPCBackend.describe_vpc_endpoint_services
-
-    @functools.wraps(original)
-    def describe_vpc_endpoint_services(self, *args, **kwargs):
-        result = original(self, *args, **kwargs)
-        result["servicesDetails"] = [
-            {"SupportedIpAddressTypes": ["ipv4"], **service}
-            for service in result["servicesDetails"]
-        ]
-        return result
-
-    monkeypatch.setattr(
-        VPCBackend, "describe_vpc_endpoint_services", describe_vpc_endpoint_services
-    )
-
-
 @pytest.fixture
 def moto_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     patch_moto(monkeypatch)  # before the server takes its first request
-    supported_ip_ipv4_only(monkeypatch)
+    endpoint_service_ip_address_types(monkeypatch, ["ipv4"])
     with moto_server() as url:
         yield url
 
@@ -121,7 +94,7 @@ def moto_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 # Literal ids of the answers -> the root's resources (known only after apply).
 REFERENCES = {
     '"vpc-0123456789abcdef0"': "aws_vpc.endpoint.id",
-    'vpc_cidr = "10.0.0.0/16"': "vpc_cidr = aws_vpc.endpoint.cidr_block",
+    r'(vpc_cidr\s+= )"10\.0\.0\.0/16"': r"\1aws_vpc.endpoint.cidr_block",
     '"subnet-0aaaaaaaaaaaaaaa1"': "aws_subnet.a.id",
     '"subnet-0aaaaaaaaaaaaaaa2"': "aws_subnet.b.id",
     '"vpc-0aaaaaaaaaaaaaaaa"': "aws_vpc.peer.id",
@@ -137,8 +110,11 @@ def compose_root(tmp_path: Path, url: str) -> Path:
     root = module / "example"
     call = (root / "main.tf").read_text()
     for literal, reference in REFERENCES.items():
-        assert literal in call, literal
-        call = call.replace(literal, reference)
+        # terraform fmt aligns the call's arguments: match the literal, not its spacing.
+        call, count = re.subn(
+            literal if literal.startswith("(") else re.escape(literal), reference, call
+        )
+        assert count >= 1, literal
     (root / "main.tf").write_text(call)
     (root / "network.tf").write_text(NETWORK_TF)
     point_example_at_moto(module, url)

@@ -12,6 +12,7 @@ Slow (the provider waits for the endpoint and for each Route 53 change), so mark
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +23,7 @@ import pytest
 from generator.answers import parse_answers
 from generator.pipeline import rendered_files
 from generator.write import write_files
-from tests.moto_patches import patch_moto
+from tests.moto_patches import endpoint_service_ip_address_types, patch_moto
 from tests.realtools import (
     moto_client,
     moto_server,
@@ -42,6 +43,8 @@ PENDING_CIDR = "10.2.0.0/16"
 @pytest.fixture
 def moto_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     patch_moto(monkeypatch)
+    # Lambda offers dualstack endpoints in us-east-2: the module's dualstack guard reads this.
+    endpoint_service_ip_address_types(monkeypatch, ["ipv4", "ipv6"])
     with moto_server() as url:
         yield url
 
@@ -120,10 +123,16 @@ def test_secondary_cidrs_ipv6_and_accepted_connection(moto_url: str, tmp_path: P
     ec2 = moto_client("ec2", moto_url, REGION)
     route53 = moto_client("route53", moto_url, REGION)
     vpc = make_vpc(ec2, VPC_CIDR, VPC_EXTRA, ipv6=True)
+    # A dualstack endpoint needs IPv6 in every subnet (the module's plan-time guard): one /64
+    # of the VPC's /56 each.
+    ipv6_blocks = ipaddress.ip_network(vpc["ipv6"]).subnets(new_prefix=64)
     subnets = [
-        ec2.create_subnet(VpcId=vpc["id"], CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=zone)[
-            "Subnet"
-        ]
+        ec2.create_subnet(
+            VpcId=vpc["id"],
+            CidrBlock=f"10.0.{i}.0/24",
+            Ipv6CidrBlock=str(next(ipv6_blocks)),
+            AvailabilityZone=zone,
+        )["Subnet"]
         for i, zone in enumerate((f"{REGION}a", f"{REGION}b"))
     ]
     spoke = make_vpc(ec2, SPOKE_CIDR, SPOKE_EXTRA, ipv6=True, hostnames=False)

@@ -69,7 +69,7 @@ data "aws_vpc" "peer_v6_peer" {
   lifecycle {
     postcondition {
       condition     = self.enable_dns_support && self.enable_dns_hostnames
-      error_message = "Peer v6-peer: ${self.id} needs enableDnsSupport and enableDnsHostnames for the private hosted zone to answer lambda.${data.aws_region.current.name}.amazonaws.com there: turn both on in the peer VPC, or set dns: false for the peer."
+      error_message = "Peer v6-peer: ${self.id} needs enableDnsSupport and enableDnsHostnames for the private hosted zone to answer ${data.aws_vpc_endpoint_service.lambda.private_dns_name} there: turn both on in the peer VPC, or set dns: false for the peer."
     }
   }
 }
@@ -165,7 +165,7 @@ data "aws_vpc" "peer_pending" {
   lifecycle {
     postcondition {
       condition     = self.enable_dns_support && self.enable_dns_hostnames
-      error_message = "Peer pending: ${self.id} needs enableDnsSupport and enableDnsHostnames for the private hosted zone to answer lambda.${data.aws_region.current.name}.amazonaws.com there: turn both on in the peer VPC, or set dns: false for the peer."
+      error_message = "Peer pending: ${self.id} needs enableDnsSupport and enableDnsHostnames for the private hosted zone to answer ${data.aws_vpc_endpoint_service.lambda.private_dns_name} there: turn both on in the peer VPC, or set dns: false for the peer."
     }
   }
 }

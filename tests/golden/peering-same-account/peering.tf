@@ -44,7 +44,7 @@ data "aws_vpc" "peer_analytics" {
   lifecycle {
     postcondition {
       condition     = self.enable_dns_support && self.enable_dns_hostnames
-      error_message = "Peer analytics: ${self.id} needs enableDnsSupport and enableDnsHostnames for the private hosted zone to answer lambda.${data.aws_region.current.name}.amazonaws.com there: turn both on in the peer VPC, or set dns: false for the peer."
+      error_message = "Peer analytics: ${self.id} needs enableDnsSupport and enableDnsHostnames for the private hosted zone to answer ${data.aws_vpc_endpoint_service.lambda.private_dns_name} there: turn both on in the peer VPC, or set dns: false for the peer."
     }
   }
 }
