@@ -65,8 +65,12 @@ resource "aws_route_table" "endpoint" {
   vpc_id = aws_vpc.endpoint.id
 }
 
+# The peer resolves the Lambda name through the module's zone: DNS attributes on (the module
+# checks them at plan time through the peer's provider).
 resource "aws_vpc" "peer" {
-  cidr_block = "10.1.0.0/16"
+  cidr_block           = "10.1.0.0/16"
+  enable_dns_support   = true
+  enable_dns_hostnames = true
 }
 
 resource "aws_route_table" "peer" {
