@@ -12,6 +12,8 @@ it after the test. Kept minimal: only what the AWS provider calls for these reso
   plan would update them); `ModifyVpcEndpoint` honours `DnsOptions` as well.
 - EC2 subnets: moto 5.2.5 reports an IPv6 association's state as the text of a dict
   (`"{'State': 'associated'}"`), so the provider reads no `ipv6_cidr_block` for the subnet.
+- EC2 `ModifyVpcEndpoint` with `AddSubnetIds`/`RemoveSubnetIds`: moto changes the subnet list
+  but not the network interfaces; AWS adds or removes one interface per subnet.
 - Route 53 VPC association authorization (moto has none of it): `CreateVPCAssociation
   Authorization`, `ListVPCAssociationAuthorizations`, `DeleteVPCAssociationAuthorization`
   in the zone's account, and `AssociateVPCWithHostedZone`/`DisassociateVPCFromHostedZone`/
@@ -23,6 +25,7 @@ it after the test. Kept minimal: only what the AWS provider calls for these reso
 from __future__ import annotations
 
 import functools
+import inspect
 
 import pytest
 
@@ -33,6 +36,7 @@ def patch_moto(monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str], list[di
     private_zone_when_vpc_given(monkeypatch)
     endpoint_private_dns(monkeypatch)
     subnet_ipv6_state(monkeypatch)
+    endpoint_interfaces_follow_subnets(monkeypatch)
     return vpc_association_authorization(monkeypatch)
 
 
@@ -262,3 +266,36 @@ def subnet_ipv6_state(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         Subnet, "ipv6_cidr_block_association_set", property(ipv6_cidr_block_association_set)
     )
+
+
+def endpoint_interfaces_follow_subnets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An interface endpoint has one network interface per subnet (AWS). moto 5.2.5 creates them
+    only in CreateVpcEndpoint; after a subnet is added, `network_interface_ids` still lists the
+    old ones, so the module's per-subnet interface read had one interface too few."""
+    from moto.ec2.models.vpcs import VPCBackend
+    from moto.ec2.utils import random_private_ip
+
+    original = VPCBackend.modify_vpc_endpoint
+    signature = inspect.signature(original)
+
+    @functools.wraps(original)
+    def modify_vpc_endpoint(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        call = signature.bind(self, *args, **kwargs).arguments
+        add_subnets, remove_subnets = call.get("add_subnets"), call.get("remove_subnets")
+        (endpoint,) = self.describe_vpc_endpoints(vpc_end_point_ids=[call["vpc_id"]])
+        if (endpoint.vpc_endpoint_type or "").lower() != "interface":
+            return
+        for subnet_id in remove_subnets or []:
+            for eni_id in list(endpoint.network_interface_ids):
+                eni = self.get_network_interface(eni_id)
+                if eni.subnet.id == subnet_id:
+                    endpoint.network_interface_ids.remove(eni_id)
+                    self.delete_network_interface(eni_id)
+        have = {self.get_network_interface(i).subnet.id for i in endpoint.network_interface_ids}
+        for subnet_id in add_subnets or []:
+            if subnet_id not in have:
+                eni = self.create_network_interface(subnet_id, random_private_ip())
+                endpoint.network_interface_ids.append(eni.id)
+
+    monkeypatch.setattr(VPCBackend, "modify_vpc_endpoint", modify_vpc_endpoint)
