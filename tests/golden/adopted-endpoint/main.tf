@@ -202,7 +202,7 @@ resource "aws_vpc_security_group_ingress_rule" "security_group" {
 data "aws_network_interface" "endpoint" {
   count = length(var.subnet_ids)
 
-  # try(): while subnets are added the set still holds the old interfaces at plan; the read
-  # waits for the endpoint's update and runs again at apply with every interface.
-  id = try(sort(tolist(aws_vpc_endpoint.lambda.network_interface_ids))[count.index], null)
+  # element() wraps: while subnets are added the set can still hold fewer interfaces than
+  # subnets (at plan, and under a lagging read); a repeated read is dropped in outputs.tf.
+  id = element(sort(tolist(aws_vpc_endpoint.lambda.network_interface_ids)), count.index)
 }

@@ -23,7 +23,7 @@ output "network_interface_ids" {
 output "endpoint_ip_addresses" {
   description = "Private IP addresses of the endpoint's network interfaces, by subnet id, with the AZ (for on-premises DNS forwarders and firewalls)."
   value = {
-    for eni in data.aws_network_interface.endpoint : eni.subnet_id => {
+    for eni in distinct(data.aws_network_interface.endpoint) : eni.subnet_id => {
       availability_zone = eni.availability_zone
       network_interface = eni.id
       private_ip        = eni.private_ip
