@@ -49,10 +49,26 @@ def moto_server() -> Iterator[str]:
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
+    url = f"http://127.0.0.1:{port}"
+    # moto's backends are global to the process: every server in one pytest run shares them.
+    # Reset on start and stop so that no scenario sees another's VPCs, connections or zones.
+    reset_moto(url)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield url
     finally:
-        server.stop()
+        try:
+            reset_moto(url)
+        finally:
+            server.stop()
+
+
+def reset_moto(url: str) -> None:
+    """Empty every moto backend (moto's own reset API)."""
+    import urllib.request
+
+    request = urllib.request.Request(f"{url}/moto-api/reset", method="POST", data=b"")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        response.read()
 
 
 def moto_client(service: str, url: str, region: str):

@@ -100,7 +100,14 @@ def live_connections(ec2, vpc_id: str, peer_vpc_id: str) -> list[dict]:
             {"Name": "accepter-vpc-info.vpc-id", "Values": [peer_vpc_id]},
         ]
     )["VpcPeeringConnections"]
-    return [c for c in found if c["Status"]["Code"] not in ("deleted", "deleting", "rejected")]
+    # moto 5.2.5 ignores these filters: match the VPCs here as well.
+    return [
+        c
+        for c in found
+        if c["RequesterVpcInfo"]["VpcId"] == vpc_id
+        and c["AccepterVpcInfo"]["VpcId"] == peer_vpc_id
+        and c["Status"]["Code"] not in ("deleted", "deleting", "rejected")
+    ]
 
 
 def lambda_zones(route53) -> list[dict]:
