@@ -266,7 +266,7 @@ def measure_child(spec: dict[str, Any]) -> dict[str, Any]:
 def inprocess_child(mode: str, folder: str) -> dict[str, Any]:
     """(a) or (b) over every answers file of folder, in this process (generator imported)."""
     started = time.perf_counter()
-    from generator.answers import load_answers
+    from generator.load import load_answers
     from generator.pipeline import rendered_files
     from generator.render import render_module
     from generator.verify import verify_module
@@ -301,8 +301,8 @@ HOSTILE = Path(__file__).resolve().parent.parent / "tests" / "bad_answers"
 def refusal_child(folder: str) -> dict[str, Any]:
     """How long loading refuses each hostile answers file of folder (tests/bad_answers), in
     this process: the largest (1,500 peers, 5,000 subnets...) must be refused at once."""
-    from generator.answers import load_answers
     from generator.errors import AnswersError
+    from generator.load import load_answers
 
     seconds: dict[str, float] = {}
     for path in sorted([*Path(folder).glob("*.yaml"), *Path(folder).glob("*.json")]):

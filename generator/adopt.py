@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.answers import NAME_RE, Answers, parse_answers
+from generator.answers import Answers
 from generator.ec2_read import (
     AdoptError,
     Snapshot,
@@ -19,6 +19,8 @@ from generator.ec2_read import (
     read_endpoint,
 )
 from generator.errors import AnswersError, preview
+from generator.fields import NAME_RE
+from generator.load import parse_answers
 from generator.policy import endpoint_policy_document
 from generator.policy_import import PolicyNotExpressible, check_round_trip, policy_answers
 from generator.security_group_import import group_answers
@@ -65,7 +67,7 @@ def peer_offers(snapshot: Snapshot) -> list[dict[str, Any]]:
         for route in table.get("Routes") or []:
             if route.get("VpcPeeringConnectionId"):
                 tables.setdefault(route["VpcPeeringConnectionId"], []).append(table["RouteTableId"])
-    offers = []
+    offers: list[dict[str, Any]] = []
     for connection in sorted(snapshot.peerings, key=lambda c: c["VpcPeeringConnectionId"]):
         if (connection.get("Status") or {}).get("Code") != "active":
             continue

@@ -1,175 +1,45 @@
-"""The questionnaire model (answers file v1): typed fields, loading from YAML/JSON, JSON Schema.
+"""The questionnaire model (answers file v1): typed fields and their JSON Schema.
 
 Single-field rules (formats) live here as validators; rules that look at more than one field
-live in ``rules.py`` and run after the model is built. Every problem carries its field path.
+live in ``rules.py`` and run after the model is built (``load.py`` reads answers files and
+runs both). Every problem carries its field path.
 """
 
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import json
-import re
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
-    ValidationError,
 )
 
-from generator import regions, yamlsafe
-from generator.errors import AnswersError, Problem, preview
-
-MAX_ANSWERS_BYTES = 1_000_000
-
-
-def _aws_id(prefix: str, what: str):
-    pattern = re.compile(rf"{prefix}-(?:[0-9a-f]{{8}}|[0-9a-f]{{17}})", re.ASCII)
-
-    def check(value: str) -> str:
-        if not pattern.fullmatch(value):
-            raise ValueError(
-                f"{value!r} is not a {what} id: expected '{prefix}-' followed by 8 or 17 "
-                f"lowercase hex digits, e.g. {prefix}-0123456789abcdef0"
-            )
-        return value
-
-    return AfterValidator(check)
-
-
-VpcId = Annotated[str, _aws_id("vpc", "VPC")]
-SubnetId = Annotated[str, _aws_id("subnet", "subnet")]
-SecurityGroupId = Annotated[str, _aws_id("sg", "security group")]
-PeeringConnectionId = Annotated[str, _aws_id("pcx", "VPC peering connection")]
-RouteTableId = Annotated[str, _aws_id("rtb", "route table")]
-EndpointId = Annotated[str, _aws_id("vpce", "VPC endpoint")]
-SecurityGroupRuleId = Annotated[str, _aws_id("sgr", "security group rule")]
-
-# Every pattern is matched whole (fullmatch: `$` would accept a trailing newline) and ASCII
-# only (`\d` and `\w` would accept Arabic-Indic or fullwidth digits and Cyrillic letters).
-AZ_ID_RE = re.compile(r"[a-z]{2,8}[0-9]{1,2}(?:-[a-z]{3}[0-9])?-az[0-9]{1,2}", re.ASCII)
-ACCOUNT_RE = re.compile(r"[0-9]{12}", re.ASCII)
-NAME_RE = re.compile(r"[a-z][a-z0-9-]{0,62}", re.ASCII)
-
-
-def _check_region(value: str) -> str:
-    problem = regions.region_problem(value)
-    if problem:
-        raise ValueError(problem)
-    return value
-
-
-def _check_az_id(value: str) -> str:
-    if not AZ_ID_RE.fullmatch(value):
-        raise ValueError(
-            f"{value!r} is not an availability zone id (e.g. use1-az1); use the AZ id, "
-            "not the AZ name such as us-east-1a, because names differ between accounts"
-        )
-    return value
-
-
-def _check_account(value: str) -> str:
-    if not ACCOUNT_RE.fullmatch(value):
-        raise ValueError(f"{value!r} is not a 12-digit AWS account id (quote it in YAML)")
-    return value
-
-
-def _check_name(value: str) -> str:
-    if not NAME_RE.fullmatch(value):
-        raise ValueError(
-            f"{value!r} is not allowed: use 1-63 characters [a-z0-9-], starting with a letter "
-            "(it names the module and its folder, so no '/', '..' or spaces)"
-        )
-    return value
-
-
-def _ipv4_network(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not a CIDR string such as 10.0.0.0/16")
-    try:
-        network = ipaddress.IPv4Network(value, strict=False)
-    except ValueError:
-        raise ValueError(f"{value!r} is not an IPv4 CIDR such as 10.0.0.0/16") from None
-    if "/" not in value:
-        raise ValueError(f"{value!r} has no prefix length; write e.g. {value}/32")
-    if str(network) != value:
-        raise ValueError(f"{value!r} has host bits set; the network is {network}")
-    return value
-
-
-def _ipv6_network(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"{preview(value)} is not a CIDR string such as 2001:db8:1234:1a00::/56")
-    try:
-        network = ipaddress.IPv6Network(value, strict=False)
-    except ValueError:
-        raise ValueError(
-            f"{preview(value)} is not an IPv6 CIDR such as 2001:db8:1234:1a00::/56"
-        ) from None
-    if "/" not in value:
-        raise ValueError(f"{value!r} has no prefix length; write e.g. {value}/56")
-    if str(network) != value:
-        raise ValueError(f"{value!r} is not written canonically (host bits or case); use {network}")
-    return value
-
-
-def _source_text(value: Any) -> Any:
-    """A value that reaches a policy or a tag, as the text the file wrote. The loader makes a
-    number or boolean only of plain `123`, `true` and `false` (see yamlsafe), whose text is
-    exactly str(); anything else it keeps as text. A float's text is lost: ask for quotes."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        raise ValueError(f"{preview(value)} is a number here: quote it so it keeps its text")
-    return value
-
-
-def _condition_scalar(value: Any) -> str:
-    value = _source_text(value)
-    if isinstance(value, str):
-        return value
-    raise ValueError(
-        f"{preview(value)} is not a condition value: use a string or a list of strings"
-    )
-
-
-def _condition_values(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_condition_scalar(item) for item in value]
-    return _condition_scalar(value)
-
-
-def _boolean(value: Any) -> bool:
-    # pydantic would also take "off", "no", 0 and 1.0: a switch is a YAML/JSON boolean only.
-    if not isinstance(value, bool):
-        raise ValueError(f"{preview(value)} is not a boolean: write true or false, unquoted")
-    return value
-
-
-def _version(value: Any) -> Any:
-    if type(value) is not int:
-        raise ValueError(f"{preview(value)} is not allowed: the version is the integer 1")
-    return value
-
-
-Region = Annotated[str, AfterValidator(_check_region)]
-AzId = Annotated[str, AfterValidator(_check_az_id)]
-AccountId = Annotated[str, BeforeValidator(_source_text), AfterValidator(_check_account)]
-ModuleName = Annotated[str, AfterValidator(_check_name)]
-Ipv4Cidr = Annotated[str, BeforeValidator(_ipv4_network)]
-Ipv6Cidr = Annotated[str, BeforeValidator(_ipv6_network)]
-ConditionValues = Annotated[str | list[str], BeforeValidator(_condition_values)]
-Switch = Annotated[bool, BeforeValidator(_boolean)]
-TagText = Annotated[str, BeforeValidator(_source_text)]
-PrincipalText = Annotated[str, BeforeValidator(_source_text)]
+from generator.errors import preview
+from generator.fields import (
+    AccountId,
+    AzId,
+    ConditionValues,
+    EndpointId,
+    Ipv4Cidr,
+    Ipv6Cidr,
+    ModuleName,
+    PeeringConnectionId,
+    PrincipalText,
+    Region,
+    RouteTableId,
+    SecurityGroupId,
+    SecurityGroupRuleId,
+    SubnetId,
+    Switch,
+    TagText,
+    VpcId,
+    version_one,
+)
 
 # Bounds on every list, so a hostile file is refused before any per-item rule runs.
 # Each is an AWS quota, or far above what any valid answers can hold (the policy's own
@@ -298,7 +168,7 @@ class PolicyStatement(Strict):
     )
 
 
-POLICY_VERSION_DEFAULT = "2012-10-17"
+POLICY_VERSION_DEFAULT: Literal["2012-10-17"] = "2012-10-17"
 
 
 class EndpointPolicy(Strict):
@@ -423,7 +293,7 @@ class Answers(Strict):
         title="tfgen answers (v1)",
     )
 
-    version: Annotated[Literal[1], BeforeValidator(_version)] = Field(
+    version: Annotated[Literal[1], BeforeValidator(version_one)] = Field(
         description="Answers file format version."
     )
     name: ModuleName = Field(description="Module name and default output folder modules/<name>.")
@@ -508,81 +378,3 @@ def json_schema() -> dict[str, Any]:
     schema = Answers.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
-
-
-def _field_path(loc: tuple[int | str, ...]) -> str:
-    path = ""
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            path += f".{part}" if path else str(part)
-    return path
-
-
-def _pydantic_problems(error: ValidationError) -> list[Problem]:
-    problems = []
-    for item in error.errors(include_url=False):
-        loc = tuple(part for part in item["loc"] if part not in ("function-after",))
-        message = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "extra_forbidden":
-            message = "unknown key (check the spelling; allowed keys are in `tfgen schema`)"
-        elif item["type"] == "missing":
-            message = "required key is missing"
-        elif item["type"] == "literal_error":
-            message = f"{preview(item['input'])} is not allowed: {message.lower()}"
-        elif item["type"] == "too_long" and loc and str(loc[-1]) in LIST_LIMITS:
-            limit, reason = LIST_LIMITS[str(loc[-1])]
-            message = f"{len(item['input'])} items; at most {limit} ({reason})"
-        problems.append(Problem(_field_path(loc), message))
-    return problems
-
-
-def parse_answers(data: Any, source: str = "answers") -> Answers:
-    """Build the model from already-decoded data; all problems are raised together."""
-    from generator import rules
-
-    if not isinstance(data, dict):
-        raise AnswersError([Problem("", "the answers must be a mapping of keys")], source)
-    try:
-        answers = Answers.model_validate(data)
-    except ValidationError as error:
-        raise AnswersError(_pydantic_problems(error), source) from None
-    problems = rules.check_all(answers)
-    if problems:
-        raise AnswersError(problems, source)
-    return answers
-
-
-def load_answers_text(text: str, source: str = "answers") -> Answers:
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_ANSWERS_BYTES:
-        raise AnswersError([Problem("", f"file is larger than {MAX_ANSWERS_BYTES} bytes")], source)
-    try:
-        data = yamlsafe.load(text)
-    except yamlsafe.YamlProblem as error:
-        raise AnswersError([Problem(error.path, error.message)], source) from None
-    return parse_answers(data, source)
-
-
-def load_answers(path: Path) -> Answers:
-    from generator.errors import UsageError
-    from generator.write import read_regular_file
-
-    try:  # only a regular file, its size checked before a byte is read
-        raw = read_regular_file(path, MAX_ANSWERS_BYTES)
-    except UsageError as error:
-        raise AnswersError([Problem("", str(error))], str(path)) from None
-    return load_answers_bytes(raw, str(path))
-
-
-def load_answers_bytes(raw: bytes, source: str = "answers") -> Answers:
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise AnswersError([Problem("", "file is not UTF-8 text")], source) from None
-    return load_answers_text(text, source)
-
-
-def load_answers_stream(stream: Any, source: str = "stdin") -> Answers:
-    """Answers from a binary stream (stdin), read no further than the size limit."""
-    return load_answers_bytes(stream.read(MAX_ANSWERS_BYTES + 1), source)

@@ -15,14 +15,21 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from generator.answers import Answers, load_answers
-from generator.chunked_scan import MAX_CHUNK, ChunkScanner, chunk_size
-from generator.errors import TfgenError, UsageError
+from generator.answers import Answers
+from generator.chunked_scan import ChunkScanner, chunk_size
+from generator.errors import Problem, TfgenError, UsageError
 from generator.findings import Finding
-from generator.pipeline import RunResult, answer_warnings, answers_for_target, rendered_files
+from generator.load import load_answers
+from generator.pipeline import (
+    DEFAULT_OPTIONS,
+    RunOptions,
+    RunResult,
+    answers_for_target,
+    render_and_verify,
+)
 from generator.scan import CHECKOV_ENV_VAR, CHECKOV_VERSION, ScanReport, ensure_checkov
-from generator.verify import verify_module
 from generator.write import (
     STAGING_MARK,
     check_target,
@@ -47,7 +54,26 @@ class BatchItem:
 
     @property
     def exit_code(self) -> int:
-        return self.error.exit_code if self.error else self.result.exit_code
+        if self.error is not None:
+            return self.error.exit_code
+        assert self.result is not None, "an item has a result or an error"
+        return self.result.exit_code
+
+    @property
+    def module(self) -> RunResult:
+        """The module result of an item past loading (render_batch sets it before use)."""
+        assert self.result is not None, f"{self.source} has no module result"
+        return self.result
+
+    def to_json(self) -> dict[str, Any]:
+        if self.error is None:
+            return {"source": self.source, **self.module.to_json()}
+        return {
+            "source": self.source,
+            "status": "error",
+            "exit_code": self.exit_code,
+            "errors": self.error.problems_json(),
+        }
 
 
 def expand_sources(paths: list[Path]) -> list[Path]:
@@ -80,53 +106,48 @@ def select_shard(paths: list[Path], index: int, total: int) -> list[Path]:
     return [path for i, path in enumerate(paths) if i in chosen]
 
 
-def render_and_verify(answers: Answers) -> tuple[dict[str, str], list[Finding]]:
-    """The per-module work that runs in a worker process."""
-    files = rendered_files(answers)
-    return files, verify_module(answers, files)
-
-
 def render_batch(
     sources: list[Path],
     out_root: Path,
-    *,
-    scan: bool = True,
-    force: bool = False,
-    checkov: str | None = None,
-    cache: bool = True,
-    jobs: int | None = None,
+    options: RunOptions = DEFAULT_OPTIONS,
     progress: Progress | None = None,
-    scan_chunk: int = MAX_CHUNK,
-    drop_retired: bool = False,
 ) -> list[BatchItem]:
     """Render every answers file into out_root/<name>; nothing half-written on any failure.
 
-    `jobs` is both the number of render workers and of checkov processes at once (default:
-    the CPUs); `scan_chunk` caps the modules per checkov process (its memory grows with them).
+    `options.jobs` is both the number of render workers and of checkov processes at once
+    (default: the CPUs); `options.scan_chunk` caps the modules per checkov process (its memory
+    grows with them).
     """
     note = progress or (lambda source, event: None)
     items = [BatchItem(str(source)) for source in sources]
-    models = load_models(items, sources, out_root, force, note, drop_retired)
+    models = load_models(items, sources, out_root, options.force, note, options.drop_retired)
     if not models:
         return items
-    jobs = jobs or os.cpu_count() or 1
-    size = chunk_size(len(models), jobs, scan_chunk)
+    jobs = options.jobs or os.cpu_count() or 1
+    size = chunk_size(len(models), jobs, options.scan_chunk)
     lanes = min(jobs, -(-len(models) // size))
     staged: dict[int, Path] = {}
     # locked while it lives: a later run removes it only once this one is gone
     with staging_folder(out_root, f"{STAGING_MARK}batch-", parent_locked=False) as batch:
         scans = StagedScans(
-            items, staged, batch, checkov=checkov, cache=cache, lanes=lanes, size=size, note=note
+            items,
+            staged,
+            batch,
+            checkov=options.checkov,
+            cache=options.cache,
+            lanes=lanes,
+            size=size,
+            note=note,
         )
         with scans:
-            for index, (files, findings) in render_all(models, jobs):
+            for index, (files, findings, warnings) in render_all(models, jobs):
                 answers = models[index]
                 items[index].result = RunResult(
                     answers.name,
                     str(out_root / answers.name),
                     files=sorted(files),
                     findings=findings,
-                    warnings=answer_warnings(answers),
+                    warnings=warnings,
                 )
                 if findings:
                     note(items[index].source, "verify failed")
@@ -134,15 +155,16 @@ def render_batch(
                 note(items[index].source, "rendered and verified")
                 staged[index] = batch / "ready" / answers.name
                 write_files(staged[index], files)
-                if scan:
+                if options.scan:
                     scans.add(index)
             scans.wait()
         for index, folder in staged.items():
-            result = items[index].result
+            result = items[index].module
             if not result.findings:
                 target = out_root / models[index].name
                 with target_lock(target):
-                    check_target(target, force)  # again: another run may have written it since
+                    # again: another run may have written it since
+                    check_target(target, options.force)
                     commit(folder, target)
                 result.written = True
                 note(items[index].source, "written")
@@ -180,8 +202,8 @@ def load_models(
 
 def render_all(
     models: dict[int, Answers], jobs: int
-) -> Iterator[tuple[int, tuple[dict[str, str], list[Finding]]]]:
-    """(index, (files, verify findings)) in the sources' order, as the workers finish them."""
+) -> Iterator[tuple[int, tuple[dict[str, str], list[Finding], list[Problem]]]]:
+    """(index, (files, verify findings, warnings)) in the sources' order, as workers finish."""
     from generator.hcl import hcl_parser
 
     order = sorted(models)
@@ -235,7 +257,7 @@ class StagedScans:
             self.keys[index] = scan_cache.cache_key(self.staged[index], CHECKOV_VERSION)
             hit = scan_cache.load(self.keys[index])
             if hit is not None:
-                self.items[index].result.scan = hit
+                self.items[index].module.scan = hit
                 self.note(self.items[index].source, "scan cached")
                 return
         if self.scanner is None:  # the first module to scan: checkov starts warming up now
@@ -268,7 +290,7 @@ class StagedScans:
             reports = future.result()
             for index in indexes:
                 report = reports[self.staged[index]]
-                result = self.items[index].result
+                result = self.items[index].module
                 result.scan = report
                 result.findings = report.findings
                 if self.pinned:

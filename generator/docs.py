@@ -1,10 +1,10 @@
 """What the module's README says beyond the templates: inputs/outputs tables read back from the
 rendered HCL, the Mermaid network diagram, the policy in plain words, the cost estimate (F6),
-and `tfgen docs` (regenerate README.md alone).
+for the templates to render.
 
 The tables are parsed from the rendered `.tf` text, so they cannot disagree with
 variables.tf/outputs.tf; the diagram and the policy words come from the same plan and model
-the templates render.
+the templates render. (`tfgen docs`, which rewrites README.md alone, is in pipeline.py.)
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from generator.answers import Answers, PolicyStatement
@@ -211,16 +210,16 @@ def mermaid_diagram(answers: Answers, plan: PeeringPlan) -> str:
         f"    endpoint[{mermaid_label('Interface endpoint', lambda_service_name(region))}]"
     )
     for index, subnet in enumerate(answers.subnets, start=1):
-        label = [subnet.id] + ([subnet.az_id] if subnet.az_id else []) + ["endpoint ENI"]
-        lines.append(f"    subnet_{index}[{mermaid_label(*label)}]")
+        subnet_lines = [subnet.id] + ([subnet.az_id] if subnet.az_id else []) + ["endpoint ENI"]
+        lines.append(f"    subnet_{index}[{mermaid_label(*subnet_lines)}]")
     lines.append("  end")
     lines.append(f"  lambda[{mermaid_label('AWS Lambda API', region)}]")
     if plan.dns:
         lines.append(f"  zone[{mermaid_label('Route 53 private hosted zone', plan.dns.zone_name)}]")
     for peer in plan.peers:
-        where = [f"account {peer.account_id}" if peer.cross_account else "same account"]
-        where.append(peer.region if peer.cross_region else "same region")
-        label = mermaid_label(f"Peer VPC {peer.name}", peer.vpc_id, peer.cidr, ", ".join(where))
+        place = [f"account {peer.account_id}" if peer.cross_account else "same account"]
+        place.append(peer.region if peer.cross_region else "same region")
+        label = mermaid_label(f"Peer VPC {peer.name}", peer.vpc_id, peer.cidr, ", ".join(place))
         lines.append(f"  peer_{peer.key}[{label}]")
 
     lines.append(f"  clients -->|{mermaid_label('TCP 443')}| sg")
@@ -373,41 +372,3 @@ def cost_estimate(answers: Answers) -> CostEstimate:
             break
         floor = ceiling
     return CostEstimate(**base, location=region["location"], lines=tuple(lines))
-
-
-# ---- tfgen docs ----------------------------------------------------------------------------
-
-
-def regenerate_readme(folder: Path) -> bool:
-    """Rewrite only README.md of a module folder from its tfgen.answers.yaml, and its checksum
-    in the manifest. Each file is replaced atomically. True when README.md changed."""
-    from generator.answers import load_answers
-    from generator.errors import UsageError
-    from generator.render import ANSWERS_FILE, README_FILE, render_module
-    from generator.write import (
-        MANIFEST_FILE,
-        read_manifest,
-        sha256_text,
-        target_lock,
-        write_text_atomic,
-    )
-
-    if not (folder / ANSWERS_FILE).is_file():
-        raise UsageError(f"{folder}: not a tfgen module (no {ANSWERS_FILE})")
-    answers = load_answers(folder / ANSWERS_FILE)
-    text = render_module(answers)[README_FILE]
-    with target_lock(folder):
-        manifest = read_manifest(folder)
-        if manifest is None:
-            raise UsageError(f"{folder}: not a tfgen module (no readable {MANIFEST_FILE})")
-        path = folder / README_FILE
-        old = path.read_bytes() if path.is_file() else None
-        changed = old != text.encode("utf-8")
-        if changed:
-            write_text_atomic(path, text)
-        digest = sha256_text(text)
-        if manifest["files"].get(README_FILE) != digest:
-            manifest["files"][README_FILE] = digest
-            manifest_json = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
-            write_text_atomic(folder / MANIFEST_FILE, manifest_json)
-    return changed

@@ -13,10 +13,11 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator import __version__
-from generator.answers import load_answers
 from generator.errors import TfgenError, UsageError
+from generator.load import load_answers
 from generator.render import ANSWERS_FILE
 from generator.write import (
     MANIFEST_FILE,
@@ -75,6 +76,19 @@ class DriftReport:
     @property
     def exit_code(self) -> int:
         return 1 if self.drift and not self.fixed else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.module,
+            "path": self.path,
+            "fixed": self.fixed,
+            "rendered_by": self.rendered_by,
+            "summary": self.summary(),
+            "drift": [
+                {"file": d.path, "kind": d.kind, "cause": d.cause, "diff": d.diff}
+                for d in self.drift
+            ],
+        }
 
 
 def unified(path: str, old: bytes | None, new: bytes | None) -> str:
@@ -137,7 +151,6 @@ def check_modules(folders: list[Path], jobs: int | None = None) -> list[DriftRep
     if jobs <= 1 or len(folders) < PARALLEL_FROM:
         return [check_module(folder) for folder in folders]
     from generator.hcl import hcl_parser
-    from generator.pipeline import rendered_files  # noqa: F401 - imported before the fork
     from generator.render import environment
 
     hcl_parser()

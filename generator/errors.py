@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 PREVIEW_CHARS = 40
@@ -16,6 +18,12 @@ def preview(value: object) -> str:
     return f"{text[: PREVIEW_CHARS - 10]}... ({len(text)} characters)"
 
 
+def closest(value: str, choices: Iterable[str], cutoff: float) -> str | None:
+    """The choice most like `value`, for a "did you mean" hint; None when none is close."""
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with the input, located by its field path (``subnets[0].az_id``)."""
@@ -26,11 +34,18 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
 
+    def to_json(self) -> dict[str, str]:
+        return {"path": self.path, "message": self.message}
+
 
 class TfgenError(Exception):
     """Base class: every error tfgen raises on purpose."""
 
     exit_code = 2
+
+    def problems_json(self) -> list[dict[str, str]]:
+        """The error as the `errors` list of a JSON report."""
+        return [{"path": "", "message": str(self)}]
 
 
 class AnswersError(TfgenError):
@@ -44,6 +59,9 @@ class AnswersError(TfgenError):
         lines = "\n".join(f"  {p}" for p in self.problems)
         super().__init__(f"{source}: {len(self.problems)} problem(s)\n{lines}")
 
+    def problems_json(self) -> list[dict[str, str]]:
+        return [problem.to_json() for problem in self.problems] or super().problems_json()
+
 
 class UsageError(TfgenError):
     """Bad command-line usage or an output folder tfgen must not touch."""
@@ -55,3 +73,18 @@ class ScannerUnavailable(TfgenError):
     """checkov cannot be started (its environment is missing or broken)."""
 
     exit_code = 2
+
+
+def did_you_mean(value: str, choices: list[str]) -> str:
+    """`; did you mean 'x'?` after an answers problem, or nothing."""
+    close = closest(value, choices, cutoff=0.75)
+    return f"; did you mean {close!r}?" if close else ""
+
+
+def duplicate_problems(path: str, values: list[str]) -> Iterator[Problem]:
+    """One problem per value listed again after its first place in `path`."""
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            yield Problem(f"{path}[{index}]", f"{value} is listed twice")
+        seen.add(value)

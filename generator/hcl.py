@@ -22,6 +22,8 @@ from hcl2.postlexer import PostLexer
 from hcl2.utils import SerializationOptions
 from hcl2.version import version as hcl2_version
 
+# python-hcl2 (explicit_blocks=True) marks a parsed block body with this key; attributes lack it.
+BLOCK_MARK = "__is_block__"
 _SIMPLE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _TEMPLATE_OPENERS = re.compile(r"([$%])\{")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*", re.ASCII)
@@ -174,7 +176,7 @@ def literal_text(value: Any) -> Any:
     if isinstance(value, list):
         return [literal_text(item) for item in value]
     if isinstance(value, dict):
-        return {literal_text(k): literal_text(v) for k, v in value.items() if k != "__is_block__"}
+        return {literal_text(k): literal_text(v) for k, v in value.items() if k != BLOCK_MARK}
     return value
 
 
@@ -183,7 +185,7 @@ def blocks(parsed: dict[str, Any], kind: str) -> Iterator[tuple[str, str, dict[s
     for entry in parsed.get(kind, []):
         for block_type, named in entry.items():
             for name, body in named.items():
-                if name != "__is_block__":
+                if name != BLOCK_MARK:
                     yield block_type, name, body
 
 

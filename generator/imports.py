@@ -11,8 +11,6 @@ from dataclasses import dataclass
 
 from generator.answers import Answers
 
-MODULE_CALL = "lambda_endpoint"
-
 
 @dataclass(frozen=True)
 class ImportTarget:

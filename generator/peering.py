@@ -226,7 +226,7 @@ def endpoint_private_dns(answers: Answers) -> bool:
     return answers.private_dns and not any(peer.dns for peer in answers.peering)
 
 
-def peers_argument(answers: Answers) -> dict[str, dict[str, Any]]:
+def peers_argument(plan: PeeringPlan) -> dict[str, dict[str, Any]]:
     """The module's `peers` input: one object per peer, region always written out."""
     return {
         peer.name: {
@@ -240,7 +240,7 @@ def peers_argument(answers: Answers) -> dict[str, dict[str, Any]]:
             "route_table_ids": list(peer.route_table_ids),
             "local_route_table_ids": list(peer.local_route_table_ids),
         }
-        for peer in (make_peer(answers, item) for item in answers.peering)
+        for peer in plan.peers
     }
 
 
@@ -252,7 +252,7 @@ def retire_removed_peers(answers: Answers, previous: Answers | None, *, drop: bo
     resources with the provider recorded in state, so the module must keep declaring that
     alias until `terraform apply` has run. `drop` (after that apply) retires none.
     """
-    from generator.answers import parse_answers
+    from generator.load import parse_answers
 
     data = answers.normalized()
     if drop:

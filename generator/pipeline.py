@@ -1,24 +1,30 @@
-"""The pipeline, stage by stage: answers -> render -> verify -> scan -> write."""
+"""The pipeline, stage by stage: answers -> plan -> render -> verify -> scan -> write; and the
+commands over a module folder (validate, `tfgen docs`). The plan is built once per module."""
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from generator.answers import Answers, load_answers
+from generator.answers import Answers
+from generator.chunked_scan import MAX_CHUNK
 from generator.errors import Problem, UsageError
 from generator.findings import Finding
+from generator.load import load_answers
+from generator.plan import ModulePlan, plan_module
 from generator.render import (
     ANSWERS_FILE,
     MODULE_TEMPLATES,
     MOVED_TEMPLATES,
     PEERING_TEMPLATES,
     README_FILE,
-    render_module,
+    render_plan,
 )
 from generator.scan import ScanReport, ensure_checkov, run_checkov
-from generator.verify import verify_module
+from generator.verify import verify_plan
 from generator.write import (
     MANIFEST_FILE,
     check_target,
@@ -28,9 +34,27 @@ from generator.write import (
     read_manifest,
     read_module_file,
     refuse_links_leaving,
+    sha256_text,
     staged,
     target_lock,
+    write_text_atomic,
 )
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How a render, validate or batch runs (the command-line switches, typed, in one place)."""
+
+    scan: bool = True  # --no-scan
+    cache: bool = True  # --no-cache
+    force: bool = False  # --force: replace a folder tfgen did not write
+    checkov: str | None = None  # --checkov / TFGEN_CHECKOV
+    jobs: int | None = None  # -j: render workers and checkov processes of a batch (None: CPUs)
+    scan_chunk: int = MAX_CHUNK  # --scan-chunk: at most this many modules per checkov process
+    drop_retired: bool = False  # --drop-retired: remove retired peers' provider aliases
+
+
+DEFAULT_OPTIONS = RunOptions()
 
 
 @dataclass
@@ -49,11 +73,25 @@ class RunResult:
     def exit_code(self) -> int:
         return 1 if self.findings else 0
 
+    @property
+    def status(self) -> str:
+        return "findings" if self.findings else "ok"
 
-def answer_warnings(answers: Answers) -> list[Problem]:
-    from generator.rules import warnings
-
-    return warnings(answers)
+    def to_json(self) -> dict[str, Any]:
+        """status, exit code, module, findings, warnings and scan, as the JSON report has them."""
+        return {
+            "status": self.status,
+            "exit_code": self.exit_code,
+            "module": {
+                "name": self.module,
+                "path": self.path,
+                "written": self.written,
+                "files": self.files,
+            },
+            "findings": [finding.to_json() for finding in self.findings],
+            "warnings": [warning.to_json() for warning in self.warnings],
+            "scan": None if self.scan is None else self.scan.to_json(),
+        }
 
 
 def committed_answers(target: Path, force: bool = False) -> Answers | None:
@@ -84,9 +122,21 @@ def answers_for_target(answers: Answers, target: Path, drop_retired: bool, force
 
 def rendered_files(answers: Answers) -> dict[str, str]:
     """Every file of the module folder, manifest included."""
-    files = render_module(answers)
-    files[MANIFEST_FILE] = manifest_text(files, answers.digest())
+    return planned_files(plan_module(answers))
+
+
+def planned_files(plan: ModulePlan) -> dict[str, str]:
+    """`rendered_files` from a plan already built."""
+    files = render_plan(plan)
+    files[MANIFEST_FILE] = manifest_text(files, plan.answers.digest())
     return files
+
+
+def render_and_verify(answers: Answers) -> tuple[dict[str, str], list[Finding], list[Problem]]:
+    """Plan once, render, verify: (files, findings, warnings)."""
+    plan = plan_module(answers)
+    files = planned_files(plan)
+    return files, verify_plan(plan, files), list(plan.warnings)
 
 
 def scan_folder(folder: Path, checkov: str | None, cache: bool = True) -> ScanReport:
@@ -105,14 +155,7 @@ def scan_folder(folder: Path, checkov: str | None, cache: bool = True) -> ScanRe
 
 
 def render_to_folder(
-    answers: Answers,
-    target: Path,
-    *,
-    scan: bool = True,
-    force: bool = False,
-    checkov: str | None = None,
-    cache: bool = True,
-    drop_retired: bool = False,
+    answers: Answers, target: Path, options: RunOptions = DEFAULT_OPTIONS
 ) -> RunResult:
     """Render, verify and scan in a staging folder; move it into `target` only if all passed.
 
@@ -121,36 +164,27 @@ def render_to_folder(
     (`target_lock`). A file system that refuses the write (parent is a file, name too long,
     read-only, full) is a UsageError; the previous module stays as it was."""
     try:
-        return _render_to_folder(answers, target, scan, force, checkov, cache, drop_retired)
+        return _render_to_folder(answers, target, options)
     except OSError as error:
         where = error.filename or target
         raise UsageError(f"cannot write {where}: {error.strerror or error}") from None
 
 
-def _render_to_folder(
-    answers: Answers,
-    target: Path,
-    scan: bool,
-    force: bool,
-    checkov: str | None,
-    cache: bool,
-    drop_retired: bool,
-) -> RunResult:
+def _render_to_folder(answers: Answers, target: Path, options: RunOptions) -> RunResult:
     shown = str(target)
     target = Path(os.path.abspath(target))  # `-o .` has a parent to stage in and lock
     with target_lock(target):
-        check_target(target, force)
-        answers = answers_for_target(answers, target, drop_retired, force)
-        files = rendered_files(answers)
+        check_target(target, options.force)
+        answers = answers_for_target(answers, target, options.drop_retired, options.force)
+        files, findings, warnings = render_and_verify(answers)
         result = RunResult(
-            answers.name, shown, files=sorted(files), warnings=answer_warnings(answers)
+            answers.name, shown, files=sorted(files), findings=findings, warnings=warnings
         )
-        result.findings = verify_module(answers, files)
         if result.findings:
             return result
         with staged(target, files) as stage:
-            if scan:
-                result.scan = scan_folder(stage, checkov, cache=cache)
+            if options.scan:
+                result.scan = scan_folder(stage, options.checkov, cache=options.cache)
                 result.findings = result.scan.findings
             if not result.findings:
                 commit(stage, target)
@@ -158,20 +192,17 @@ def _render_to_folder(
         return result
 
 
-def validate_folder(
-    folder: Path, *, scan: bool = True, checkov: str | None = None, cache: bool = True
-) -> RunResult:
+def validate_folder(folder: Path, options: RunOptions = DEFAULT_OPTIONS) -> RunResult:
     """Verify (and scan) a module folder already on disk against its own answers file."""
     refuse_links_leaving(folder)
     answers = load_answers(folder / ANSWERS_FILE)
     names = [*MODULE_TEMPLATES, *PEERING_TEMPLATES, *MOVED_TEMPLATES, README_FILE, ANSWERS_FILE]
     files, unreadable = _module_texts(folder, names)
-    result = RunResult(
-        answers.name, str(folder), files=sorted(files), warnings=answer_warnings(answers)
-    )
-    result.findings = unreadable + verify_module(answers, files) + _hand_findings(folder)
-    if scan:
-        result.scan = scan_folder(folder, checkov, cache=cache)
+    plan = plan_module(answers)
+    result = RunResult(answers.name, str(folder), files=sorted(files), warnings=list(plan.warnings))
+    result.findings = unreadable + verify_plan(plan, files) + _hand_findings(folder)
+    if options.scan:
+        result.scan = scan_folder(folder, options.checkov, cache=options.cache)
         result.findings += result.scan.findings
     return result
 
@@ -207,3 +238,49 @@ def _hand_findings(folder: Path) -> list[Finding]:
         *(Finding("verify", name, "not written by tfgen: Terraform reads it with the module")
           for name in extra),
     ]  # fmt: skip
+
+
+def module_answers(folder: Path) -> Answers:
+    """The answers a module folder was rendered from (its tfgen.answers.yaml)."""
+    if not (folder / ANSWERS_FILE).is_file():
+        raise UsageError(f"{folder}: not a tfgen module (no {ANSWERS_FILE})")
+    return load_answers(folder / ANSWERS_FILE)
+
+
+def regenerate_readme(folder: Path) -> bool:
+    """`tfgen docs`: rewrite only README.md of a module folder from its tfgen.answers.yaml, and
+    its checksum in the manifest. Each file is replaced atomically. True when README.md changed."""
+    text = render_plan(plan_module(module_answers(folder)))[README_FILE]
+    with target_lock(folder):
+        manifest = read_manifest(folder)
+        if manifest is None:
+            raise UsageError(f"{folder}: not a tfgen module (no readable {MANIFEST_FILE})")
+        path = folder / README_FILE
+        old = path.read_bytes() if path.is_file() else None
+        changed = old != text.encode("utf-8")
+        if changed:
+            write_text_atomic(path, text)
+        digest = sha256_text(text)
+        if manifest["files"].get(README_FILE) != digest:
+            manifest["files"][README_FILE] = digest
+            manifest_json = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+            write_text_atomic(folder / MANIFEST_FILE, manifest_json)
+    return changed
+
+
+def modules_in(folders: tuple[Path, ...]) -> list[Path]:
+    """Each FOLDER that is a module, or else every module under it (`tfgen check modules/`)."""
+    from generator.write import find_modules
+
+    targets: list[Path] = []
+    for folder in folders:
+        if (folder / ANSWERS_FILE).is_file() or not folder.is_dir():
+            targets.append(folder)
+            continue
+        found = find_modules(folder)
+        if not found:
+            raise UsageError(
+                f"{folder}: not a tfgen module (no {ANSWERS_FILE}) and no tfgen modules under it"
+            )
+        targets += found
+    return targets

@@ -19,22 +19,24 @@ from typing import Any
 import click
 import yaml
 
-from generator.answers import Answers, parse_answers
+from generator import regions
+from generator.answers import Answers
 from generator.errors import AnswersError, Problem, UsageError
+from generator.load import parse_answers
 from generator.policy import partition_of
 from generator.rules import az_id_prefix
 
-# Regions offered as choices by the cookiecutter template (the model accepts any region code).
+DEFAULT_REGION = "us-east-1"
+# The regions offered as choices (cookiecutter.json): every region of the regions catalog that
+# tfgen renders for, the default first (the model accepts any region code the catalog knows).
 REGIONS = (
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-east-2",
-    "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
-    "ap-southeast-4", "ap-southeast-5", "ap-southeast-7", "ap-northeast-1", "ap-northeast-2",
-    "ap-northeast-3", "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-west-1",
-    "eu-west-2", "eu-west-3", "eu-south-1", "eu-south-2", "eu-north-1", "il-central-1",
-    "me-south-1", "me-central-1", "mx-central-1", "sa-east-1", "us-gov-east-1", "us-gov-west-1",
-    "cn-north-1", "cn-northwest-1",
-)  # fmt: skip
-DEFAULT_REGION = REGIONS[0]
+    DEFAULT_REGION,
+    *sorted(
+        region
+        for region in regions.catalog()["regions"]
+        if region != DEFAULT_REGION and regions.region_problem(region) is None
+    ),
+)
 EXAMPLE_ACCOUNT = "111122223333"
 PLACEHOLDER_NOTE = "placeholder ids and ARNs: put in your own before rendering"
 
@@ -217,7 +219,13 @@ def as_bool(value: Any) -> bool:
 def defaults(region: str = DEFAULT_REGION) -> dict[str, Any]:
     """The flat answers nobody typed: valid for `region`, with placeholder ids."""
     prefix = az_id_prefix(region) if region else None
-    partition = partition_of(region)
+    return default_answers(region, prefix, partition_of(region))
+
+
+def default_answers(region: str, az_prefix: str | None, partition: str) -> dict[str, Any]:
+    """The defaults for a region, its AZ id prefix and its partition (values, or the
+    cookiecutter template's Jinja expressions for them)."""
+    prefix = az_prefix
     azs = (f":{prefix}-az1", f":{prefix}-az2") if prefix else ("", "")
     return {
         "name": "lambda-endpoint",

@@ -1,4 +1,4 @@
-"""answers -> {relative path: text}. The Jinja2 environment and its filters, nothing else."""
+"""plan -> {relative path: text}. The Jinja2 environment and its filters, nothing else."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from typing import Any
 import jinja2
 import yaml
 
-from generator import __version__, docs, network, rules
+from generator import __version__, docs
 from generator.answers import Answers
 from generator.hcl import aligned_attributes, hcl_literal, is_multiline
-from generator.imports import MODULE_CALL, import_targets
-from generator.peering import RetiredAlias, peering_plan, peers_argument
-from generator.policy import endpoint_policy_document, split_actions
+from generator.imports import import_targets
+from generator.peering import RetiredAlias
+from generator.plan import EXAMPLE_FILE, MODULE_CALL, ModulePlan, plan_module
+from generator.policy import split_actions
 from generator.regions import lambda_dns_name, lambda_service_name, partition_of
 
 TERRAFORM_VERSION_CONSTRAINT = ">= 1.5.0"
@@ -37,7 +38,7 @@ MODULE_TEMPLATES = {
     "variables.tf": "variables.tf.j2",
     "main.tf": "main.tf.j2",
     "outputs.tf": "outputs.tf.j2",
-    "example/main.tf": "example/main.tf.j2",
+    EXAMPLE_FILE: "example/main.tf.j2",
 }
 # Files rendered only when the answers have peers.
 PEERING_TEMPLATES = {"peering.tf": "peering.tf.j2"}
@@ -86,34 +87,6 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def module_arguments(answers: Answers) -> dict[str, Any]:
-    """The example's call of the module: every answer as a module input, in variables.tf order."""
-    group = answers.security_group
-    return {
-        "name": answers.name,
-        "vpc_id": answers.vpc.id,
-        "vpc_cidr": answers.vpc.cidr,
-        "vpc_extra_cidrs": list(answers.vpc.extra_cidrs),
-        "subnet_ids": [subnet.id for subnet in answers.subnets],
-        "private_dns_enabled": answers.private_dns,
-        "ip_address_type": answers.ip_address_type,
-        "vpc_ipv6_cidrs": list(answers.vpc.ipv6_cidrs),
-        "create_security_group": group.create,
-        "allowed_cidr_blocks": network.allowed_cidr_blocks(answers),
-        "allowed_security_group_ids": list(group.allow_security_group_ids),
-        "security_group_ids": list(group.existing_ids),
-        **({"security_group_name": group.name} if group.name is not None else {}),
-        **(
-            {"security_group_description": group.description}
-            if group.description is not None
-            else {}
-        ),
-        "endpoint_policy": endpoint_policy_document(answers),
-        **({"peers": peers_argument(answers)} if answers.peering else {}),
-        "tags": dict(answers.tags),
-    }
-
-
 def _plain_ascii(value: Any) -> bool:
     """Only printable-ASCII strings (keys included) anywhere in the value."""
     if isinstance(value, str):
@@ -137,8 +110,9 @@ def yaml_text(data: Any) -> str:
     return yaml.safe_dump(data, width=2**31, **options)
 
 
-def moved_instances(answers: Answers) -> list[dict[str, Any]]:
+def moved_instances(plan: ModulePlan) -> list[dict[str, Any]]:
     """Instances once keyed by an id of the answers, now counted by position: one move each."""
+    answers = plan.answers
     moves = []
     if answers.security_group.create:
         for index, group_id in enumerate(answers.security_group.allow_security_group_ids):
@@ -149,7 +123,7 @@ def moved_instances(answers: Answers) -> list[dict[str, Any]]:
                     "index": index,
                 }
             )
-    for peer in peering_plan(answers).peers:
+    for peer in plan.peering.peers:
         for prefix, route_tables in (
             ("to", peer.local_route_table_ids),
             ("from", peer.route_table_ids),
@@ -168,24 +142,30 @@ def answers_yaml(answers: Answers) -> str:
 
 def render_module(answers: Answers) -> dict[str, str]:
     """Render every file of the module. Same answers, same bytes."""
-    policy = endpoint_policy_document(answers)
-    context = {
+    return render_plan(plan_module(answers))
+
+
+def render_plan(plan: ModulePlan) -> dict[str, str]:
+    """Render every file of the module from its plan (built once by the caller)."""
+    answers = plan.answers
+    policy = plan.policy_document
+    context: dict[str, Any] = {
         "answers": answers,
         "region": answers.region,
         "partition": partition_of(answers.region),
         "lambda_service_name": lambda_service_name(answers.region),
         "lambda_dns_name": lambda_dns_name(answers.region),
-        "module_arguments": module_arguments(answers),
-        "peering": peering_plan(answers),
+        "module_arguments": plan.module_arguments,
+        "peering": plan.peering,
+        "warnings": list(plan.warnings),
         "imports": import_targets(answers),
         "module_call": MODULE_CALL,
-        "warnings": rules.warnings(answers),
         "policy_document": policy,
         "policy_json": json.dumps(policy, indent=2, ensure_ascii=False) if policy else "",
         "terraform_version_constraint": TERRAFORM_VERSION_CONSTRAINT,
         "aws_provider_constraint": AWS_PROVIDER_CONSTRAINT,
         "tfgen_version": __version__,
-        "moves": moved_instances(answers),
+        "moves": moved_instances(plan),
     }
     env = environment()
     templates = {

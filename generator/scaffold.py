@@ -5,10 +5,12 @@ Terraform and no rules of its own: the answers are checked with the same model a
 file, and the module is rendered, verified and scanned by the same pipeline as `tfgen render`.
 Both run in the Python that runs cookiecutter, as separate processes; they print to stderr
 and return the exit code (non-zero makes cookiecutter stop and remove the folder it made).
+The template's cookiecutter.json is generated here too, from the questionnaire.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Mapping
@@ -17,7 +19,16 @@ from typing import Any
 
 from generator.answers import Answers
 from generator.errors import AnswersError, TfgenError
-from generator.questionnaire import QUESTIONS, as_bool, build, describe
+from generator.policy import partition_of
+from generator.questionnaire import (
+    QUESTIONS,
+    REGIONS,
+    as_bool,
+    build,
+    default_answers,
+    describe,
+)
+from generator.rules import az_id_prefix
 
 # The one file the template's project folder holds; the post-generation hook replaces it.
 PLACEHOLDER = ".tfgen-scaffold"
@@ -51,7 +62,7 @@ def pre_gen(context: Mapping[str, Any]) -> int:
 
 def post_gen(context: Mapping[str, Any], project_dir: Path) -> int:
     """Render, verify and (unless `_scan` is false) scan into the project folder."""
-    from generator.pipeline import render_to_folder
+    from generator.pipeline import RunOptions, render_to_folder
 
     project_dir = project_dir.resolve()
     try:
@@ -68,7 +79,7 @@ def post_gen(context: Mapping[str, Any], project_dir: Path) -> int:
         placeholder.unlink()
     os.chdir(project_dir.parent)  # the folder itself is swapped for the rendered one
     try:
-        result = render_to_folder(answers, project_dir, scan=scan)
+        result = render_to_folder(answers, project_dir, RunOptions(scan=scan))
     except TfgenError as error:
         _say(f"tfgen: {error}")
         return error.exit_code
@@ -87,3 +98,29 @@ def post_gen(context: Mapping[str, Any], project_dir: Path) -> int:
     )
     _say(f"tfgen: wrote {project_dir} ({len(result.files)} files): verified; {scanned}")
     return 0
+
+
+def cookiecutter_config() -> dict[str, Any]:
+    """cookiecutter.json of the scaffolding template, from the questions (prompt, help,
+    default) and the regions catalog (written by scripts/refresh_cookiecutter.py; a test
+    keeps the two equal)."""
+    region = "{{ cookiecutter.region }}"
+    prefixes = {name: az_id_prefix(name) for name in REGIONS}
+    missing = sorted(name for name, prefix in prefixes.items() if prefix is None)
+    if missing:
+        raise ValueError(f"no AZ id prefix known for {', '.join(missing)}")
+    partitions = {name: partition_of(name) for name in REGIONS}
+    values = default_answers(
+        region, "{{ cookiecutter.__az_prefix }}", "{{ cookiecutter.__partition }}"
+    )
+    config: dict[str, Any] = {}
+    for question in QUESTIONS:
+        config[question.key] = list(REGIONS) if question.key == "region" else values[question.key]
+        if question.key == "region":
+            config["__az_prefix"] = "{{ " + json.dumps(prefixes) + "[cookiecutter.region] }}"
+            config["__partition"] = "{{ " + json.dumps(partitions) + "[cookiecutter.region] }}"
+    config["_scan"] = True
+    config["__prompts__"] = {
+        q.key: f"{q.prompt}: {q.help[:1].lower()}{q.help[1:]}" for q in QUESTIONS
+    }
+    return config

@@ -68,6 +68,21 @@ class ScanReport:
     cached: bool = False  # reused from the scan cache (same files, same checkov)
     guidelines: dict[str, str] = field(default_factory=dict)  # check id -> guideline (failed)
 
+    def counts_text(self) -> str:
+        """`23 passed, 0 failed, 2 skipped`: the one way a scan is summed up in text."""
+        return f"{self.passed} passed, {self.failed} failed, {self.skipped} skipped"
+
+    def to_json(self) -> dict[str, Any]:
+        """The scan as a run's report gives it."""
+        return {
+            "passed": self.passed,
+            "failed": self.failed,
+            "skipped": self.skipped,
+            "skips": self.skips,
+            "checkov_version": self.checkov_version,
+            "cached": self.cached,
+        }
+
 
 def managed_env_dir() -> Path:
     from platformdirs import user_cache_dir

@@ -10,18 +10,18 @@ the jsii assembly of npm ``@cdktf/provider-aws`` by ``scripts/refresh_provider_s
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from generator.catalog import load_json
+from generator.errors import closest
+from generator.hcl import BLOCK_MARK
 
 SCHEMA_FILE = "aws_provider_schema.json"
 # Every provider major the generated modules admit, with its snapshot.
 SCHEMA_FILES = {"5.x": SCHEMA_FILE, "6.x": "aws_provider_schema_v6.json"}
-BLOCK_MARK = "__is_block__"
 PROVIDER_NAME = "aws"
 # Meta-arguments Terraform itself accepts in resource and data blocks.
 META_ATTRIBUTES = frozenset({"count", "for_each", "provider", "depends_on"})
@@ -135,9 +135,10 @@ def block_instances(value: Any) -> list[dict[str, Any]] | None:
     return None
 
 
-def suggestion(name: str, choices: Iterator[str] | list[str]) -> str:
-    close = difflib.get_close_matches(name, sorted(choices), n=1, cutoff=0.7)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+def suggestion(name: str, choices: Iterable[str]) -> str:
+    """` (did you mean 'x'?)` after a schema problem, or nothing."""
+    close = closest(name, choices, cutoff=0.7)
+    return f" (did you mean {close!r}?)" if close else ""
 
 
 def check_blocks(parsed: dict[str, Any], schema: dict[str, Any], file: str) -> list[SchemaProblem]:

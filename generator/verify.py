@@ -1,6 +1,7 @@
 """Verify a rendered module: parse it back with python-hcl2 and check that it says what the
-answers say (resources, arguments, ports, CIDRs, the decoded policy), then check every block
-against the AWS provider schema snapshot."""
+answers and their plan say (resources, arguments, ports, CIDRs, the decoded policy), then check
+every block against the AWS provider schema snapshots. Never reads the renderer's code: a bug
+there shows up as a finding here."""
 
 from __future__ import annotations
 
@@ -9,15 +10,12 @@ from typing import Any
 
 from generator.answers import Answers
 from generator.findings import Finding
-from generator.hcl import blocks, labelled, literal_text, parse_hcl
-from generator.policy import endpoint_policy_document
-from generator.render import module_arguments
+from generator.hcl import BLOCK_MARK, blocks, labelled, literal_text, parse_hcl
+from generator.plan import EXAMPLE_FILE, MODULE_CALL, ModulePlan, plan_module
 from generator.verify_imports import check_imports
 from generator.verify_peering import PEERING_FILE, check_peering
 
 MODULE_FILES = ("versions.tf", "variables.tf", "main.tf", "outputs.tf")
-EXAMPLE_FILE = "example/main.tf"
-MODULE_CALL = "lambda_endpoint"
 HTTPS_PORT = 443
 OPEN_CIDRS = ("0.0.0.0/0", "::/0")
 # What the module's own HCL must say whatever the answers are: the wiring of F1-F4 and F8.
@@ -94,6 +92,12 @@ def parse_files(files: dict[str, str]) -> tuple[dict[str, dict[str, Any]], list[
 
 def verify_module(answers: Answers, files: dict[str, str]) -> list[Finding]:
     """Every way the rendered files disagree with the answers or the provider schema."""
+    return verify_plan(plan_module(answers), files)
+
+
+def verify_plan(plan: ModulePlan, files: dict[str, str]) -> list[Finding]:
+    """`verify_module` with the answers' plan already built."""
+    answers = plan.answers
     parsed, findings = parse_files(files)
     moves = expected_moves(answers)
     module_files = [
@@ -120,11 +124,22 @@ def verify_module(answers: Answers, files: dict[str, str]) -> list[Finding]:
     if moves:
         findings += check_moves(parsed[MOVED_FILE], moves)
     findings += check_ingress_rules(module)
-    findings += check_example(answers, parsed[EXAMPLE_FILE], parsed["variables.tf"])
-    findings += check_peering(answers, parsed, module_files)
+    findings += check_example(plan, parsed[EXAMPLE_FILE], parsed["variables.tf"])
+    findings += check_peering(answers, plan.peering, parsed, module_files)
     findings += check_imports(answers, parsed[EXAMPLE_FILE], module)
     findings += check_schema(parsed)
     return findings
+
+
+def argument_findings(label: str, body: dict[str, Any], expected: dict[str, Any]) -> list[Finding]:
+    """One finding per argument of a main.tf block that is not the expected value."""
+    return [
+        Finding(
+            "verify", "main.tf", f"{label}.{argument} is {body.get(argument)!r}, expected {value!r}"
+        )
+        for argument, value in expected.items()
+        if body.get(argument) != value
+    ]
 
 
 def check_module_wiring(module: dict[str, Any]) -> list[Finding]:
@@ -140,15 +155,7 @@ def check_module_wiring(module: dict[str, Any]) -> list[Finding]:
         if body is None:
             findings.append(Finding("verify", "main.tf", f"{label} is missing"))
             continue
-        for argument, value in expected.items():
-            if body.get(argument) != value:
-                findings.append(
-                    Finding(
-                        "verify",
-                        "main.tf",
-                        f"{label}.{argument} is {body.get(argument)!r}, expected {value!r}",
-                    )
-                )
+        findings += argument_findings(label, body, expected)
     endpoint = present.get(("resource", "aws_vpc_endpoint", "lambda"), {})
     dns_options = [
         {key: value for key, value in block.items() if key != "__is_block__"}
@@ -309,15 +316,7 @@ def check_ingress_rules(module: dict[str, Any]) -> list[Finding]:
         if block_type != "aws_vpc_security_group_ingress_rule":
             continue
         expected = {"ip_protocol": "tcp", "from_port": HTTPS_PORT, "to_port": HTTPS_PORT}
-        for argument, value in expected.items():
-            if body.get(argument) != value:
-                findings.append(
-                    Finding(
-                        "verify",
-                        "main.tf",
-                        f"{label}.{argument} is {body.get(argument)!r}, expected {value!r}",
-                    )
-                )
+        findings += argument_findings(label, body, expected)
         if not body.get("description"):
             findings.append(Finding("verify", "main.tf", f"{label} has no description"))
         for key in ("cidr_ipv4", "cidr_ipv6"):
@@ -327,8 +326,9 @@ def check_ingress_rules(module: dict[str, Any]) -> list[Finding]:
 
 
 def check_example(
-    answers: Answers, example: dict[str, Any], variables: dict[str, Any]
+    plan: ModulePlan, example: dict[str, Any], variables: dict[str, Any]
 ) -> list[Finding]:
+    answers = plan.answers
     findings = []
     default = [
         body
@@ -353,10 +353,10 @@ def check_example(
     given = {
         key: literal_text(value)
         for key, value in call.items()
-        if key not in ("source", "providers", "__is_block__")
+        if key not in ("source", "providers", BLOCK_MARK)
     }
-    expected = module_arguments(answers)
-    policy = endpoint_policy_document(answers)
+    expected = plan.module_arguments
+    policy = plan.policy_document
     if given.get("endpoint_policy") != policy:
         findings.append(
             Finding(

@@ -13,8 +13,8 @@ from typing import Any
 from generator.answers import Answers
 from generator.findings import Finding
 from generator.hcl import blocks, literal_text
+from generator.plan import EXAMPLE_FILE
 
-EXAMPLE_FILE = "example/main.tf"
 MODULE = "module.lambda_endpoint"
 # Terraform reads `import` blocks from 1.5 on; older versions reject the configuration.
 IMPORT_BLOCKS_SINCE = (1, 5)

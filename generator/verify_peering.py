@@ -14,10 +14,10 @@ from typing import Any
 from generator.answers import Answers
 from generator.findings import Finding
 from generator.hcl import blocks, literal_text
-from generator.peering import DEFAULT_PROVIDER, Peer, PeeringPlan, peering_plan
+from generator.peering import DEFAULT_PROVIDER, Peer, PeeringPlan
+from generator.plan import EXAMPLE_FILE, MODULE_CALL
 
 PEERING_FILE = "peering.tf"
-EXAMPLE_FILE = "example/main.tf"
 # Resource types only the peering file may hold.
 PEERING_TYPES = frozenset(
     {
@@ -97,9 +97,11 @@ def module_blocks(parsed: dict[str, dict[str, Any]], names: list[str]) -> dict[t
 
 
 def check_peering(
-    answers: Answers, parsed: dict[str, dict[str, Any]], module_files: list[str]
+    answers: Answers,
+    plan: PeeringPlan,
+    parsed: dict[str, dict[str, Any]],
+    module_files: list[str],
 ) -> list[Finding]:
-    plan = peering_plan(answers)
     blocks = module_blocks(parsed, module_files)
     resources = {key: body for key, body in blocks.items() if len(key) == 2}
     locals_ = {
@@ -407,7 +409,7 @@ def check_providers(plan: PeeringPlan, parsed: dict[str, dict[str, Any]]) -> lis
         body
         for entry in example.get("module", [])
         for name, body in entry.items()
-        if name == "lambda_endpoint"
+        if name == MODULE_CALL
     ]
     given = {
         unwrap(key): unwrap(value)

@@ -125,7 +125,7 @@ class _StrictMappings:
         return super().construct_mapping(node, deep=deep)  # type: ignore[misc]
 
 
-class _StrictLoader(_StrictMappings, yaml.SafeLoader):
+class _StrictLoader(_StrictMappings, yaml.SafeLoader):  # type: ignore[misc]
     """SafeLoader that refuses aliases (billion-laughs) and duplicate keys (silent overrides)."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
@@ -139,8 +139,9 @@ class _StrictLoader(_StrictMappings, yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-_StrictLoader.add_constructor("tag:yaml.org,2002:map", _StrictLoader.construct_mapping)
-_StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_yaml_int)
+# (types-PyYAML types add_constructor for the loader classes themselves, not subclasses)
+_StrictLoader.add_constructor("tag:yaml.org,2002:map", _StrictLoader.construct_mapping)  # type: ignore[type-var]
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_yaml_int)  # type: ignore[type-var]
 _core_schema(_StrictLoader)
 
 _CSafeLoader: Any = getattr(yaml, "CSafeLoader", None)  # PyYAML built with libyaml
@@ -148,7 +149,7 @@ _CSafeLoader: Any = getattr(yaml, "CSafeLoader", None)  # PyYAML built with liby
 
 if _CSafeLoader is not None:
 
-    class _FastStrictLoader(_StrictMappings, _CSafeLoader):  # type: ignore[misc,valid-type]
+    class _FastStrictLoader(_StrictMappings, _CSafeLoader):
         """libyaml reads and composes, the same checks construct (about 10x faster)."""
 
     _FastStrictLoader.add_constructor("tag:yaml.org,2002:map", _FastStrictLoader.construct_mapping)

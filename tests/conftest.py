@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.answers import Answers, parse_answers
+from generator.answers import Answers
+from generator.load import parse_answers
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from generator.answers import parse_answers
 from generator.hcl import blocks, parse_hcl
+from generator.load import parse_answers
 from generator.render import render_module
 from tests.golden_cases import case_answers, case_names
 

@@ -10,8 +10,8 @@ import yaml
 from click.testing import CliRunner
 
 from generator import adopt
-from generator.answers import load_answers_text
 from generator.cli import cli
+from generator.load import load_answers_text
 from generator.policy import endpoint_policy_document
 from generator.render import render_module
 from generator.verify import verify_module
@@ -206,7 +206,7 @@ def test_peering_connections_are_offered_commented_out(aws):
     # Uncommented as the comment says, the entry is valid answers.
     data = yaml.safe_load(text)
     data["peering"] = entries
-    from generator.answers import parse_answers
+    from generator.load import parse_answers
 
     assert parse_answers(data).peering[0].connection_id == pcx
 

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from generator.answers import json_schema, load_answers, load_answers_text, parse_answers
+from generator.answers import json_schema
 from generator.errors import AnswersError
+from generator.load import load_answers, load_answers_text, parse_answers
 
 
 def problems(data: dict[str, Any]) -> dict[str, str]:

@@ -13,6 +13,7 @@ import yaml
 
 from generator import chunked_scan
 from generator.batch import expand_sources, render_batch
+from generator.pipeline import RunOptions
 from generator.scan import checkov_executable
 from tests.conftest import example_data
 from tests.test_cli import tfgen
@@ -65,7 +66,7 @@ def test_duplicate_module_names_are_refused_for_the_second(tmp_path: Path):
     folder.mkdir()
     for name in ("a.yaml", "b.yaml"):
         (folder / name).write_text(yaml.safe_dump(example_data(), sort_keys=False))
-    items = render_batch(expand_sources([folder]), tmp_path / "out", scan=False, jobs=1)
+    items = render_batch(expand_sources([folder]), tmp_path / "out", RunOptions(scan=False, jobs=1))
     assert [item.exit_code for item in items] == [0, 2]
     assert "also the name in" in str(items[1].error)
 
@@ -89,13 +90,13 @@ def test_one_checkov_process_per_chunk_and_cache_on_rerun(tmp_path: Path, monkey
 
     monkeypatch.setattr(chunked_scan, "run_checkov_each", counting)
     sources = expand_sources([write_batch(tmp_path / "answers", 6)])
-    items = render_batch(sources, tmp_path / "out", jobs=2)
+    items = render_batch(sources, tmp_path / "out", RunOptions(jobs=2))
     # 5 valid modules, 2 lanes: two chunks (3 + 2), each module in exactly one
     assert sorted(len(chunk) for chunk in runs) == [2, 3]
     assert sorted(name for chunk in runs for name in chunk) == ["m00", "m01", "m02", "m04", "m05"]
     written = [item for item in items if item.exit_code == 0]
     assert len(written) == 5 and all(item.result.scan.passed > 10 for item in written)
-    again = render_batch(sources, tmp_path / "out", jobs=2)
+    again = render_batch(sources, tmp_path / "out", RunOptions(jobs=2))
     assert len(runs) == 2  # every clean module came from the scan cache
     assert all(item.result.scan.cached for item in again if item.exit_code == 0)
     assert not list((tmp_path / "out").glob(".tfgen-*"))  # no staging leftovers
@@ -106,8 +107,8 @@ def test_one_checkov_process_per_chunk_and_cache_on_rerun(tmp_path: Path, monkey
 def test_chunked_scan_reports_equal_one_process_over_the_batch(tmp_path: Path):
     """Every module's report (counts, findings with lines, skips and their reasons, guidelines)
     is the same whether checkov scans it in a chunk or in one process over the whole batch."""
-    from generator.answers import parse_answers
     from generator.chunked_scan import ChunkScanner
+    from generator.load import parse_answers
     from generator.pipeline import rendered_files
     from generator.scan import run_checkov_each
     from generator.write import write_files

@@ -35,7 +35,7 @@ def load_bench():
 
 
 def test_generated_answers_are_distinct_valid_and_some_have_peers(tmp_path: Path):
-    from generator.answers import load_answers
+    from generator.load import load_answers
     from generator.pipeline import rendered_files
     from generator.verify import verify_module
 

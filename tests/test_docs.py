@@ -16,10 +16,10 @@ import pytest
 from click.testing import CliRunner
 
 from generator import docs
-from generator.answers import parse_answers
 from generator.cli import cli
 from generator.drift import check_module
 from generator.hcl import parse_hcl
+from generator.load import parse_answers
 from generator.pipeline import rendered_files
 from generator.write import read_manifest, sha256_text, write_files
 from tests.golden_cases import case_answers, case_names

@@ -83,8 +83,8 @@ def test_no_modules_at_all_is_exit_2(tmp_path: Path):
 def test_parallel_check_equals_one_after_another(tmp_path: Path, monkeypatch):
     """check_modules in worker processes: the same reports, in order, and the same error."""
     from generator import drift
-    from generator.answers import parse_answers
     from generator.errors import UsageError
+    from generator.load import parse_answers
     from generator.pipeline import rendered_files
     from generator.write import write_files
     from tests.conftest import example_data

@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from generator.answers import parse_answers
+from generator.load import parse_answers
 from generator.pipeline import rendered_files
 from generator.write import write_files
 from tests.conftest import REPO

@@ -6,9 +6,9 @@ import copy
 
 import pytest
 
-from generator.answers import parse_answers
 from generator.errors import AnswersError
 from generator.hcl import parse_hcl
+from generator.load import parse_answers
 from generator.policy import endpoint_policy_document
 from generator.render import render_module
 from generator.verify import verify_module
@@ -66,7 +66,7 @@ def test_unset_adoption_keys_stay_out_of_the_normalized_answers(example_answers)
 
 
 def test_normalized_adopted_answers_re_render_identically(adopted, tmp_path):
-    from generator.answers import load_answers
+    from generator.load import load_answers
 
     files = render_module(parse_answers(adopted))
     (tmp_path / "a.yaml").write_text(files["tfgen.answers.yaml"])

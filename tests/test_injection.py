@@ -10,9 +10,9 @@ import copy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.answers import parse_answers
 from generator.errors import AnswersError
 from generator.hcl import literal_text, parse_hcl
+from generator.load import parse_answers
 from generator.render import render_module
 from generator.verify import verify_module
 from tests.conftest import example_data

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.answers import parse_answers
+from generator.load import parse_answers
 from generator.pipeline import rendered_files
 from generator.policy import endpoint_policy_document
 from generator.write import write_files

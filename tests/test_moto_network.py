@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from generator.answers import parse_answers
+from generator.load import parse_answers
 from generator.pipeline import rendered_files
 from generator.write import write_files
 from tests.moto_patches import endpoint_service_ip_address_types, patch_moto

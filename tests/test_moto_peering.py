@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.answers import parse_answers
+from generator.load import parse_answers
 from generator.pipeline import rendered_files
 from generator.write import write_files
 from tests.conftest import REPO

@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 
-from generator.answers import parse_answers
 from generator.errors import AnswersError
 from generator.hcl import parse_hcl
+from generator.load import parse_answers
 from generator.network import allowed_cidr_blocks, ingress_rule_count
 from generator.peering import peering_plan
-from generator.render import module_arguments, render_module
+from generator.plan import plan_module
+from generator.render import render_module
 from generator.rules import warnings
 from generator.verify import verify_module
 
@@ -159,7 +160,7 @@ def test_allow_cidr_equal_to_a_vpc_or_peer_cidr_is_warned_and_rendered_once(exam
     assert "is peering[0].cidr" in found["security_group.allow_cidrs[2]"]
     answers = parse_answers(example)
     assert allowed_cidr_blocks(answers) == ["192.168.1.0/24"]
-    assert module_arguments(answers)["allowed_cidr_blocks"] == ["192.168.1.0/24"]
+    assert plan_module(answers).module_arguments["allowed_cidr_blocks"] == ["192.168.1.0/24"]
     rendered(example)
 
 
@@ -189,7 +190,7 @@ def test_vpc_extra_cidrs_get_ingress_and_peer_routes(example):
     )
     assert "var.vpc_extra_cidrs" in peering[("aws_route", "from_spoke_extra")]["count"]
     assert ".extra_cidrs" in peering[("aws_route", "to_spoke_extra")]["count"]
-    arguments = module_arguments(parse_answers(example))
+    arguments = plan_module(parse_answers(example)).module_arguments
     assert arguments["vpc_extra_cidrs"] == ["100.64.0.0/16"]
     assert arguments["peers"]["spoke"]["extra_cidrs"] == ["100.65.0.0/16"]
 
@@ -241,7 +242,7 @@ def test_vpc_ipv6_ingress_covers_every_ipv6_cidr(example):
     assert "length(var.vpc_ipv6_cidrs)" in rule["count"]
     assert rule["cidr_ipv6"] == "${var.vpc_ipv6_cidrs[count.index]}"
     assert "var.vpc_ipv6_cidrs" in files["main.tf"].split("vpc_ipv6_cidrs = ", 1)[1].splitlines()[0]
-    assert module_arguments(parse_answers(example))["vpc_ipv6_cidrs"] == [
+    assert plan_module(parse_answers(example)).module_arguments["vpc_ipv6_cidrs"] == [
         "2600:1f18:aaaa:bb00::/56"
     ]
 

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from generator.answers import parse_answers
 from generator.cli import cli
 from generator.hcl import parse_hcl
+from generator.load import parse_answers
 from generator.peering import endpoint_private_dns, peering_plan, peers_argument
 from generator.render import render_module
 from generator.verify import verify_module
@@ -127,7 +127,7 @@ def test_no_dns_peers_no_zone():
 
 
 def test_peers_argument_writes_the_region_out():
-    argument = peers_argument(answers_of(SAME))
+    argument = peers_argument(peering_plan(answers_of(SAME)))
     assert argument["analytics"]["region"] == "us-east-2"
     assert argument["analytics"]["account_id"] is None
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from generator import catalog
-from generator.answers import parse_answers
 from generator.errors import AnswersError
+from generator.load import parse_answers
 from generator.policy import endpoint_policy_document
 from generator.render import render_module
 from generator.rules import warnings

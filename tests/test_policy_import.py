@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from generator.answers import parse_answers
+from generator.load import parse_answers
 from generator.policy import endpoint_policy_document
 from generator.policy_import import (
     PolicyNotExpressible,

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from generator import regions
-from generator.answers import parse_answers
 from generator.errors import AnswersError
+from generator.load import parse_answers
 from generator.pipeline import rendered_files
 from tests.conftest import example_data
 from tests.test_cli import tfgen, write_answers

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from generator.answers import parse_answers
 from generator.hcl import literal_text, parse_hcl
+from generator.load import parse_answers
 from generator.pipeline import rendered_files
 from generator.render import render_module
 
@@ -46,7 +46,7 @@ def test_guide_policy_is_rendered(example_answers):
 
 
 def test_answers_file_re_renders_identically(example_answers, tmp_path):
-    from generator.answers import load_answers
+    from generator.load import load_answers
 
     files = render_module(example_answers)
     (tmp_path / "a.yaml").write_text(files["tfgen.answers.yaml"])

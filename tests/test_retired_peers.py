@@ -12,10 +12,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator.answers import parse_answers
 from generator.cli import cli
 from generator.errors import AnswersError
 from generator.hcl import parse_hcl
+from generator.load import parse_answers
 from generator.peering import retire_removed_peers
 from generator.render import ANSWERS_FILE
 from tests.golden_cases import case_answers

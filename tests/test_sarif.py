@@ -286,7 +286,9 @@ def test_batch_sarif_names_each_answers_file(tmp_path: Path, validator):
 
 def test_report_file_sarif_matches_stdout(module: Path, validator):
     cwd = module.parent
-    result = tfgen("validate", "out", "--no-scan", "--format", "sarif", "-o", "rep.sarif", cwd=cwd)
+    result = tfgen(
+        "validate", "out", "--no-scan", "--format", "sarif", "--report", "rep.sarif", cwd=cwd
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads((cwd / "rep.sarif").read_text()) == json.loads(result.stdout)
     assert_valid(validator, json.loads((cwd / "rep.sarif").read_text()))
@@ -306,7 +308,7 @@ def test_report_file_with_text_format_is_the_json_report(tmp_path: Path):
     assert report["module"]["written"] is True
     # identical to --format json on stdout (and that is unchanged: no SARIF keys)
     (tmp_path / "out" / "README.md").unlink()
-    result = tfgen("check", "out", "-o", "c.json", cwd=tmp_path)
+    result = tfgen("check", "out", "--report", "c.json", cwd=tmp_path)
     assert result.returncode == 1 and "drift out/README.md: missing" in result.stdout
     as_json = tfgen("check", "out", "--format", "json", cwd=tmp_path)
     assert json.loads((tmp_path / "c.json").read_text()) == json.loads(as_json.stdout)
@@ -342,11 +344,24 @@ def test_unwritable_report_is_exit_2(module: Path):
     assert "Traceback" not in result.stderr
 
 
-def test_render_keeps_o_for_the_output_folder(tmp_path: Path):
-    result = tfgen("render", "--help", cwd=tmp_path)
-    assert "--report FILE" in result.stdout and "-o, --output" in result.stdout
-    for command in ("validate", "check"):
-        assert "-o, --report FILE" in tfgen(command, "--help", cwd=tmp_path).stdout
+def test_o_is_the_output_folder_and_report_is_the_report_file(tmp_path: Path):
+    for command in ("render", "validate", "check", "scan"):
+        help_text = tfgen(command, "--help", cwd=tmp_path).stdout
+        assert "--report FILE" in help_text
+        assert ("-o, --output" in help_text) == (command == "render")
+        assert "-o, --report" not in help_text
+
+
+def test_old_o_for_the_report_still_works_with_a_deprecation_note(module: Path):
+    cwd = module.parent
+    for command in (["validate", "out", "--no-scan"], ["check", "out"]):
+        result = tfgen(*command, "--format", "json", "-o", f"{command[0]}.json", cwd=cwd)
+        assert result.returncode == 0, result.stderr
+        assert "-o FILE for the report is deprecated" in result.stderr
+        assert "use --report FILE" in result.stderr
+        assert json.loads((cwd / f"{command[0]}.json").read_text()) == json.loads(result.stdout)
+    plain = tfgen("check", "out", "--report", "c.json", cwd=cwd)
+    assert plain.returncode == 0 and "deprecated" not in plain.stderr
 
 
 # the converter's pieces

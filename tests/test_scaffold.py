@@ -15,8 +15,8 @@ import yaml
 from click.testing import CliRunner
 
 from generator import questionnaire
-from generator.answers import load_answers, load_answers_text, parse_answers
 from generator.cli import cli
+from generator.load import load_answers, load_answers_text, parse_answers
 from generator.scan import checkov_executable
 from tests.conftest import REPO
 from tests.golden_cases import case_answers, case_names
@@ -111,6 +111,25 @@ def scaffold(template: str, out: Path, **options) -> Path:
 
 
 # ---- the cookiecutter template -------------------------------------------------------------
+
+
+def test_cookiecutter_json_is_generated_from_the_questionnaire():
+    """If this fails, run scripts/refresh_cookiecutter.py and review the diff."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "refresh_cookiecutter", REPO / "scripts" / "refresh_cookiecutter.py"
+    )
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert (TEMPLATE / "cookiecutter.json").read_text(
+        encoding="utf-8"
+    ) == script.cookiecutter_json()
+    raw = json.loads(script.cookiecutter_json())
+    for question in questionnaire.QUESTIONS:  # one source: the question's own prompt and help
+        assert raw["__prompts__"][question.key].startswith(question.prompt + ": ")
+    assert set(raw["region"]) >= {"us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-1"}
 
 
 def test_template_asks_the_questionnaires_questions_with_its_defaults():

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.answers import parse_answers
 from generator.errors import ScannerUnavailable
-from generator.pipeline import render_to_folder, rendered_files
+from generator.load import parse_answers
+from generator.pipeline import RunOptions, render_to_folder, rendered_files
 from generator.scan import checkov_executable, run_checkov, run_checkov_each
 from generator.write import write_files
 from tests.golden_cases import case_answers, case_names
@@ -63,7 +63,7 @@ def test_failed_check_is_reported_with_id_file_and_line(tmp_path: Path):
 
 
 def test_render_with_scan_writes_only_when_clean(example_answers, tmp_path: Path):
-    result = render_to_folder(example_answers, tmp_path / "out", checkov=str(CHECKOV))
+    result = render_to_folder(example_answers, tmp_path / "out", RunOptions(checkov=str(CHECKOV)))
     assert result.written and result.scan.failed == 0
     assert (tmp_path / "out" / "main.tf").is_file()
 

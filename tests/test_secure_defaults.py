@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.answers import parse_answers
 from generator.hcl import literal_text, parse_hcl
+from generator.load import parse_answers
 from generator.policy import any_resource_only
 from generator.render import render_module
 from generator.schema_check import load_provider_schema

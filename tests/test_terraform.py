@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.answers import parse_answers
+from generator.load import parse_answers
 from generator.pipeline import rendered_files
 from generator.write import write_files
 from tests.golden_cases import case_answers, case_names

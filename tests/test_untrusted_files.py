@@ -384,7 +384,7 @@ def test_an_unexpected_error_is_one_line_exit_2_and_reports_stay_well_formed(
     def broken(*args, **kwargs):
         raise ValueError("something nobody expected\nsecond line")
 
-    monkeypatch.setattr(pipeline, "render_module", broken)
+    monkeypatch.setattr(pipeline, "render_plan", broken)
     path = answers_file(tmp_path)
     result = invoke("render", str(path), "-o", str(tmp_path / "o"), "--no-scan", "--format", fmt)
     assert result.exit_code == 2
@@ -402,7 +402,7 @@ def test_an_unexpected_error_in_a_real_process_is_one_line(tmp_path: Path):
         "from generator import pipeline\n"
         "def broken(*a, **k):\n"
         "    raise RecursionError('deep')\n"
-        "pipeline.render_module = broken\n"
+        "pipeline.render_plan = broken\n"
         "from generator.cli import main\n"
         "import sys\n"
         f"sys.argv = ['tfgen', 'render', {str(answers_file(tmp_path))!r}, '-o', 'o', "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.answers import parse_answers
+from generator.load import parse_answers
 from generator.render import render_module
 from generator.verify import verify_module
 
@@ -89,7 +89,7 @@ def test_private_dns_managed_in_place_is_verified(example_answers):
 
 
 def test_private_dns_is_off_while_a_peer_has_dns():
-    from generator.answers import parse_answers
+    from generator.load import parse_answers
     from tests.golden_cases import case_answers
 
     answers = parse_answers(case_answers("peering-same-account"))

@@ -10,7 +10,7 @@ import pytest
 from generator import pipeline
 from generator.errors import UsageError
 from generator.findings import Finding
-from generator.pipeline import render_to_folder, rendered_files
+from generator.pipeline import RunOptions, render_to_folder, rendered_files
 from generator.scan import ScanReport
 from generator.write import MANIFEST_FILE, check_target, commit, read_manifest, staged, write_files
 
@@ -31,7 +31,7 @@ def test_manifest_lists_every_file(example_answers, tmp_path: Path):
 
 def test_failed_scan_keeps_previous_module(example_answers, tmp_path: Path, monkeypatch):
     target = tmp_path / "out"
-    assert render_to_folder(example_answers, target, scan=False).written
+    assert render_to_folder(example_answers, target, RunOptions(scan=False)).written
     before = snapshot(target)
 
     def failing_scan(folder: Path, checkov, cache=True):
@@ -39,7 +39,7 @@ def test_failed_scan_keeps_previous_module(example_answers, tmp_path: Path, monk
         return ScanReport(failed=1, findings=[Finding("scan", "main.tf", "boom", check_id="CKV_X")])
 
     monkeypatch.setattr(pipeline, "scan_folder", failing_scan)
-    result = render_to_folder(example_answers, target, scan=True)
+    result = render_to_folder(example_answers, target, RunOptions(scan=True))
     assert result.exit_code == 1 and not result.written
     assert snapshot(target) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
@@ -51,7 +51,7 @@ def test_crash_during_scan_leaves_no_temp_folder(example_answers, tmp_path: Path
 
     monkeypatch.setattr(pipeline, "scan_folder", crash)
     with pytest.raises(RuntimeError):
-        render_to_folder(example_answers, tmp_path / "out", scan=True)
+        render_to_folder(example_answers, tmp_path / "out", RunOptions(scan=True))
     assert list(tmp_path.iterdir()) == []
 
 
@@ -85,7 +85,7 @@ def test_a_run_killed_at_any_stage_keeps_the_previous_module(
     import generator.write as write
 
     target = tmp_path / "out"
-    assert render_to_folder(example_answers, target, scan=False).written
+    assert render_to_folder(example_answers, target, RunOptions(scan=False)).written
     before = snapshot(target)
 
     def killed(*args, **kwargs):
@@ -113,13 +113,13 @@ def test_a_run_killed_at_any_stage_keeps_the_previous_module(
         monkeypatch.setattr(write.os, "rename", dying_rename)
     else:
         module, name = {
-            "render": (pipeline, "rendered_files"),
-            "verify": (pipeline, "verify_module"),
+            "render": (pipeline, "render_plan"),
+            "verify": (pipeline, "verify_plan"),
             "scan": (pipeline, "scan_folder"),
         }[stage]
         monkeypatch.setattr(module, name, killed)
     with pytest.raises(KeyboardInterrupt):
-        render_to_folder(example_answers, target, scan=True)
+        render_to_folder(example_answers, target, RunOptions(scan=True))
     monkeypatch.undo()
     assert snapshot(target) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"], "temp folders left behind"
@@ -135,7 +135,9 @@ def test_concurrent_renders_into_one_folder_are_serialized(example_answers, tmp_
     with target_lock(target):
         worker = threading.Thread(
             target=lambda: events.append(
-                "written" if render_to_folder(example_answers, target, scan=False).written else "x"
+                "written"
+                if render_to_folder(example_answers, target, RunOptions(scan=False)).written
+                else "x"
             )
         )
         worker.start()
@@ -152,16 +154,16 @@ def test_symlink_inside_a_module_is_not_written_through(example_answers, tmp_pat
     outside = tmp_path / "outside.tf"
     outside.write_text("precious\n")
     target = tmp_path / "out"
-    assert render_to_folder(example_answers, target, scan=False).written
+    assert render_to_folder(example_answers, target, RunOptions(scan=False)).written
     (target / "main.tf").unlink()
     (target / "main.tf").symlink_to(outside)
     # a link leaving the module is refused, even forced: a person must look at it (issue 16)
     with pytest.raises(UsageError, match="symbolic link leaving the module"):
-        render_to_folder(example_answers, target, scan=False, force=True)
+        render_to_folder(example_answers, target, RunOptions(scan=False, force=True))
     assert outside.read_text() == "precious\n"
     (target / "main.tf").unlink()
     (target / "main.tf").symlink_to(target / "README.md")  # a link that stays inside
-    assert render_to_folder(example_answers, target, scan=False, force=True).written
+    assert render_to_folder(example_answers, target, RunOptions(scan=False, force=True)).written
     assert outside.read_text() == "precious\n"
     assert not (target / "main.tf").is_symlink()
 
@@ -183,11 +185,11 @@ def modes(folder: Path) -> set[tuple[str, int]]:
 
 def test_every_writer_follows_the_umask(umask_022, example_answers, tmp_path: Path, monkeypatch):
     from generator import drift, scan_cache
-    from generator.docs import regenerate_readme
+    from generator.pipeline import regenerate_readme
     from generator.scan import ScanReport
 
     target = tmp_path / "out"
-    assert render_to_folder(example_answers, target, scan=False).written
+    assert render_to_folder(example_answers, target, RunOptions(scan=False)).written
     assert modes(target) == {("dir", 0o755), ("file", 0o644)}  # render: staged folder swapped in
     (target / "main.tf").write_text("# edited\n")
     os.chmod(target / "main.tf", 0o600)

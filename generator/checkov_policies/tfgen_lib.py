@@ -1,21 +1,46 @@
-"""Shared helpers of tfgen's checkov checks: the graph, static resolution, endpoint policies.
-
-checkov gives a resource check only the resource's own (partly evaluated) configuration; the
-cross-resource checks read the Terraform graph checkov sets on every check (`check.graph`).
-Every helper answers "don't know" (None, or UNKNOWN) when a value is not static: a check
-built on them fails only on what it can see and never passes on what it cannot.
+"""The checkov-facing part of tfgen's checks: checkov's result values and categories, the
+`worst` of several results, and the base class of the Lambda endpoint checks. The pure helpers
+the checks use are in tfgen_graph.py and tfgen_endpoints.py; the checks import everything
+from here (one import per check file).
 """
 
 from __future__ import annotations
 
-import json
-import os
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
+from tfgen_endpoints import (
+    endpoint_policy,
+    endpoint_region,
+    endpoint_subnets,
+    has_condition,
+    is_allow,
+    is_lambda_endpoint,
+    lambda_endpoints,
+    lambda_zones,
+    private_dns,
+    same_vpc,
+    statements,
+    subnet_zone,
+    wildcard_action,
+    wildcard_principal,
+    zone_region,
+    zone_vpcs,
+)
+from tfgen_graph import (
+    MISSING,
+    Scope,
+    active,
+    as_int,
+    as_list,
+    base_name,
+    first,
+    node_conf,
+    strip_interpolation,
+    unresolved,
+)
 
 PASSED = CheckResult.PASSED
 FAILED = CheckResult.FAILED
@@ -23,315 +48,45 @@ UNKNOWN = CheckResult.UNKNOWN
 CATEGORY_NETWORKING = CheckCategories.NETWORKING
 CATEGORY_IAM = CheckCategories.IAM
 
+# What the checks import from this module: its own names and the pure helpers re-exported.
+__all__ = [
+    "CATEGORY_IAM",
+    "CATEGORY_NETWORKING",
+    "FAILED",
+    "GUIDE",
+    "LambdaEndpointCheck",
+    "MISSING",
+    "PASSED",
+    "Scope",
+    "UNKNOWN",
+    "active",
+    "as_int",
+    "as_list",
+    "base_name",
+    "endpoint_policy",
+    "endpoint_region",
+    "endpoint_subnets",
+    "first",
+    "has_condition",
+    "is_allow",
+    "is_lambda_endpoint",
+    "lambda_endpoints",
+    "lambda_zones",
+    "node_conf",
+    "private_dns",
+    "same_vpc",
+    "statements",
+    "strip_interpolation",
+    "subnet_zone",
+    "unresolved",
+    "wildcard_action",
+    "wildcard_principal",
+    "worst",
+    "zone_region",
+    "zone_vpcs",
+]
+
 GUIDE = "AWS guide 'Connecting to Lambda through an interface VPC endpoint'"
-MISSING = object()
-
-LAMBDA_SERVICE = re.compile(r"^(?:cn\.)?com\.amazonaws\.(?:[a-z0-9-]+|\$\{[^}]+\})\.lambda$")
-LAMBDA_ZONE = re.compile(r"^lambda\.([a-z0-9-]+|\$\{[^}]+\})\.amazonaws\.com(?:\.cn)?\.?$")
-# A Terraform reference or an interpolation that checkov left unevaluated; "$${" is a literal,
-# and so are IAM policy variables such as ${aws:username} (a namespace and a colon) or ${*}.
-_REFERENCE = re.compile(
-    r"(?:^|[\s(,{\[!?:=+*/<>&|-])(?:var|local|data|module|each|count|self|path)\.[A-Za-z_]"
-)
-_RESOURCE_REFERENCE = re.compile(
-    r"(?:^|[\s(,{\[!?:=])[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z_][\w-]*(?:\[[^\]]*\])*(?:\.|$)"
-)
-_INTERPOLATION = re.compile(r"(?<!\$)\$\{(?![\w-]+:[^}]*\}|[*?$]\})")
-
-
-# ---- values ---------------------------------------------------------------------------------
-
-
-def first(conf: dict[str, Any] | None, key: str, default: Any = MISSING) -> Any:
-    """An attribute of a checkov configuration (values come wrapped in one-element lists)."""
-    if not isinstance(conf, dict) or key not in conf:
-        return default
-    value = conf[key]
-    if isinstance(value, list) and len(value) == 1:
-        return value[0]
-    return value
-
-
-def unresolved(value: Any) -> bool:
-    """Whether a value still holds a Terraform reference or interpolation checkov could not
-    evaluate (anywhere inside it)."""
-    if isinstance(value, str):
-        return bool(
-            _INTERPOLATION.search(value)
-            or _REFERENCE.search(value)
-            or _RESOURCE_REFERENCE.search(value)
-        )
-    if isinstance(value, dict):
-        return any(unresolved(k) or unresolved(v) for k, v in value.items())
-    if isinstance(value, (list, tuple, set)):
-        return any(unresolved(v) for v in value)
-    return False
-
-
-def as_list(value: Any) -> list[Any]:
-    if value is None or value is MISSING:
-        return []
-    if isinstance(value, (list, tuple, set)):
-        return list(value)
-    return [value]
-
-
-def as_bool(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
-    return None
-
-
-def as_int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
-    return None
-
-
-def strip_interpolation(text: str) -> str:
-    text = text.strip()
-    if text.startswith("${") and text.endswith("}") and text.count("${") == 1:
-        text = text[2:-1].strip()
-    return text
-
-
-def same_expression(a: str, b: str) -> bool:
-    return re.sub(r"\s+", "", strip_interpolation(a)) == re.sub(r"\s+", "", strip_interpolation(b))
-
-
-# ---- the graph ------------------------------------------------------------------------------
-
-_NODES: dict[int, tuple[Any, list[dict[str, Any]]]] = {}
-
-
-def nodes(graph: Any) -> list[dict[str, Any]]:
-    """The attribute dicts of every vertex (rustworkx or networkx graph), cached per graph."""
-    if graph is None:
-        return []
-    cached = _NODES.get(id(graph))
-    if cached is not None and cached[0] is graph:
-        return cached[1]
-    try:
-        items = list(graph.nodes(data=True))  # networkx
-    except TypeError:
-        items = list(graph.nodes())  # rustworkx: (index, attributes) payloads
-    found = [item[1] for item in items if isinstance(item, tuple) and isinstance(item[1], dict)]
-    _NODES.clear()  # one graph per scan root; keep only the current one
-    _NODES[id(graph)] = (graph, found)
-    return found
-
-
-_INDEX: dict[int, tuple[Any, dict[str, dict[Any, list[dict[str, Any]]]]]] = {}
-
-
-def index(graph: Any) -> dict[str, dict[Any, list[dict[str, Any]]]]:
-    """Vertices by module instance (`context`) and by (type, address, start line), built once
-    per graph: every check looks these up for every resource, and computing `context` (a JSON
-    dump of checkov's module object) per vertex per lookup made a batch scan quadratic."""
-    if graph is None:
-        return {"context": {}, "resource": {}}
-    cached = _INDEX.get(id(graph))
-    if cached is not None and cached[0] is graph:
-        return cached[1]
-    by_context: dict[Any, list[dict[str, Any]]] = {}
-    by_resource: dict[Any, list[dict[str, Any]]] = {}
-    for node in nodes(graph):
-        by_context.setdefault(context(node), []).append(node)
-        if node.get("block_type_") == "resource":
-            key = (node.get("resource_type"), node.get("__address__"), node.get("__start_line__"))
-            by_resource.setdefault(key, []).append(node)
-    built = {"context": by_context, "resource": by_resource}
-    _INDEX.clear()
-    _INDEX[id(graph)] = (graph, built)
-    return built
-
-
-def context(node: dict[str, Any]) -> tuple[str, str]:
-    """Which module instance a vertex belongs to: its folder and the module call it came from."""
-    return (
-        os.path.dirname(str(node.get("file_path_", ""))),
-        str(node.get("source_module_object_")),
-    )
-
-
-def root(node: dict[str, Any]) -> str:
-    """The folder of the root module a vertex was loaded from (through any module calls)."""
-    module = node.get("source_module_object_")
-    path = None
-    for _depth in range(20):
-        if module is None:
-            break
-        if isinstance(module, dict):
-            path, module = module.get("path"), module.get("nested_tf_module")
-        else:
-            path, module = getattr(module, "path", None), getattr(module, "nested_tf_module", None)
-    if path:
-        return os.path.dirname(str(path))
-    return os.path.dirname(str(node.get("file_path_", "")))
-
-
-def node_conf(node: dict[str, Any]) -> dict[str, Any]:
-    """A vertex's configuration in checkov's resource-check form (list-wrapped values)."""
-    config = node.get("config_")
-    if not isinstance(config, dict):
-        return {}
-    kind = str(node.get("resource_type", ""))
-    kind = kind[len("data.") :] if kind.startswith("data.") else kind
-    block_name = str(node.get("block_name_", ""))
-    name = block_name[len(kind) + 1 :] if block_name.startswith(kind + ".") else block_name
-    inner = config.get(kind, {}) if kind else config
-    if isinstance(inner, dict) and isinstance(inner.get(name), dict):
-        return inner[name]
-    if isinstance(config.get(block_name), dict):
-        return config[block_name]
-    return {}
-
-
-def base_name(block_name: str) -> str:
-    """`aws_security_group.endpoint[0]` -> `endpoint` (the name references use)."""
-    return re.sub(r"\[.*$", "", block_name.split(".", 1)[-1])
-
-
-def active(conf: dict[str, Any]) -> bool | None:
-    """False for count = 0 or an empty for_each, None when count/for_each is not static."""
-    count = first(conf, "count", None)
-    if count is not None:
-        number = as_int(count)
-        return None if number is None else number > 0
-    if "for_each" in conf:
-        each = first(conf, "for_each", None)
-        if isinstance(each, (list, dict, set, tuple)):
-            return len(each) > 0 if not unresolved(each) or len(each) == 0 else None
-        return None
-    return True
-
-
-class Scope:
-    """The graph as seen from one resource: its own vertex and its module instance."""
-
-    def __init__(self, graph: Any, me: dict[str, Any] | None) -> None:
-        self.graph = graph
-        self.me = me
-        self.ctx = context(me) if me else None
-        self.root = root(me) if me else None
-        self.all = nodes(graph)
-
-    @classmethod
-    def of(cls, check: Any, conf: dict[str, Any]) -> Scope:
-        return cls(check.graph, find_self(check, conf))
-
-    def local_nodes(self) -> Iterable[dict[str, Any]]:
-        if self.ctx is None:
-            return []
-        return index(self.graph)["context"].get(self.ctx, [])
-
-    def resources(self, kind: str, everywhere: bool = False) -> list[dict[str, Any]]:
-        pool = self.all if everywhere else self.local_nodes()
-        return [
-            node
-            for node in pool
-            if node.get("block_type_") == "resource" and node.get("resource_type") == kind
-        ]
-
-    def data(self, kind: str, name: str) -> list[dict[str, Any]]:
-        return [
-            node
-            for node in self.local_nodes()
-            if node.get("block_type_") == "data"
-            and node.get("resource_type") == f"data.{kind}"
-            and base_name(str(node.get("block_name_", ""))) == name
-        ]
-
-    def variable(self, name: str) -> Any:
-        for node in self.local_nodes():
-            if node.get("block_type_") == "variable" and node.get("block_name_") == name:
-                return node.get("default", MISSING)
-        return MISSING
-
-    def local(self, name: str) -> Any:
-        for node in self.local_nodes():
-            if node.get("block_type_") == "locals" and node.get("block_name_") == name:
-                return first(node.get("config_"), name)
-        return MISSING
-
-    # -- resolution of the simple expressions checkov leaves alone --------------------------
-
-    _PATH = r"((?:\[\"[^\"]*\"\]|\[\d+\]|\.[A-Za-z_][\w-]*)*)"
-    _VAR = re.compile(r"^(var|local)\.([A-Za-z_][\w-]*)" + _PATH + r"$")
-
-    def resolve(self, value: Any, depth: int = 0) -> Any:
-        """`var.NAME["key"].attr` (and `local.NAME...`) replaced by its static value when the
-        whole value is that one reference; lists and maps element by element; else as is."""
-        if depth > 8:
-            return value
-        if isinstance(value, list):
-            return [self.resolve(item, depth + 1) for item in value]
-        if isinstance(value, dict):
-            return {key: self.resolve(item, depth + 1) for key, item in value.items()}
-        if not isinstance(value, str):
-            return value
-        match = self._VAR.match(strip_interpolation(value))
-        if not match or self.ctx is None:
-            return value
-        kind, name, path = match.groups()
-        found = self.variable(name) if kind == "var" else self.local(name)
-        if found is MISSING:
-            return value
-        for step in re.findall(r"\[\"([^\"]*)\"\]|\[(\d+)\]|\.([A-Za-z_][\w-]*)", path):
-            key, index, attribute = step
-            if isinstance(found, dict) and (key or attribute) in found:
-                found = found[key or attribute]
-            elif isinstance(found, list) and index and int(index) < len(found):
-                found = found[int(index)]
-            else:
-                return value
-        return self.resolve(found, depth + 1)
-
-    def references(self, text: str, kind: str) -> list[dict[str, Any]]:
-        """Resources of `kind` in this module instance that `text` refers to."""
-        names = set(re.findall(rf"(?<![\w.]){re.escape(kind)}\.([A-Za-z_][\w-]*)", text))
-        return [
-            node
-            for node in self.resources(kind)
-            if base_name(str(node.get("block_name_", ""))) in names
-        ]
-
-    def refers_to_me(self, text: Any) -> bool:
-        """Whether a value refers to this resource (`<type>.<name>...`)."""
-        if self.me is None or not isinstance(text, str):
-            return False
-        kind = str(self.me.get("resource_type", ""))
-        name = base_name(str(self.me.get("block_name_", "")))
-        return bool(re.search(rf"(?<![\w.]){re.escape(kind)}\.{re.escape(name)}\b", text))
-
-
-def find_self(check: Any, conf: dict[str, Any]) -> dict[str, Any] | None:
-    """The graph vertex of the resource a check is looking at, or None if it is ambiguous."""
-    address = conf.get("__address__")
-    start = conf.get("__start_line__")
-    scanned = str(getattr(check, "entity_path", "")).split(f":{check.entity_type}:")[0]
-    scanned = scanned.replace("\\", "/")
-    candidates = index(check.graph)["resource"].get((check.entity_type, address, start), [])
-    found = [
-        node
-        for node in candidates
-        if str(node.get("file_path_", "")).replace("\\", "/").endswith(scanned)
-    ]
-    if len(found) > 1:
-        mine = {k: v for k, v in conf.items() if not k.startswith("__")}
-        exact = [
-            node
-            for node in found
-            if {k: v for k, v in node_conf(node).items() if not k.startswith("__")} == mine
-        ]
-        found = exact if len(exact) == 1 else []
-    return found[0] if len(found) == 1 else None
 
 
 def worst(results: Iterable[CheckResult], empty: CheckResult = PASSED) -> CheckResult:
@@ -344,402 +99,6 @@ def worst(results: Iterable[CheckResult], empty: CheckResult = PASSED) -> CheckR
     if UNKNOWN in results:
         return UNKNOWN
     return PASSED
-
-
-# ---- Lambda endpoints -----------------------------------------------------------------------
-
-
-_ENDPOINT_SERVICE_REF = re.compile(
-    r"^data\.aws_vpc_endpoint_service\.([A-Za-z_][\w-]*)\.(?:service_name|private_dns_name)$"
-)
-
-
-def endpoint_service_data(value: Any, scope: Scope | None) -> dict[str, Any] | None:
-    """The configuration of the `aws_vpc_endpoint_service` data source that a value reads a
-    name from (`data.aws_vpc_endpoint_service.X.service_name`), in this module instance."""
-    if scope is None or not isinstance(value, str):
-        return None
-    match = _ENDPOINT_SERVICE_REF.match(strip_interpolation(value).strip())
-    if not match:
-        return None
-    found = scope.data("aws_vpc_endpoint_service", match.group(1))
-    return node_conf(found[0]) if len(found) == 1 else None
-
-
-def is_lambda_service(conf: dict[str, Any]) -> bool | None:
-    """Whether an `aws_vpc_endpoint_service` data source reads Lambda's interface service."""
-    service = first(conf, "service", None)
-    if isinstance(service, str) and not unresolved(service):
-        if service.strip() != "lambda":
-            return False
-        kind = first(conf, "service_type", "Interface")
-        if isinstance(kind, str) and not unresolved(kind):
-            return kind.lower() == "interface"
-        return True
-    name = first(conf, "service_name", None)
-    if isinstance(name, str) and not unresolved(name):
-        return bool(LAMBDA_SERVICE.match(name.strip()))
-    return None
-
-
-def is_lambda_endpoint(conf: dict[str, Any], scope: Scope | None = None) -> bool | None:
-    """True for an interface endpoint of com.amazonaws.<region>.lambda (written, or read from
-    an `aws_vpc_endpoint_service` data source for service lambda); None if unknown."""
-    service = first(conf, "service_name", None)
-    if scope is not None:
-        service = scope.resolve(service)
-    named_by = endpoint_service_data(service, scope)
-    if named_by is not None:
-        service = "com.amazonaws.${region}.lambda" if is_lambda_service(named_by) else None
-    if not isinstance(service, str):
-        return None
-    if LAMBDA_SERVICE.match(service.strip()):
-        kind = first(conf, "vpc_endpoint_type", "Interface")
-        if scope is not None:
-            kind = scope.resolve(kind)
-        if isinstance(kind, str) and not unresolved(kind):
-            return kind.lower() == "interface"
-        return True  # Lambda offers interface endpoints only
-    return None if unresolved(service) else False
-
-
-def private_dns(conf: dict[str, Any], scope: Scope) -> bool | None:
-    """An endpoint's private DNS: from an aws_vpc_endpoint_private_dns that manages it (it
-    wins over the endpoint's own argument after creation), else the endpoint's argument."""
-    for node in scope.resources("aws_vpc_endpoint_private_dns"):
-        settings = node_conf(node)
-        if active(settings) is False:
-            continue
-        if scope.refers_to_me(first(settings, "vpc_endpoint_id", None)):
-            manager = Scope(scope.graph, node)
-            return as_bool(manager.resolve(first(settings, "private_dns_enabled", None)))
-    value = scope.resolve(first(conf, "private_dns_enabled", False))
-    return as_bool(value)
-
-
-def endpoint_region(conf: dict[str, Any]) -> str | None:
-    service = first(conf, "service_name", None)
-    match = LAMBDA_SERVICE.match(service.strip()) if isinstance(service, str) else None
-    if not match:
-        return None
-    region = service.strip().split(".")[-2]
-    return None if unresolved(region) else region
-
-
-# ---- policies -------------------------------------------------------------------------------
-
-_GUARDED_JSONENCODE = re.compile(
-    r"^(?:(?:var|local)\.[\w-]+\s*(?:==|!=)\s*(?:None|null)\s*\?\s*"
-    r"(?:(?:None|null)\s*:\s*)?)?jsonencode\((?P<inner>.+)\)(?:\s*:\s*(?:None|null))?$",
-    re.S,
-)
-_POLICY_DOCUMENT = re.compile(r"^data\.aws_iam_policy_document\.([\w-]+)\.(?:json|minified_json)$")
-
-
-def policy_document(value: Any, scope: Scope) -> tuple[str, dict[str, Any] | None]:
-    """("none", None) for no policy (AWS's full-access default), ("doc", document) or
-    ("unknown", None) when the policy cannot be read statically."""
-    value = scope.resolve(value)
-    if value is None or value is MISSING or value == "" or value == []:
-        return "none", None
-    if isinstance(value, dict):
-        return ("doc", value) if "Statement" in value or "statement" in value else ("unknown", None)
-    if not isinstance(value, str):
-        return "unknown", None
-    text = value.strip()
-    try:
-        loaded = json.loads(text)
-    except ValueError:
-        loaded = MISSING
-    if isinstance(loaded, dict):
-        return "doc", loaded
-    if loaded is None:
-        return "none", None
-    expression = strip_interpolation(text)
-    match = _GUARDED_JSONENCODE.match(expression)
-    if match:
-        inner = scope.resolve(match.group("inner").strip())
-        if inner is None:
-            return "none", None
-        if isinstance(inner, dict):
-            return policy_document(inner, scope)
-        return "unknown", None
-    match = _POLICY_DOCUMENT.match(expression)
-    if match:
-        documents = scope.data("aws_iam_policy_document", match.group(1))
-        if len(documents) == 1:
-            converted = iam_policy_document(node_conf(documents[0]))
-            if converted is not None:
-                return "doc", converted
-    return "unknown", None
-
-
-def iam_policy_document(conf: dict[str, Any]) -> dict[str, Any] | None:
-    """An aws_iam_policy_document data source as a JSON policy; None if it merges others."""
-    for merged in ("source_policy_documents", "override_policy_documents", "source_json"):
-        if merged in conf:
-            return None
-    statements = []
-    for block in as_list(conf.get("statement")):
-        if not isinstance(block, dict):
-            return None
-        statement: dict[str, Any] = {"Effect": first(block, "effect", "Allow")}
-        for field, key in (
-            ("actions", "Action"),
-            ("not_actions", "NotAction"),
-            ("resources", "Resource"),
-            ("not_resources", "NotResource"),
-        ):
-            if field in block:
-                statement[key] = as_list(first(block, field))
-        for field, key in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
-            principals: dict[str, list[Any]] = {}
-            for principal in as_list(block.get(field)):
-                kind = first(principal, "type", None)
-                principals.setdefault(str(kind), []).extend(
-                    as_list(first(principal, "identifiers", None))
-                )
-            if principals:
-                everyone = principals.get("*") == ["*"] or principals.get("AWS") == ["*"]
-                statement[key] = "*" if everyone and len(principals) == 1 else principals
-        conditions: dict[str, dict[str, Any]] = {}
-        for condition in as_list(block.get("condition")):
-            test = first(condition, "test", None)
-            variable = first(condition, "variable", None)
-            conditions.setdefault(str(test), {})[str(variable)] = as_list(
-                first(condition, "values", None)
-            )
-        if conditions:
-            statement["Condition"] = conditions
-        statements.append(statement)
-    return {"Version": "2012-10-17", "Statement": statements}
-
-
-def statements(document: dict[str, Any]) -> list[dict[str, Any]] | None:
-    found = document.get("Statement", document.get("statement"))
-    found = as_list(found)
-    return found if all(isinstance(item, dict) for item in found) else None
-
-
-def is_allow(statement: dict[str, Any]) -> bool | None:
-    effect = statement.get("Effect", "Allow")
-    if not isinstance(effect, str) or unresolved(effect):
-        return None
-    return effect.lower() == "allow"
-
-
-def wildcard_principal(statement: dict[str, Any]) -> bool | None:
-    """True when anyone is a principal ("*", {"AWS": "*"}, or a NotPrincipal)."""
-    if "NotPrincipal" in statement:
-        return True
-    principal = statement.get("Principal", MISSING)
-    if principal is MISSING:
-        return False  # an identity policy shape: no principal element at all
-    values = (
-        [item for group in principal.values() for item in as_list(group)]
-        if isinstance(principal, dict)
-        else as_list(principal)
-    )
-    if "*" in values:
-        return True
-    return None if unresolved(values) else False
-
-
-def wildcard_action(statement: dict[str, Any]) -> bool | None:
-    """True for "*" or "lambda:*" (any case), or a NotAction."""
-    if "NotAction" in statement:
-        return True
-    actions = as_list(statement.get("Action"))
-    if any(isinstance(a, str) and a.strip().lower() in ("*", "lambda:*") for a in actions):
-        return True
-    return None if unresolved(actions) else False
-
-
-def has_condition(statement: dict[str, Any]) -> bool:
-    return bool(statement.get("Condition"))
-
-
-def endpoint_policy(conf: dict[str, Any], scope: Scope) -> tuple[str, dict[str, Any] | None]:
-    """The endpoint's policy: its `policy` argument, else an aws_vpc_endpoint_policy resource of
-    the same module instance that names the endpoint."""
-    state, document = policy_document(first(conf, "policy", None), scope)
-    if state != "none":
-        return state, document
-    separate = [
-        node
-        for node in scope.resources("aws_vpc_endpoint_policy")
-        if scope.refers_to_me(first(node_conf(node), "vpc_endpoint_id", None))
-    ]
-    if separate:
-        states = [policy_document(first(node_conf(n), "policy", None), scope) for n in separate]
-        docs = [item for item in states if item[0] == "doc"]
-        return docs[0] if len(docs) == len(states) == 1 else ("unknown", None)
-    if scope.me is None:
-        # the graph is not readable: a separate policy resource cannot be ruled out
-        return "unknown", None
-    return "none", None
-
-
-# ---- VPCs and private hosted zones ----------------------------------------------------------
-
-
-_VPC_RESOURCE = re.compile(r"^(aws_vpc\.[\w-]+(?:\[[^\]]*\])?)\.id$")
-
-
-def same_vpc(a: Any, a_scope: Scope, b: Any, b_scope: Scope) -> bool | None:
-    """Whether two vpc_id values name the same VPC within one root module (one Terraform
-    configuration; separate configurations scanned together are unrelated). Literal ids
-    compare; within one module instance the same expression is the same VPC and two aws_vpc
-    resources are two VPCs; references across module instances are unknown."""
-    if a_scope.root is None or b_scope.root is None:
-        return None
-    if a_scope.root != b_scope.root:
-        return False
-    if not isinstance(a, str) or not isinstance(b, str):
-        return None
-    if not unresolved(a) and not unresolved(b):
-        return a.strip() == b.strip()
-    if not (unresolved(a) and unresolved(b)) or a_scope.ctx != b_scope.ctx:
-        return None
-    if same_expression(a, b):
-        return True
-    vpcs = [_VPC_RESOURCE.match(strip_interpolation(value)) for value in (a, b)]
-    if vpcs[0] and vpcs[1]:
-        return False  # two different aws_vpc resources
-    return None
-
-
-def zone_vpcs(conf: dict[str, Any], zone_scope: Scope) -> list[tuple[Any, Scope]]:
-    """(vpc_id, module instance) of every VPC a private hosted zone (`conf`, seen from
-    `zone_scope`) is associated with: its `vpc` blocks and the aws_route53_zone_association
-    resources that name it. A vpc_id of None stands for an association that cannot be told."""
-    found: list[tuple[Any, Scope]] = []
-    for block in as_list(conf.get("vpc")):
-        if isinstance(block, dict):
-            found.append((zone_scope.resolve(first(block, "vpc_id", None)), zone_scope))
-    for association in zone_scope.resources("aws_route53_zone_association"):
-        settings = node_conf(association)
-        if not zone_scope.refers_to_me(first(settings, "zone_id", None)):
-            continue
-        is_active = active(settings)
-        if is_active is False:
-            continue
-        vpc = zone_scope.resolve(first(settings, "vpc_id", None))
-        found.append((vpc if is_active else None, zone_scope))
-    return found
-
-
-def zone_region(zone_conf: dict[str, Any], scope: Scope) -> tuple[bool, str | None]:
-    """(is a lambda.<region>.amazonaws.com zone, its region when static)."""
-    name = scope.resolve(first(zone_conf, "name", None))
-    named_by = endpoint_service_data(name, scope)
-    if named_by is not None:
-        return bool(is_lambda_service(named_by)), None
-    if not isinstance(name, str):
-        return False, None
-    match = LAMBDA_ZONE.match(name.strip())
-    if not match:
-        return False, None
-    region = match.group(1)
-    return True, None if unresolved(region) else region
-
-
-def lambda_zones(scope: Scope) -> list[dict[str, Any]]:
-    found = []
-    for zone in scope.resources("aws_route53_zone", everywhere=True):
-        is_lambda, _region = zone_region(node_conf(zone), Scope(scope.graph, zone))
-        if is_lambda and active(node_conf(zone)) is not False:
-            found.append(zone)
-    return found
-
-
-def lambda_endpoints(scope: Scope) -> list[dict[str, Any]]:
-    found = []
-    for node in scope.resources("aws_vpc_endpoint", everywhere=True):
-        settings = node_conf(node)
-        if active(settings) is False:
-            continue
-        if is_lambda_endpoint(settings, Scope(scope.graph, node)) is not False:
-            found.append(node)
-    return found
-
-
-# ---- subnets --------------------------------------------------------------------------------
-
-
-def endpoint_subnets(conf: dict[str, Any], scope: Scope) -> tuple[list[Any], bool]:
-    """The endpoint's subnets (ids or references) and whether the list is complete: its
-    subnet_ids, subnet_configuration blocks and aws_vpc_endpoint_subnet_association resources."""
-    complete = True
-    subnets: list[Any] = []
-    value = scope.resolve(first(conf, "subnet_ids", None))
-    if value is not None and value is not MISSING:
-        if isinstance(value, str) and unresolved(value):
-            complete = False  # e.g. var.subnet_ids without a static value
-        else:
-            for item in as_list(value):
-                if isinstance(item, str) and item not in subnets:
-                    subnets.append(item)
-    for block in as_list(conf.get("subnet_configuration")):
-        subnet = scope.resolve(first(block, "subnet_id", None)) if isinstance(block, dict) else None
-        if isinstance(subnet, str) and subnet not in subnets:
-            subnets.append(subnet)
-    for association in scope.resources("aws_vpc_endpoint_subnet_association"):
-        settings = node_conf(association)
-        if not scope.refers_to_me(first(settings, "vpc_endpoint_id", None)):
-            continue
-        is_active = active(settings)
-        if is_active is None:
-            complete = False
-        if is_active:
-            subnet = scope.resolve(first(settings, "subnet_id", None))
-            if isinstance(subnet, str) and subnet not in subnets:
-                subnets.append(subnet)
-    if scope.me is None:
-        complete = False  # associations cannot be seen without the graph
-    return subnets, complete
-
-
-def subnet_zone(subnet: Any, scope: Scope) -> tuple[str | None, str | None]:
-    """(AZ id, AZ name) of a subnet where the configuration shows it, else (None, None)."""
-    if not isinstance(subnet, str):
-        return None, None
-    text = strip_interpolation(subnet)
-    candidates: list[dict[str, Any]] = []
-    match = re.match(r"^aws_subnet\.([\w-]+)", text)
-    if match:
-        candidates = [
-            node
-            for node in scope.resources("aws_subnet")
-            if base_name(str(node.get("block_name_", ""))) == match.group(1)
-        ]
-    match = re.match(r"^data\.aws_subnet\.([\w-]+)", text)
-    if match:
-        candidates = scope.data("aws_subnet", match.group(1))
-    if not unresolved(text):
-        candidates = [
-            node
-            for node in scope.all
-            if node.get("resource_type") == "data.aws_subnet"
-            and first(node_conf(node), "id", None) == text
-        ]
-    zones = {subnet_zone_of(node_conf(node)) for node in candidates}
-    return zones.pop() if len(zones) == 1 else (None, None)
-
-
-def subnet_zone_of(conf: dict[str, Any]) -> tuple[str | None, str | None]:
-    zone_id = first(conf, "availability_zone_id", None)
-    zone = first(conf, "availability_zone", None)
-    for block in as_list(conf.get("filter")):
-        name = first(block, "name", None) if isinstance(block, dict) else None
-        values = as_list(first(block, "values", None)) if isinstance(block, dict) else []
-        if name == "availability-zone-id" and len(values) == 1:
-            zone_id = values[0]
-        if name == "availability-zone" and len(values) == 1:
-            zone = values[0]
-    zone_id = zone_id if isinstance(zone_id, str) and not unresolved(zone_id) else None
-    zone = zone if isinstance(zone, str) and not unresolved(zone) else None
-    return zone_id, zone
 
 
 # ---- the base of the endpoint checks --------------------------------------------------------
