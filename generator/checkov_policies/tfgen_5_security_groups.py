@@ -6,144 +6,126 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tfgen_lib import (
-    CATEGORY_NETWORKING,
-    FAILED,
-    GUIDE,
-    MISSING,
-    PASSED,
-    UNKNOWN,
-    LambdaEndpointCheck,
-    Scope,
-    active,
-    as_int,
-    as_list,
-    base_name,
-    first,
-    node_conf,
-    strip_interpolation,
-    unresolved,
-    worst,
-)
+import tfgen_lib as lib
 
 ID = "CKV_TFGEN_5"
 NAME = "Lambda endpoint security groups allow only TCP 443 in, never from 0.0.0.0/0 or ::/0"
 GUIDELINE = (
     f"{ID}: the endpoint's network interfaces only need HTTPS (TCP 443) from the clients that "
-    f"call Lambda ({GUIDE}). Every ingress rule of every security group of the endpoint (inline "
-    "ingress blocks, aws_security_group_rule and aws_vpc_security_group_ingress_rule) must be "
-    "TCP 443-443 from the VPC, peer CIDRs, prefix lists or source groups, never from 0.0.0.0/0 "
-    "or ::/0. Groups that exist outside the configuration cannot be read: the check is then "
-    "UNKNOWN, not PASSED."
+    f"call Lambda ({lib.GUIDE}). Every ingress rule of every security group of the endpoint "
+    "(inline ingress blocks, aws_security_group_rule and aws_vpc_security_group_ingress_rule)"
+    " must be TCP 443-443 from the VPC, peer CIDRs, prefix lists or source groups, never from"
+    " 0.0.0.0/0 or ::/0. Groups that exist outside the configuration cannot be read: the "
+    "check is then UNKNOWN, not PASSED."
 )
 OPEN = ("0.0.0.0/0", "::/0")
 SG_REFERENCE = re.compile(r"(?<![\w.])aws_security_group\.([A-Za-z_][\w-]*)")
 
 
 def looks_open(value: Any) -> bool:
-    return any(isinstance(v, str) and any(o in v for o in OPEN) for v in as_list(value))
+    return any(isinstance(v, str) and any(o in v for o in OPEN) for v in lib.as_list(value))
 
 
 def rule_result(protocol: Any, from_port: Any, to_port: Any, sources: list[Any]):
     """One ingress rule: TCP 443 only, no open source."""
     if any(isinstance(s, str) and s.strip() in OPEN for s in sources) or any(
-        unresolved(s) and looks_open(s) for s in sources
+        lib.unresolved(s) and looks_open(s) for s in sources
     ):
-        return FAILED
+        return lib.FAILED
     values = [protocol, from_port, to_port]
-    if any(v is MISSING for v in values):
-        return UNKNOWN
-    if any(isinstance(v, str) and unresolved(v) for v in values):
-        return UNKNOWN
+    if any(v is lib.MISSING for v in values):
+        return lib.UNKNOWN
+    if any(isinstance(v, str) and lib.unresolved(v) for v in values):
+        return lib.UNKNOWN
     protocol = str(protocol).strip().lower()
     if protocol not in ("tcp", "6"):
-        return FAILED
-    if as_int(from_port) != 443 or as_int(to_port) != 443:
-        return FAILED
-    return UNKNOWN if any(unresolved(s) for s in sources) else PASSED
+        return lib.FAILED
+    if lib.as_int(from_port) != 443 or lib.as_int(to_port) != 443:
+        return lib.FAILED
+    return lib.UNKNOWN if any(lib.unresolved(s) for s in sources) else lib.PASSED
 
 
-def inline_rules(group: dict[str, Any], scope: Scope) -> list[Any]:
+def inline_rules(group: dict[str, Any], scope: lib.Scope) -> list[Any]:
     results = []
-    for block in as_list(group.get("ingress")):
+    for block in lib.as_list(group.get("ingress")):
         if not isinstance(block, dict):
-            results.append(UNKNOWN)
+            results.append(lib.UNKNOWN)
             continue
-        sources = as_list(scope.resolve(first(block, "cidr_blocks", None))) + as_list(
-            scope.resolve(first(block, "ipv6_cidr_blocks", None))
+        sources = lib.as_list(scope.resolve(lib.first(block, "cidr_blocks", None))) + lib.as_list(
+            scope.resolve(lib.first(block, "ipv6_cidr_blocks", None))
         )
         results.append(
             rule_result(
-                scope.resolve(first(block, "protocol")),
-                scope.resolve(first(block, "from_port")),
-                scope.resolve(first(block, "to_port")),
+                scope.resolve(lib.first(block, "protocol")),
+                scope.resolve(lib.first(block, "from_port")),
+                scope.resolve(lib.first(block, "to_port")),
                 sources,
             )
         )
     if "dynamic" in group:
-        results.append(UNKNOWN)
+        results.append(lib.UNKNOWN)
     return results
 
 
-def separate_rules(name: str, scope: Scope) -> list[Any]:
+def separate_rules(name: str, scope: lib.Scope) -> list[Any]:
     results = []
     for kind in ("aws_vpc_security_group_ingress_rule", "aws_security_group_rule"):
         for node in scope.resources(kind):
-            rule = node_conf(node)
-            target = first(rule, "security_group_id", None)
+            rule = lib.node_conf(node)
+            target = lib.first(rule, "security_group_id", None)
             if not isinstance(target, str) or name not in SG_REFERENCE.findall(target):
                 continue
-            if kind == "aws_security_group_rule" and first(rule, "type", None) != "ingress":
-                if unresolved(first(rule, "type", "")):
-                    results.append(UNKNOWN)
+            if kind == "aws_security_group_rule" and lib.first(rule, "type", None) != "ingress":
+                if lib.unresolved(lib.first(rule, "type", "")):
+                    results.append(lib.UNKNOWN)
                 continue
-            is_active = active(rule)
+            is_active = lib.active(rule)
             if is_active is False:
                 continue
             if kind == "aws_vpc_security_group_ingress_rule":
                 sources = [
-                    scope.resolve(first(rule, "cidr_ipv4", None)),
-                    scope.resolve(first(rule, "cidr_ipv6", None)),
+                    scope.resolve(lib.first(rule, "cidr_ipv4", None)),
+                    scope.resolve(lib.first(rule, "cidr_ipv6", None)),
                 ]
-                protocol = scope.resolve(first(rule, "ip_protocol"))
+                protocol = scope.resolve(lib.first(rule, "ip_protocol"))
                 if str(protocol).strip() in ("-1", "all"):
-                    results.append(FAILED)
+                    results.append(lib.FAILED)
                     continue
             else:
-                sources = as_list(scope.resolve(first(rule, "cidr_blocks", None))) + as_list(
-                    scope.resolve(first(rule, "ipv6_cidr_blocks", None))
-                )
-                protocol = scope.resolve(first(rule, "protocol"))
+                sources = lib.as_list(
+                    scope.resolve(lib.first(rule, "cidr_blocks", None))
+                ) + lib.as_list(scope.resolve(lib.first(rule, "ipv6_cidr_blocks", None)))
+                protocol = scope.resolve(lib.first(rule, "protocol"))
             sources = [s for s in sources if s is not None]
             result = rule_result(
                 protocol,
-                scope.resolve(first(rule, "from_port", MISSING)),
-                scope.resolve(first(rule, "to_port", MISSING)),
+                scope.resolve(lib.first(rule, "from_port", lib.MISSING)),
+                scope.resolve(lib.first(rule, "to_port", lib.MISSING)),
                 sources,
             )
-            results.append(UNKNOWN if is_active is None and result == PASSED else result)
+            results.append(lib.UNKNOWN if is_active is None and result == lib.PASSED else result)
     return results
 
 
-def groups_of(conf: dict[str, Any], scope: Scope) -> tuple[list[dict[str, Any]], bool]:
+def groups_of(conf: dict[str, Any], scope: lib.Scope) -> tuple[list[dict[str, Any]], bool]:
     """The security group resources of the endpoint, and whether every group is one of them
     (False when some group exists outside the configuration or cannot be told)."""
     complete = True
     texts: list[str] = []
-    value = first(conf, "security_group_ids", None)
+    value = lib.first(conf, "security_group_ids", None)
     pending = [value]
     for association in scope.resources("aws_vpc_endpoint_security_group_association"):
-        settings = node_conf(association)
-        mine = scope.refers_to_me(first(settings, "vpc_endpoint_id", None))
-        if mine and active(settings) is not False:
-            pending.append(first(settings, "security_group_id", None))
+        settings = lib.node_conf(association)
+        mine = scope.refers_to_me(lib.first(settings, "vpc_endpoint_id", None))
+        if mine and lib.active(settings) is not False:
+            pending.append(lib.first(settings, "security_group_id", None))
     if value is None:
         complete = False  # no groups named: the VPC's default group, not visible here
     seen = 0
     while pending and seen < 50:
         seen += 1
         item = pending.pop()
-        if item is None or item is MISSING:
+        if item is None or item is lib.MISSING:
             continue
         if isinstance(item, (list, tuple, set)):
             pending.extend(item)
@@ -151,7 +133,7 @@ def groups_of(conf: dict[str, Any], scope: Scope) -> tuple[list[dict[str, Any]],
         if not isinstance(item, str):
             complete = False
             continue
-        if not unresolved(item):
+        if not lib.unresolved(item):
             complete = False  # a literal sg- id: a group made elsewhere
             continue
         texts.append(item)
@@ -161,7 +143,7 @@ def groups_of(conf: dict[str, Any], scope: Scope) -> tuple[list[dict[str, Any]],
                 complete = False  # not static
             else:
                 pending.append(resolved)
-        stripped = strip_interpolation(item)
+        stripped = lib.strip_interpolation(item)
         leftover = re.sub(
             r"(?<![\w.])(?:var|local)\.[A-Za-z_][\w-]*|aws_security_group\.[A-Za-z_][\w-]*"
             r"(?:\[[^\]]*\])?(?:\.id)?|concat|compact|flatten|tolist|toset|[\s(),\[\]]",
@@ -174,32 +156,29 @@ def groups_of(conf: dict[str, Any], scope: Scope) -> tuple[list[dict[str, Any]],
     groups = [
         node
         for node in scope.resources("aws_security_group")
-        if base_name(str(node.get("block_name_", ""))) in names
+        if lib.base_name(str(node.get("block_name_", ""))) in names
     ]
     return groups, complete
 
 
-class SecurityGroupsHttpsOnly(LambdaEndpointCheck):
-    def __init__(self) -> None:
-        super().__init__(NAME, ID, GUIDELINE, (CATEGORY_NETWORKING,))
-
-    def scan_lambda_endpoint(self, conf: dict[str, Any], scope: Scope):
+class SecurityGroupsHttpsOnly(lib.LambdaEndpointCheck):
+    def scan_lambda_endpoint(self, conf: dict[str, Any], scope: lib.Scope):
         self.evaluated_keys = ["security_group_ids"]
         if scope.me is None:
-            return UNKNOWN
+            return lib.UNKNOWN
         groups, complete = groups_of(conf, scope)
         results = []
         for group in groups:
-            settings = node_conf(group)
-            is_active = active(settings)
+            settings = lib.node_conf(group)
+            is_active = lib.active(settings)
             if is_active is False:
                 continue
             results += inline_rules(settings, scope)
-            results += separate_rules(base_name(str(group.get("block_name_", ""))), scope)
-        verdict = worst(results, empty=PASSED)
-        if verdict == PASSED and not complete:
-            return UNKNOWN
+            results += separate_rules(lib.base_name(str(group.get("block_name_", ""))), scope)
+        verdict = lib.worst(results, empty=lib.PASSED)
+        if verdict == lib.PASSED and not complete:
+            return lib.UNKNOWN
         return verdict
 
 
-check = SecurityGroupsHttpsOnly()
+check = SecurityGroupsHttpsOnly(NAME, ID, GUIDELINE, (lib.CATEGORY_NETWORKING,))

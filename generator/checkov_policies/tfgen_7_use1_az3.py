@@ -4,24 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from tfgen_lib import (
-    CATEGORY_NETWORKING,
-    FAILED,
-    GUIDE,
-    PASSED,
-    UNKNOWN,
-    LambdaEndpointCheck,
-    Scope,
-    as_list,
-    endpoint_subnets,
-    first,
-    subnet_zone,
-)
+import tfgen_lib as lib
 
 ID = "CKV_TFGEN_7"
 NAME = "Lambda interface endpoint has no subnet in use1-az3"
 GUIDELINE = (
-    f"{ID}: use1-az3 has limited capacity for Lambda VPC use ({GUIDE}): do not put the "
+    f"{ID}: use1-az3 has limited capacity for Lambda VPC use ({lib.GUIDE}): do not put the "
     "endpoint's subnets there. The check reads the AZ id where the configuration shows it "
     "(aws_subnet availability_zone_id, a data aws_subnet with availability_zone_id or an "
     "availability-zone-id filter). Subnets whose AZ only AWS knows pass only when the endpoint "
@@ -32,12 +20,12 @@ LIMITED = "use1-az3"
 
 
 def has_guard(conf: dict[str, Any]) -> bool:
-    for lifecycle in as_list(conf.get("lifecycle")):
+    for lifecycle in lib.as_list(conf.get("lifecycle")):
         if not isinstance(lifecycle, dict):
             continue
-        for precondition in as_list(lifecycle.get("precondition")):
+        for precondition in lib.as_list(lifecycle.get("precondition")):
             condition = (
-                first(precondition, "condition", "") if isinstance(precondition, dict) else ""
+                lib.first(precondition, "condition", "") if isinstance(precondition, dict) else ""
             )
             if (
                 isinstance(condition, str)
@@ -48,19 +36,16 @@ def has_guard(conf: dict[str, Any]) -> bool:
     return False
 
 
-class NoLimitedCapacityAz(LambdaEndpointCheck):
-    def __init__(self) -> None:
-        super().__init__(NAME, ID, GUIDELINE, (CATEGORY_NETWORKING,))
-
-    def scan_lambda_endpoint(self, conf: dict[str, Any], scope: Scope):
+class NoLimitedCapacityAz(lib.LambdaEndpointCheck):
+    def scan_lambda_endpoint(self, conf: dict[str, Any], scope: lib.Scope):
         self.evaluated_keys = ["subnet_ids"]
-        subnets, complete = endpoint_subnets(conf, scope)
-        zone_ids = [subnet_zone(subnet, scope)[0] for subnet in subnets]
+        subnets, complete = lib.endpoint_subnets(conf, scope)
+        zone_ids = [lib.subnet_zone(subnet, scope)[0] for subnet in subnets]
         if LIMITED in zone_ids:
-            return FAILED
+            return lib.FAILED
         if complete and subnets and None not in zone_ids:
-            return PASSED
-        return PASSED if has_guard(conf) else UNKNOWN
+            return lib.PASSED
+        return lib.PASSED if has_guard(conf) else lib.UNKNOWN
 
 
-check = NoLimitedCapacityAz()
+check = NoLimitedCapacityAz(NAME, ID, GUIDELINE, (lib.CATEGORY_NETWORKING,))

@@ -5,23 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import tfgen_lib as lib
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
-from tfgen_lib import (
-    CATEGORY_NETWORKING,
-    FAILED,
-    GUIDE,
-    PASSED,
-    UNKNOWN,
-    Scope,
-    endpoint_region,
-    first,
-    lambda_endpoints,
-    node_conf,
-    private_dns,
-    same_vpc,
-    zone_region,
-    zone_vpcs,
-)
 
 ID = "CKV_TFGEN_8"
 NAME = (
@@ -33,7 +18,7 @@ GUIDELINE = (
     "lambda.<region>.amazonaws.com in its VPC; a private hosted zone of the same name "
     "associated with that VPC conflicts with it (AWS refuses the association, or the zone "
     "shadows the endpoint's names). Peered VPCs use such a zone to reach the endpoint "
-    f"({GUIDE}); associate it with the peers only, or turn the endpoint's private DNS off."
+    f"({lib.GUIDE}); associate it with the peers only, or turn the endpoint's private DNS off."
 )
 
 
@@ -42,38 +27,38 @@ class LambdaZoneNotInEndpointVpc(BaseResourceCheck):
         super().__init__(
             name=NAME,
             id=ID,
-            categories=(CATEGORY_NETWORKING,),
+            categories=(lib.CATEGORY_NETWORKING,),
             supported_resources=("aws_route53_zone",),
             guideline=GUIDELINE,
         )
 
     def scan_resource_conf(self, conf: dict[str, list[Any]]):
-        scope = Scope.of(self, conf)
-        is_lambda, region = zone_region(conf, scope)
+        scope = lib.Scope.of(self, conf)
+        is_lambda, region = lib.zone_region(conf, scope)
         if not is_lambda:
-            return UNKNOWN
+            return lib.UNKNOWN
         self.evaluated_keys = ["name", "vpc"]
         if scope.me is None:
-            return UNKNOWN
+            return lib.UNKNOWN
         results = []
-        associations = zone_vpcs(conf, scope)
-        for endpoint in lambda_endpoints(scope):
-            settings = node_conf(endpoint)
-            endpoint_scope = Scope(scope.graph, endpoint)
-            served = endpoint_region(settings)
+        associations = lib.zone_vpcs(conf, scope)
+        for endpoint in lib.lambda_endpoints(scope):
+            settings = lib.node_conf(endpoint)
+            endpoint_scope = lib.Scope(scope.graph, endpoint)
+            served = lib.endpoint_region(settings)
             if region and served and region != served:
                 continue
-            dns = private_dns(settings, endpoint_scope)
+            dns = lib.private_dns(settings, endpoint_scope)
             if dns is False:
                 continue
-            vpc = endpoint_scope.resolve(first(settings, "vpc_id", None))
+            vpc = endpoint_scope.resolve(lib.first(settings, "vpc_id", None))
             for zone_vpc, zone_scope_of_vpc in associations:
-                same = same_vpc(vpc, endpoint_scope, zone_vpc, zone_scope_of_vpc)
+                same = lib.same_vpc(vpc, endpoint_scope, zone_vpc, zone_scope_of_vpc)
                 if same and dns:
-                    return FAILED
+                    return lib.FAILED
                 if same is None or (same and dns is None):
-                    results.append(UNKNOWN)
-        return UNKNOWN if results else PASSED
+                    results.append(lib.UNKNOWN)
+        return lib.UNKNOWN if results else lib.PASSED
 
 
 check = LambdaZoneNotInEndpointVpc()

@@ -57,6 +57,7 @@ __all__ = [
     "LambdaEndpointCheck",
     "MISSING",
     "PASSED",
+    "PolicyStatementsCheck",
     "Scope",
     "UNKNOWN",
     "active",
@@ -124,4 +125,22 @@ class LambdaEndpointCheck(BaseResourceCheck):
         return self.scan_lambda_endpoint(conf, scope)
 
     def scan_lambda_endpoint(self, conf: dict[str, Any], scope: Scope) -> CheckResult:
+        raise NotImplementedError
+
+
+class PolicyStatementsCheck(LambdaEndpointCheck):
+    """A check of every statement of a Lambda endpoint's explicit policy: the worst result.
+    No policy is CKV_TFGEN_1's finding, and an unreadable one is unknown: UNKNOWN here."""
+
+    def scan_lambda_endpoint(self, conf: dict[str, Any], scope: Scope) -> CheckResult:
+        self.evaluated_keys = ["policy"]
+        state, document = endpoint_policy(conf, scope)
+        if state != "doc" or document is None:
+            return UNKNOWN
+        found = statements(document)
+        if found is None:
+            return UNKNOWN
+        return worst((self.statement_result(statement) for statement in found), empty=PASSED)
+
+    def statement_result(self, statement: dict[str, Any]) -> CheckResult:
         raise NotImplementedError
