@@ -267,9 +267,8 @@ def inprocess_child(mode: str, folder: str) -> dict[str, Any]:
     """(a) or (b) over every answers file of folder, in this process (generator imported)."""
     started = time.perf_counter()
     from generator.load import load_answers
-    from generator.pipeline import rendered_files
+    from generator.pipeline import render_and_verify
     from generator.render import render_module
-    from generator.verify import verify_module
 
     imported = time.perf_counter()
     paths = sorted(Path(folder).glob("*.json"))
@@ -281,8 +280,7 @@ def inprocess_child(mode: str, folder: str) -> dict[str, Any]:
         if mode == "render":
             files += len(render_module(answers))
         else:
-            rendered = rendered_files(answers)
-            findings = verify_module(answers, rendered)
+            rendered, findings, _warnings = render_and_verify(answers)  # what the CLI runs
             if findings:
                 raise SystemExit(f"{path}: verify findings: {findings}")
             files += len(rendered)

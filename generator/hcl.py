@@ -6,8 +6,8 @@ open an interpolation (`${`), a template directive (`%{`), or break out of a str
 
 from __future__ import annotations
 
-import copy
 import gc
+import inspect
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -19,6 +19,7 @@ import hcl2.parser
 import lark
 from hcl2 import api as hcl2_api
 from hcl2.postlexer import PostLexer
+from hcl2.transformer import RuleTransformer
 from hcl2.utils import SerializationOptions
 from hcl2.version import version as hcl2_version
 
@@ -28,6 +29,8 @@ _SIMPLE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\
 _TEMPLATE_OPENERS = re.compile(r"([$%])\{")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*", re.ASCII)
 _HCL_KEYWORDS = {"true", "false", "null", "for", "in", "if", "else", "endif", "endfor"}
+# Blank lines and whole-line `#`/`//` comments at the start of a piece of a file.
+_LEADING_COMMENTS = re.compile(r"\A(?:[ \t]*(?:(?:#|//)[^\n]*)?\n)+")
 _PARSE_OPTIONS = SerializationOptions(
     with_comments=False, explicit_blocks=True, strip_string_quotes=True, preserve_heredocs=False
 )
@@ -116,13 +119,61 @@ def aligned_attributes(mapping: dict[str, Any]) -> list[tuple[str, str, Any]]:
 def parse_hcl(text: str) -> dict[str, Any]:
     """Parse one .tf file with python-hcl2; strings come back unquoted and unescaped.
 
-    Parsing is most of verify's time, and the reusable module's files are mostly
-    byte-identical across the modules of a batch or a `tfgen check`: results are memoized by
-    text, and each call gets its own copy (a parse error is raised again every time)."""
-    return copy.deepcopy(_parse_hcl_cached(text))
+    Parsing is most of verify's time. A file is parsed block by block: a generated file's
+    top-level blocks (terraform fmt puts each one's closing brace alone in column 0) are
+    mostly byte-identical across the modules of a batch or a `tfgen check` even where the
+    file as a whole is not (one peer's blocks differ, the rest repeat), so each distinct
+    block is parsed once and the results are memoized by text. Each call gets its own copy.
+    Whatever does not split cleanly (a top-level attribute, a block comment, a piece that
+    does not parse on its own) is parsed whole, so errors keep the file's own lines."""
+    pieces = top_level_blocks(text)
+    if pieces is not None and len(pieces) > 1:
+        merged: dict[str, Any] | None = {}
+        for piece in pieces:
+            try:
+                parsed = _parse_hcl_cached(piece)
+            except Exception:  # noqa: BLE001 - the whole file's parse reports it
+                merged = None
+                break
+            for key, items in parsed.items():
+                if not isinstance(items, list):
+                    merged = None
+                    break
+                merged.setdefault(key, []).extend(items)
+            if merged is None:
+                break
+        if merged is not None:
+            return _copy(merged)
+    return _copy(_parse_hcl_cached(text))
 
 
-@lru_cache(maxsize=64)
+def top_level_blocks(text: str) -> list[str] | None:
+    """The file's top-level blocks as separate texts, without the comments and blank lines
+    before each (comments never reach the parsed result); None when one starts with a block
+    comment (a `/*` there could hide anything)."""
+    parts = text.split("\n}\n")
+    pieces = []
+    for index, part in enumerate(parts):
+        if index < len(parts) - 1:
+            part += "\n}\n"
+        part = _LEADING_COMMENTS.sub("", part, count=1)
+        if part.startswith("/*"):
+            return None
+        if part.strip():
+            pieces.append(part)
+    return pieces
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of parsed data (dicts, lists and immutable scalars only)."""
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    return value
+
+
+@lru_cache(maxsize=4096)
 def _parse_hcl_cached(text: str) -> dict[str, Any]:
     # What hcl2.loads does (parse, transform, serialize), through a parser without position
     # tracking, with the cyclic collector paused: a parse allocates tens of thousands of
@@ -133,10 +184,31 @@ def _parse_hcl_cached(text: str) -> dict[str, Any]:
     gc.disable()
     try:
         tree = hcl_parser().parse(text + "\n")  # hcl2.api.parses_to_tree appends one too
-        return hcl2_api.serialize(hcl2_api.transform(tree), serialization_options=_PARSE_OPTIONS)
+        return hcl2_api.serialize(
+            _transformer().transform(tree), serialization_options=_PARSE_OPTIONS
+        )
     finally:
         if collecting:
             gc.enable()
+
+
+class _BoundRuleTransformer(RuleTransformer):
+    """python-hcl2's tree transformer (what `hcl2.api.transform` uses) with its rule callbacks
+    bound once. Lark's `v_args` wrapper builds a new wrapper object (functools.update_wrapper
+    included) on every attribute read, that is for every node of every tree: a quarter of the
+    transform's time. A bound copy in the instance's own dict is found first, and it does the
+    same call; the transformer keeps no state between trees."""
+
+    def __init__(self) -> None:
+        super().__init__(discard_new_line_or_comments=False)
+        for name in dir(RuleTransformer):
+            if hasattr(inspect.getattr_static(RuleTransformer, name), "visit_wrapper"):
+                self.__dict__[name] = getattr(self, name)
+
+
+@cache
+def _transformer() -> _BoundRuleTransformer:
+    return _BoundRuleTransformer()
 
 
 @cache

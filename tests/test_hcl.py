@@ -115,3 +115,68 @@ def test_parse_hcl_reads_what_python_hcl2_loads_reads() -> None:
 def test_parse_hcl_error_keeps_its_line() -> None:
     with pytest.raises(Exception, match="line 3"):
         parse_hcl('a = 1\nb = "x"\nc = = 2\n')
+
+
+def test_files_are_parsed_block_by_block_and_read_the_same_as_whole() -> None:
+    """The block-wise parse (pieces memoized by text) splits every golden file into its
+    top-level blocks, and what it returns is what hcl2.loads returns for the whole file
+    (above); the pieces hold no comment and each one parses on its own."""
+    from generator.hcl import top_level_blocks
+
+    main = Path(__file__).resolve().parent.parent / "tests/golden/peering-three-mixed/main.tf"
+    text = main.read_text(encoding="utf-8")
+    pieces = top_level_blocks(text)
+    assert pieces is not None and len(pieces) > 5
+    assert all(piece.endswith("}\n") and not piece.startswith(("#", "\n")) for piece in pieces)
+    assert sum(piece.count("\n}\n") for piece in pieces) == text.count("\n}\n")
+
+
+HEREDOC_WITH_BRACE = """resource "x" "a" {
+  policy = <<EOT
+{
+  "a": 1
+}
+EOT
+}
+
+# between
+resource "x" "b" {
+  v = "after"
+}
+"""
+
+
+def test_a_piece_that_does_not_parse_alone_falls_back_to_the_whole_file() -> None:
+    import hcl2
+
+    from generator.hcl import _PARSE_OPTIONS, top_level_blocks
+
+    # The heredoc's closing brace in column 0 cuts the first block in two pieces...
+    assert len(top_level_blocks(HEREDOC_WITH_BRACE) or []) == 3
+    # ...which do not parse alone: the file is parsed whole, and reads right.
+    parsed = parse_hcl(HEREDOC_WITH_BRACE)
+    assert parsed == hcl2.loads(HEREDOC_WITH_BRACE, serialization_options=_PARSE_OPTIONS)
+    assert parsed["resource"][0]["x"]["a"]["policy"] == '{\n  "a": 1\n}'
+    assert parsed["resource"][1]["x"]["b"]["v"] == "after"
+
+
+def test_a_top_level_block_comment_is_parsed_whole() -> None:
+    from generator.hcl import top_level_blocks
+
+    text = '/*\n}\n*/\nresource "x" "a" {\n  v = 1\n}\n'
+    assert top_level_blocks(text) is None
+    assert len(parse_hcl(text)["resource"]) == 1
+
+
+def test_an_error_in_a_later_block_keeps_the_files_line() -> None:
+    text = 'resource "x" "a" {\n  v = 1\n}\n\nresource "x" "b" {\n  v = = 2\n}\n'
+    with pytest.raises(Exception, match="line 6"):
+        parse_hcl(text)
+
+
+def test_parsed_results_are_copies() -> None:
+    text = 'resource "x" "a" {\n  v = [1]\n}\n\nresource "x" "b" {\n  v = 2\n}\n'
+    first = parse_hcl(text)
+    first["resource"][0]["x"]["a"]["v"].append(99)
+    first["resource"].clear()
+    assert parse_hcl(text)["resource"][0]["x"]["a"]["v"] == [1]
