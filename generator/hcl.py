@@ -128,23 +128,26 @@ def parse_hcl(text: str) -> dict[str, Any]:
     does not parse on its own) is parsed whole, so errors keep the file's own lines."""
     pieces = top_level_blocks(text)
     if pieces is not None and len(pieces) > 1:
-        merged: dict[str, Any] | None = {}
-        for piece in pieces:
-            try:
-                parsed = _parse_hcl_cached(piece)
-            except Exception:  # noqa: BLE001 - the whole file's parse reports it
-                merged = None
-                break
-            for key, items in parsed.items():
-                if not isinstance(items, list):
-                    merged = None
-                    break
-                merged.setdefault(key, []).extend(items)
-            if merged is None:
-                break
+        merged = _merge_pieces(pieces)
         if merged is not None:
             return _copy(merged)
     return _copy(_parse_hcl_cached(text))
+
+
+def _merge_pieces(pieces: list[str]) -> dict[str, Any] | None:
+    """The pieces' parses joined in order (each top-level key holds a list of blocks); None
+    when a piece does not parse alone or holds something other than blocks."""
+    merged: dict[str, list[Any]] = {}
+    for piece in pieces:
+        try:
+            parsed = _parse_hcl_cached(piece)
+        except Exception:  # noqa: BLE001 - the whole file's parse reports it
+            return None
+        for key, items in parsed.items():
+            if not isinstance(items, list):
+                return None
+            merged.setdefault(key, []).extend(items)
+    return merged
 
 
 def top_level_blocks(text: str) -> list[str] | None:
@@ -173,7 +176,7 @@ def _copy(value: Any) -> Any:
     return value
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _parse_hcl_cached(text: str) -> dict[str, Any]:
     # What hcl2.loads does (parse, transform, serialize), through a parser without position
     # tracking, with the cyclic collector paused: a parse allocates tens of thousands of
