@@ -18,7 +18,7 @@ from pathlib import Path
 
 from generator.scan import CheckovProcess, ScanReport, run_checkov_each
 
-MAX_CHUNK = 100  # two lanes at 100 modules stay near 650 MiB of checkov in all
+MAX_CHUNK = 75  # two lanes of 75: peak RSS of the whole batch well under 1 GiB (bench/, N=1,000)
 
 
 def chunk_size(count: int, lanes: int, limit: int = MAX_CHUNK) -> int:

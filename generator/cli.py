@@ -127,7 +127,7 @@ def cli() -> None:
     "--scan-chunk",
     type=click.IntRange(min=1),
     metavar="N",
-    help="At most N modules per checkov process in a batch (default 100; checkov's memory "
+    help="At most N modules per checkov process in a batch (default 75; checkov's memory "
     "grows about 1.3 MiB per module).",
 )
 @SHARD_OPTION

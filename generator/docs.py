@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -62,12 +62,21 @@ def default_text(value: Any) -> str:
 
 
 def _blocks(files: dict[str, str], kind: str) -> list[tuple[str, dict[str, Any]]]:
+    # The module's own files (not example/) that can declare such a block.
+    texts = tuple(
+        text
+        for name, text in files.items()
+        if name.endswith(".tf") and "/" not in name and f'{kind} "' in text
+    )
+    return _blocks_of(texts, kind)
+
+
+@lru_cache(maxsize=32)
+def _blocks_of(texts: tuple[str, ...], kind: str) -> list[tuple[str, dict[str, Any]]]:
+    # variables.tf and outputs.tf take a handful of forms in a whole batch: read each once.
+    # Callers only read the result.
     found = []
-    for name, text in files.items():
-        if not name.endswith(".tf") or "/" in name:  # the module's own files, not example/
-            continue
-        if f'{kind} "' not in text:  # parse only files that can declare such a block
-            continue
+    for text in texts:
         for block in parse_hcl(text).get(kind, []):
             found.extend(block.items())
     return found

@@ -26,6 +26,8 @@ from hcl2.version import version as hcl2_version
 # python-hcl2 (explicit_blocks=True) marks a parsed block body with this key; attributes lack it.
 BLOCK_MARK = "__is_block__"
 _SIMPLE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Printable ASCII without the characters `_escape_char` changes (`"` and backslash).
+_PLAIN = re.compile(r"[ !#-\[\]-~]*")
 _TEMPLATE_OPENERS = re.compile(r"([$%])\{")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*", re.ASCII)
 _HCL_KEYWORDS = {"true", "false", "null", "for", "in", "if", "else", "endif", "endfor"}
@@ -53,7 +55,9 @@ def hcl_string(value: str) -> str:
     raw characters) and decodes the escape to the character. HCL's own `$${`/`%%{` would do for
     Terraform, but python-hcl2 8 cannot read `$${` or `%%{` back unless a `}` closes it later,
     and verify must read back every value we write."""
-    escaped = "".join(_escape_char(char) for char in value)
+    # The common case, plain printable ASCII, has nothing to escape character by character.
+    plain = _PLAIN.fullmatch(value)
+    escaped = value if plain else "".join(_escape_char(char) for char in value)
     return '"' + _TEMPLATE_OPENERS.sub(_sigil_escape, escaped) + '"'
 
 

@@ -195,6 +195,8 @@ def checkov_skips(files: dict[str, str]) -> list[dict[str, str]]:
     """Every `#checkov:skip=ID:reason` comment with the resource it sits in."""
     skips = []
     for name, text in files.items():
+        if "checkov:skip" not in text:
+            continue
         resource = ""
         for line in text.splitlines():
             match = CHECKOV_SKIP_RE.search(line.strip())

@@ -151,9 +151,11 @@ def test_chunks_are_whole_rounds_of_lanes_and_bounded():
 
     assert chunk_size(100, 2) == 50
     assert chunk_size(40, 2) == 20
-    assert chunk_size(1000, 2) == 100
+    assert chunk_size(1000, 2) == 72  # 14 chunks of at most MAX_CHUNK = 75: seven rounds
+    assert chunk_size(1000, 2, limit=100) == 100
     assert chunk_size(1001, 2, limit=100) == 84  # 12 chunks: six rounds of two
-    assert chunk_size(100, 1) == 100
+    assert chunk_size(100, 1) == 50  # one lane, two chunks under the 75 cap
+    assert chunk_size(100, 1, limit=100) == 100
     assert chunk_size(5, 8) == 1
     for count in (1, 7, 99, 250, 1000):
         for lanes in (1, 2, 3, 8):
