@@ -97,7 +97,7 @@ def test_quick_run_reports_every_measurement(tmp_path: Path):
         assert result["c_full"]["peak_rss_tree_bytes"] > 0
     assert report["machine"]["cores"] >= 1 and report["machine"]["checkov"]
     targets = {item["target"]: item for item in report["targets"]}
-    assert len(targets) == 8
+    assert len(targets) == 9
     assert report["hostile"]["files"] >= 140 and report["hostile"]["peers_1500_s"] > 0
     assert {item["limit"] for item in report["targets"]} >= {"<= 0.80", "<= 0.75", "< 1 s"}
     assert all(item["status"] in ("met", "missed", "not measured") for item in targets.values())
