@@ -130,12 +130,19 @@ def parse_hcl(text: str) -> dict[str, Any]:
     block is parsed once and the results are memoized by text. Each call gets its own copy.
     Whatever does not split cleanly (a top-level attribute, a block comment, a piece that
     does not parse on its own) is parsed whole, so errors keep the file's own lines."""
+    return _copy(_parse_file(text))
+
+
+@lru_cache(maxsize=64)
+def _parse_file(text: str) -> dict[str, Any]:
+    # A whole file seen before (the module's shared files, in a batch) is found by its text
+    # without being split again; otherwise its pieces are, each parsed once.
     pieces = top_level_blocks(text)
     if pieces is not None and len(pieces) > 1:
         merged = _merge_pieces(pieces)
         if merged is not None:
-            return _copy(merged)
-    return _copy(_parse_hcl_cached(text))
+            return merged
+    return _parse_hcl_cached(text)
 
 
 def _merge_pieces(pieces: list[str]) -> dict[str, Any] | None:
@@ -207,7 +214,7 @@ class _BoundRuleTransformer(RuleTransformer):
     same call; the transformer keeps no state between trees."""
 
     def __init__(self) -> None:
-        super().__init__(discard_new_line_or_comments=False)
+        super().__init__(discard_new_line_or_comments=True)  # comments are never serialized
         for name in dir(RuleTransformer):
             if hasattr(inspect.getattr_static(RuleTransformer, name), "visit_wrapper"):
                 self.__dict__[name] = getattr(self, name)

@@ -127,7 +127,7 @@ def verify_plan(plan: ModulePlan, files: dict[str, str]) -> list[Finding]:
     findings += check_example(plan, parsed[EXAMPLE_FILE], parsed["variables.tf"])
     findings += check_peering(answers, plan.peering, parsed, module_files)
     findings += check_imports(answers, parsed[EXAMPLE_FILE], module)
-    findings += check_schema(parsed)
+    findings += check_schema(parsed, files)
     return findings
 
 
@@ -399,11 +399,25 @@ def check_example(
     return findings
 
 
-def check_schema(parsed: dict[str, dict[str, Any]]) -> list[Finding]:
+def check_schema(parsed: dict[str, dict[str, Any]], files: dict[str, str]) -> list[Finding]:
+    """Each parsed file against the provider schemas. The result depends on the file's name
+    and text only, and most files are the same in every module of a batch: remembered."""
     from generator.schema_check import check_all_majors
 
-    return [
-        Finding("schema", problem.file, f"{problem.address}: {problem.message}")
-        for name, tree in parsed.items()
-        for problem in check_all_majors(tree, name)
-    ]
+    findings = []
+    for name, tree in parsed.items():
+        key = (name, files[name])
+        found = _SCHEMA_FINDINGS.get(key)
+        if found is None:
+            found = tuple(
+                Finding("schema", problem.file, f"{problem.address}: {problem.message}")
+                for problem in check_all_majors(tree, name)
+            )
+            if len(_SCHEMA_FINDINGS) >= 256:
+                _SCHEMA_FINDINGS.clear()
+            _SCHEMA_FINDINGS[key] = found
+        findings.extend(found)
+    return findings
+
+
+_SCHEMA_FINDINGS: dict[tuple[str, str], tuple[Finding, ...]] = {}
