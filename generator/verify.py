@@ -404,7 +404,7 @@ def check_schema(parsed: dict[str, dict[str, Any]], files: dict[str, str]) -> li
     and text only, and most files are the same in every module of a batch: remembered."""
     from generator.schema_check import check_all_majors
 
-    findings = []
+    findings: list[Finding] = []
     for name, tree in parsed.items():
         key = (name, files[name])
         found = _SCHEMA_FINDINGS.get(key)
