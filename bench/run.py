@@ -663,7 +663,7 @@ def evaluate_targets(report: dict[str, Any]) -> list[dict[str, Any]]:
     cli = no_scan["modules_per_s"] / cores if no_scan else None
     targets.append(
         target(
-            "render+verify throughput per core, CLI batch",
+            "render+verify throughput per core, CLI batch (information)",
             cli,
             ">= 100 modules/s",
             cli is not None and cli >= 100,
