@@ -28,6 +28,7 @@ from generator.pipeline import (
     RunResult,
     answers_for_target,
     render_and_verify,
+    upgrade_warnings,
 )
 from generator.scan import CHECKOV_ENV_VAR, CHECKOV_VERSION, ScanReport, ensure_checkov
 from generator.write import (
@@ -147,7 +148,7 @@ def render_batch(
                     str(out_root / answers.name),
                     files=sorted(files),
                     findings=findings,
-                    warnings=warnings,
+                    warnings=warnings + upgrade_warnings(out_root / answers.name),
                 )
                 if findings:
                     note(items[index].source, "verify failed")

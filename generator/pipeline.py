@@ -112,6 +112,35 @@ def committed_answers(target: Path, force: bool = False) -> Answers | None:
         ) from None
 
 
+def upgrade_warnings(target: Path) -> list[Problem]:
+    """What a re-render over a module from an older tfgen cannot change by itself.
+
+    tfgen 0.1 created the Lambda zone with the first DNS peer's VPC (in that peer's account
+    when every DNS peer was in another one); 0.2 creates it with the endpoint's VPC. Route 53
+    cannot change the VPC a zone was created with, so the old zone must be replaced once."""
+    manifest = read_manifest(target)
+    version = str((manifest or {}).get("tfgen_version", ""))
+    if not version.startswith("0.1."):
+        return []
+    previous = committed_answers(target, force=True)
+    dns_peers = [peer for peer in previous.peering if peer.dns] if previous else []
+    if not dns_peers:
+        return []
+    first = dns_peers[0]
+    return [
+        Problem(
+            "peering",
+            f"{target} was rendered by tfgen {version}, which created the private hosted zone "
+            f"for the Lambda API with peer {first.name}'s VPC {first.vpc_id} (in that peer's "
+            "account when every DNS peer is in another account); Route 53 cannot move it to "
+            "the endpoint's VPC, so after this render replace it once: terraform apply "
+            "-replace='module.<your module call>.aws_route53_zone.lambda' (a zone in a peer's "
+            "account: terraform state rm it and delete it there); see the README, Changing a "
+            "deployed module",
+        )
+    ]
+
+
 def answers_for_target(answers: Answers, target: Path, drop_retired: bool, force: bool) -> Answers:
     """The answers with `retired_peers` carried over from the module already in `target`."""
     from generator.peering import retire_removed_peers
@@ -177,6 +206,7 @@ def _render_to_folder(answers: Answers, target: Path, options: RunOptions) -> Ru
         check_target(target, options.force)
         answers = answers_for_target(answers, target, options.drop_retired, options.force)
         files, findings, warnings = render_and_verify(answers)
+        warnings += upgrade_warnings(target)
         result = RunResult(
             answers.name, shown, files=sorted(files), findings=findings, warnings=warnings
         )
