@@ -280,13 +280,15 @@ def module_answers(folder: Path) -> Answers:
 def regenerate_readme(folder: Path) -> bool:
     """`tfgen docs`: rewrite only README.md of a module folder from its tfgen.answers.yaml, and
     its checksum in the manifest. Each file is replaced atomically. True when README.md changed."""
+    refuse_links_leaving(folder)
     text = render_plan(plan_module(module_answers(folder)))[README_FILE]
     with target_lock(folder):
         manifest = read_manifest(folder)
         if manifest is None:
             raise UsageError(f"{folder}: not a tfgen module (no readable {MANIFEST_FILE})")
         path = folder / README_FILE
-        old = path.read_bytes() if path.is_file() else None
+        # a regular file of bounded size, or none (then written): never a FIFO or a device
+        old = read_module_file(path) if path.exists() or path.is_symlink() else None
         changed = old != text.encode("utf-8")
         if changed:
             write_text_atomic(path, text)

@@ -23,6 +23,10 @@ from typing import Any
 
 from generator.errors import ScannerUnavailable
 from generator.findings import Finding
+from generator.write import refuse_special_files
+
+# The files checkov's terraform framework reads in a folder.
+TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
 
 CHECKOV_VERSION = "3.3.30"
 CHECKOV_ENV_VAR = "TFGEN_CHECKOV"
@@ -148,6 +152,7 @@ def run_checkov(
     if len(folders) != 1:
         # checkov 3.3.30 prints a report per --directory but scans only the first folder
         raise ValueError("run_checkov takes one folder; scan a batch with run_checkov_each")
+    refuse_special_files(folders[0], TERRAFORM_SUFFIXES)  # a FIFO would hang checkov
     return parse_report(checkov_documents(folders[0], executable, checks), folders)
 
 

@@ -95,6 +95,20 @@ def links_leaving(folder: Path) -> list[str]:
     return leaving
 
 
+def refuse_special_files(folder: Path, suffixes: tuple[str, ...]) -> None:
+    """Refuse a folder in which a file a tool would read (by its suffix) is a FIFO, a device
+    or a socket: reading one can hang or never end. Terraform's working files are skipped."""
+    for relative, path in walk(folder):
+        if is_terraform_working_file(relative) or not relative.endswith(suffixes):
+            continue
+        try:
+            mode = path.stat().st_mode
+        except OSError:
+            continue  # a dangling link: the tool reports it
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            raise UsageError(f"{path} is {_kind(mode)}, not a regular file; refusing to read it")
+
+
 def refuse_links_leaving(folder: Path) -> None:
     leaving = links_leaving(folder)
     if leaving:
@@ -190,8 +204,10 @@ def manifest_text(files: dict[str, str], answers_digest: str) -> str:
 def read_manifest(folder: Path) -> dict[str, Any] | None:
     """A module folder's manifest, or None when it has none (or an unreadable one)."""
     try:
-        data = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        # a regular file of bounded size only: a FIFO or a link to /dev/zero named like the
+        # manifest makes the folder "not a tfgen module", never a hang
+        data = json.loads(read_module_file(folder / MANIFEST_FILE).decode("utf-8"))
+    except (UsageError, ValueError):
         return None
     return data if isinstance(data, dict) and "files" in data else None
 

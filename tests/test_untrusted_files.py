@@ -416,3 +416,49 @@ def test_an_unexpected_error_in_a_real_process_is_one_line(tmp_path: Path):
     assert "Traceback" not in done.stderr
     report = json.loads(done.stdout)
     assert report["status"] == "error" and "RecursionError" in report["errors"][0]["message"]
+
+
+# --- docs, a module's manifest and `tfgen scan DIR` read only regular files -----------------
+
+
+def test_docs_refuses_a_readme_that_is_a_fifo_at_once(tmp_path: Path):
+    module = rendered(tmp_path)
+    (module / "README.md").unlink()
+    os.mkfifo(module / "README.md")
+    done = run("docs", str(module), timeout=30)
+    assert done.returncode == 2 and "not a regular file" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_docs_refuses_a_readme_linked_out_of_the_module(tmp_path: Path):
+    module = rendered(tmp_path)
+    (module / "README.md").unlink()
+    (module / "README.md").symlink_to("/dev/zero")
+    result = invoke("docs", str(module))
+    assert result.exit_code == 2 and "symbolic link leaving the module" in result.stderr
+    assert (module / "README.md").is_symlink()  # left as it was, nothing written through it
+
+
+def test_a_manifest_that_is_a_fifo_makes_no_module_and_no_hang(tmp_path: Path):
+    module = rendered(tmp_path)
+    (module / "tfgen.manifest.json").unlink()
+    os.mkfifo(module / "tfgen.manifest.json")
+    source = answers_file(tmp_path)
+    done = run("render", str(source), "-o", str(module), "--no-scan", timeout=30)
+    assert done.returncode == 2 and "tfgen module" in done.stderr, done.stderr
+    done = run("docs", str(module), timeout=30)
+    assert done.returncode == 2 and "not a tfgen module" in done.stderr, done.stderr
+
+
+def test_scan_refuses_a_terraform_file_that_is_a_fifo_before_checkov_runs(tmp_path: Path):
+    from generator.errors import UsageError
+    from generator.scan import run_checkov
+
+    folder = tmp_path / "terraform"
+    folder.mkdir()
+    (folder / "main.tf").write_text('resource "null_resource" "x" {}\n')
+    os.mkfifo(folder / "vars.tfvars")
+    with pytest.raises(UsageError, match="vars.tfvars is a FIFO"):
+        run_checkov([folder], Path("/nonexistent/checkov"))  # refused before it is started
+    done = run("scan", str(folder), timeout=120)
+    assert done.returncode == 2 and "not a regular file" in done.stderr, done.stderr
