@@ -28,7 +28,6 @@ from generator.pipeline import (
     RunResult,
     answers_for_target,
     render_and_verify,
-    upgrade_warnings,
 )
 from generator.scan import CHECKOV_ENV_VAR, CHECKOV_VERSION, ScanReport, ensure_checkov
 from generator.write import (
@@ -121,7 +120,9 @@ def render_batch(
     """
     note = progress or (lambda source, event: None)
     items = [BatchItem(str(source)) for source in sources]
-    models = load_models(items, sources, out_root, options.force, note, options.drop_retired)
+    models, upgrades = load_models(
+        items, sources, out_root, options.force, note, options.drop_retired
+    )
     if not models:
         return items
     jobs = options.jobs or os.cpu_count() or 1
@@ -148,7 +149,7 @@ def render_batch(
                     str(out_root / answers.name),
                     files=sorted(files),
                     findings=findings,
-                    warnings=warnings + upgrade_warnings(out_root / answers.name),
+                    warnings=warnings + upgrades[index],
                 )
                 if findings:
                     note(items[index].source, "verify failed")
@@ -179,9 +180,11 @@ def load_models(
     force: bool,
     note: Progress,
     drop_retired: bool = False,
-) -> dict[int, Answers]:
-    """The answers of each source that loads, has a name of its own and a writable target."""
+) -> tuple[dict[int, Answers], dict[int, list[Problem]]]:
+    """The answers of each source that loads, has a name of its own and a writable target,
+    and the upgrade warnings of the module each would replace (`answers_for_target`)."""
     models: dict[int, Answers] = {}
+    upgrades: dict[int, list[Problem]] = {}
     owners: dict[str, str] = {}
     for index, (item, source) in enumerate(zip(items, sources, strict=True)):
         try:
@@ -192,13 +195,13 @@ def load_models(
                 )
             owners[answers.name] = item.source
             check_target(out_root / answers.name, force)
-            models[index] = answers_for_target(
+            models[index], upgrades[index] = answers_for_target(
                 answers, out_root / answers.name, drop_retired, force
             )
         except TfgenError as error:
             item.error = error
             note(item.source, "error")
-    return models
+    return models, upgrades
 
 
 def render_all(

@@ -3,7 +3,6 @@ commands over a module folder (validate, `tfgen docs`). The plan is built once p
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ from generator.write import (
     check_target,
     commit,
     hand_changes,
+    manifest_json,
     manifest_text,
     read_manifest,
     read_module_file,
@@ -94,12 +94,15 @@ class RunResult:
         }
 
 
-def committed_answers(target: Path, force: bool = False) -> Answers | None:
+def committed_answers(
+    target: Path, force: bool = False, manifest: dict[str, Any] | None = None
+) -> Answers | None:
     """The answers a tfgen module folder was last rendered from (None for a new folder, or
-    with `force` when they cannot be read)."""
-    from generator.errors import AnswersError, UsageError
+    with `force` when they cannot be read). `manifest`: the folder's, when already read."""
+    from generator.errors import AnswersError
 
-    if read_manifest(target) is None or not (target / ANSWERS_FILE).is_file():
+    manifest = manifest if manifest is not None else read_manifest(target)
+    if manifest is None or not (target / ANSWERS_FILE).is_file():
         return None
     try:
         return load_answers(target / ANSWERS_FILE)
@@ -112,19 +115,18 @@ def committed_answers(target: Path, force: bool = False) -> Answers | None:
         ) from None
 
 
-def upgrade_warnings(target: Path) -> list[Problem]:
-    """What a re-render over a module from an older tfgen cannot change by itself.
+def upgrade_warnings(
+    target: Path, manifest: dict[str, Any] | None, previous: Answers | None
+) -> list[Problem]:
+    """What a re-render over a module from an older tfgen cannot change by itself, from the
+    module's manifest and committed answers.
 
     tfgen 0.1 created the Lambda zone with the first DNS peer's VPC (in that peer's account
     when every DNS peer was in another one); 0.2 creates it with the endpoint's VPC. Route 53
     cannot change the VPC a zone was created with, so the old zone must be replaced once."""
-    manifest = read_manifest(target)
     version = str((manifest or {}).get("tfgen_version", ""))
-    if not version.startswith("0.1."):
-        return []
-    previous = committed_answers(target, force=True)
     dns_peers = [peer for peer in previous.peering if peer.dns] if previous else []
-    if not dns_peers:
+    if not version.startswith("0.1.") or not dns_peers:
         return []
     first = dns_peers[0]
     return [
@@ -141,12 +143,18 @@ def upgrade_warnings(target: Path) -> list[Problem]:
     ]
 
 
-def answers_for_target(answers: Answers, target: Path, drop_retired: bool, force: bool) -> Answers:
-    """The answers with `retired_peers` carried over from the module already in `target`."""
+def answers_for_target(
+    answers: Answers, target: Path, drop_retired: bool, force: bool
+) -> tuple[Answers, list[Problem]]:
+    """The answers with `retired_peers` carried over from the module already in `target`, and
+    the warnings a re-render over that module needs (`upgrade_warnings`); the module's
+    manifest and committed answers are read once for both."""
     from generator.peering import retire_removed_peers
 
-    previous = committed_answers(target, force)
-    return retire_removed_peers(answers, previous, drop=drop_retired)
+    manifest = read_manifest(target)
+    previous = committed_answers(target, force, manifest)
+    carried = retire_removed_peers(answers, previous, drop=drop_retired)
+    return carried, upgrade_warnings(target, manifest, previous)
 
 
 def rendered_files(answers: Answers) -> dict[str, str]:
@@ -204,9 +212,9 @@ def _render_to_folder(answers: Answers, target: Path, options: RunOptions) -> Ru
     target = Path(os.path.abspath(target))  # `-o .` has a parent to stage in and lock
     with target_lock(target):
         check_target(target, options.force)
-        answers = answers_for_target(answers, target, options.drop_retired, options.force)
+        answers, upgrade = answers_for_target(answers, target, options.drop_retired, options.force)
         files, findings, warnings = render_and_verify(answers)
-        warnings += upgrade_warnings(target)
+        warnings += upgrade
         result = RunResult(
             answers.name, shown, files=sorted(files), findings=findings, warnings=warnings
         )
@@ -295,8 +303,7 @@ def regenerate_readme(folder: Path) -> bool:
         digest = sha256_text(text)
         if manifest["files"].get(README_FILE) != digest:
             manifest["files"][README_FILE] = digest
-            manifest_json = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
-            write_text_atomic(folder / MANIFEST_FILE, manifest_json)
+            write_text_atomic(folder / MANIFEST_FILE, manifest_json(manifest))
     return changed
 
 

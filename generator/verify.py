@@ -6,6 +6,7 @@ there shows up as a finding here."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from generator.answers import Answers
@@ -400,24 +401,17 @@ def check_example(
 
 
 def check_schema(parsed: dict[str, dict[str, Any]], files: dict[str, str]) -> list[Finding]:
-    """Each parsed file against the provider schemas. The result depends on the file's name
-    and text only, and most files are the same in every module of a batch: remembered."""
+    """Each parsed file against the provider schemas."""
+    return [finding for name in parsed for finding in _schema_findings(name, files[name])]
+
+
+@lru_cache(maxsize=256)
+def _schema_findings(name: str, text: str) -> tuple[Finding, ...]:
+    # A file's schema findings depend on its name and text only, and most files are the same
+    # in every module of a batch: each (name, text) is checked once (its parse is memoized).
     from generator.schema_check import check_all_majors
 
-    findings: list[Finding] = []
-    for name, tree in parsed.items():
-        key = (name, files[name])
-        found = _SCHEMA_FINDINGS.get(key)
-        if found is None:
-            found = tuple(
-                Finding("schema", problem.file, f"{problem.address}: {problem.message}")
-                for problem in check_all_majors(tree, name)
-            )
-            if len(_SCHEMA_FINDINGS) >= 256:
-                _SCHEMA_FINDINGS.clear()
-            _SCHEMA_FINDINGS[key] = found
-        findings.extend(found)
-    return findings
-
-
-_SCHEMA_FINDINGS: dict[tuple[str, str], tuple[Finding, ...]] = {}
+    return tuple(
+        Finding("schema", problem.file, f"{problem.address}: {problem.message}")
+        for problem in check_all_majors(parse_hcl(text), name)
+    )

@@ -198,6 +198,11 @@ def manifest_text(files: dict[str, str], answers_digest: str) -> str:
         "answers_sha256": answers_digest,
         "files": {name: sha256_text(text) for name, text in sorted(files.items())},
     }
+    return manifest_json(manifest)
+
+
+def manifest_json(manifest: dict[str, Any]) -> str:
+    """A manifest as its file holds it (sorted keys, two-space indent, final newline)."""
     return json.dumps(manifest, indent=2, sort_keys=True) + "\n"
 
 
