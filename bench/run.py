@@ -270,9 +270,9 @@ def measure_child(spec: dict[str, Any]) -> dict[str, Any]:
 def inprocess_child(mode: str, folder: str) -> dict[str, Any]:
     """(a) or (b) over every answers file of folder, in this process (generator imported)."""
     started = time.perf_counter()
-    from generator.load import load_answers
-    from generator.pipeline import render_and_verify
-    from generator.render import render_module
+    from generator.answers.load import load_answers
+    from generator.render.templates import render_module
+    from generator.run.module import render_and_verify
 
     imported = time.perf_counter()
     paths = sorted(Path(folder).glob("*.json"))
@@ -307,8 +307,8 @@ HOSTILE = Path(__file__).resolve().parent.parent / "tests" / "bad_answers"
 def refusal_child(folder: str) -> dict[str, Any]:
     """How long loading refuses each hostile answers file of folder (tests/bad_answers), in
     this process: the largest (1,500 peers, 5,000 subnets...) must be refused at once."""
-    from generator.errors import AnswersError
-    from generator.load import load_answers
+    from generator.answers.load import load_answers
+    from generator.core.errors import AnswersError
 
     seconds: dict[str, float] = {}
     for path in sorted([*Path(folder).glob("*.yaml"), *Path(folder).glob("*.json")]):
@@ -357,7 +357,7 @@ class Runner:
             "TFGEN_CHECKOV": checkov,
             "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE", ""),
         }
-        # the same settings tfgen gives checkov (generator/scan.py), so (d) differs from the
+        # the same settings tfgen gives checkov (generator/scan/checkov.py), so (d) differs from the
         # scan inside (c) only by what tfgen itself does
         self.checkov_env = {
             **self.env,
@@ -887,15 +887,16 @@ def default_tfgen() -> str | None:
 def find_checkov(python: str) -> str | None:
     """tfgen's own checkov, as tfgen finds it with the user's environment (before the
     benchmark replaces XDG_CACHE_HOME)."""
-    code = "from generator.scan import checkov_executable as c; print(c() or '')"
+    code = "from generator.scan.checkov import checkov_executable as c; print(c() or '')"
     found = subprocess.run([python, "-c", code], capture_output=True, text=True)
     return found.stdout.strip() or None
 
 
 def find_policy_pack(python: str) -> str | None:
-    """tfgen's checkov policy pack folder, if this tfgen has one (generator/scan.py)."""
+    """tfgen's checkov policy pack folder, if this tfgen has one (generator/scan/checkov.py)."""
     code = (
-        "from generator import scan; f = getattr(scan, 'policy_pack_dir', None); "
+        "try:\n from generator.scan import checkov as scan\nexcept ImportError:\n"
+        " from generator import scan\nf = getattr(scan, 'policy_pack_dir', None); "
         "print(f() if f else '')"
     )
     found = subprocess.run([python, "-c", code], capture_output=True, text=True)

@@ -18,7 +18,7 @@ TARGET = REPO / "templates" / "cookiecutter-lambda-endpoint" / "cookiecutter.jso
 
 def cookiecutter_json() -> str:
     sys.path.insert(0, str(REPO))
-    from generator.scaffold import cookiecutter_config
+    from generator.scaffold.cookiecutter import cookiecutter_config
 
     return json.dumps(cookiecutter_config(), indent=2, ensure_ascii=False) + "\n"
 

@@ -2,7 +2,7 @@
 """Refresh generator/catalog/aws_provider_schema.json from the real AWS provider.
 
 Runs `terraform init` in a temporary folder against the offline provider mirror
-(TFGEN_TF_PLUGIN_MIRROR, see generator/tfcli.py), then `terraform providers schema -json`,
+(TFGEN_TF_PLUGIN_MIRROR, see tests/support/tfcli.py), then `terraform providers schema -json`,
 and keeps only the resource and data source types tfgen generates, with the fields the
 schema check reads. Prints which arguments appeared or went away.
 
@@ -19,8 +19,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from generator.schema_check import DATA_SOURCES, RESOURCES, snapshot_paths
-from generator.tfcli import offline_env, run_terraform
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.support: dev-only code
+
+from generator.verify.schema import DATA_SOURCES, RESOURCES, snapshot_paths
+from tests.support.tfcli import offline_env, run_terraform
 
 TARGET = (
     Path(__file__).resolve().parent.parent / "generator" / "catalog" / "aws_provider_schema.json"

@@ -31,7 +31,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from generator.schema_check import DATA_SOURCES, RESOURCES, snapshot_paths
+from generator.verify.schema import DATA_SOURCES, RESOURCES, snapshot_paths
 
 TARGET = (
     Path(__file__).resolve().parent.parent / "generator" / "catalog" / "aws_provider_schema_v6.json"

@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.answers import Answers
-from generator.load import parse_answers
+from generator.answers.load import parse_answers
+from generator.answers.model import Answers
 
 REPO = Path(__file__).resolve().parent.parent
+TESTS = REPO / "tests"  # the data both tiers read: golden/, cases/, bad_answers/, fixtures/
 
 
 def example_data() -> dict[str, Any]:
@@ -33,7 +34,7 @@ def example_answers() -> Answers:
 @pytest.fixture(autouse=True)
 def private_scan_cache(monkeypatch, tmp_path_factory):
     """In-process scans never reuse a result from the user's scan cache (or fill it)."""
-    from generator import scan_cache
+    from generator.scan import cache as scan_cache
 
     folder = tmp_path_factory.mktemp("scan-cache")
     monkeypatch.setattr(scan_cache, "cache_dir", lambda: folder)

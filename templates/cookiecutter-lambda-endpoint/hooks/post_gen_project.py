@@ -13,7 +13,7 @@ from pathlib import Path
 CONTEXT = json.loads({{cookiecutter | tojson | tojson}})  # noqa: F821 (Jinja)
 
 try:
-    from generator.scaffold import post_gen
+    from generator.scaffold.cookiecutter import post_gen
 except ImportError as error:
     sys.stderr.write(
         f"tfgen is not importable by {sys.executable}, the Python running cookiecutter "

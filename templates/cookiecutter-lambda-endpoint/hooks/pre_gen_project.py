@@ -12,7 +12,7 @@ import sys
 CONTEXT = json.loads({{cookiecutter | tojson | tojson}})  # noqa: F821 (Jinja)
 
 try:
-    from generator.scaffold import pre_gen
+    from generator.scaffold.cookiecutter import pre_gen
 except ImportError as error:
     sys.stderr.write(
         f"tfgen is not importable by {sys.executable}, the Python running cookiecutter "

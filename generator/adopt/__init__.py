@@ -1,0 +1,1 @@
+"""`tfgen import`: an existing endpoint read from AWS -> answers that adopt it."""

@@ -1,0 +1,1 @@
+"""Stage 1, answers: the questionnaire model, its field types, loading and rules."""

@@ -1,0 +1,378 @@
+"""Domain rules that need more than one field. Pure functions: answers in, problems out."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from generator.answers import network
+from generator.answers.model import Answers
+from generator.answers.policy import (
+    partition_of,
+    split_actions,
+)
+from generator.answers.policy_rules import check_policy
+from generator.core import regions
+from generator.core.errors import Problem, duplicate_problems, preview
+
+LIMITED_CAPACITY_AZ_IDS = {"use1-az3": "us-east-1"}
+# AWS quotas: 60 inbound rules per security group, 5 security groups per network interface.
+MAX_INGRESS_RULES = 60
+MAX_GROUPS_PER_ENI = 5
+MAX_TAGS = 50
+TAG_EXTRA_CHARS = set("_.:/=+-@")
+
+AZ_PREFIX_WORDS = {
+    "east": "e", "west": "w", "north": "n", "south": "s", "central": "c",
+    "northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw",
+}  # fmt: skip
+
+
+# The largest region (us-east-1) has 6 AZs; an endpoint has one interface per AZ.
+MAX_SUBNETS = 6
+
+
+def check_all(answers: Answers) -> list[Problem]:
+    checks = (
+        check_subnets,
+        check_security_group,
+        check_policy,
+        check_tags,
+        check_peering,
+        check_import,
+        check_retired_peers,
+        network.check_network,
+    )
+    return [problem for check in checks for problem in check(answers)]
+
+
+def az_id_prefix(region: str) -> str | None:
+    """us-east-1 -> use1, ap-southeast-2 -> apse2: the prefix of the region's AZ ids."""
+    known = regions.az_ids(region)
+    if known:
+        return known[0].rsplit("-", 1)[0]
+    parts = region.split("-")
+    geo, words, number = parts[0], parts[1:-1], parts[-1]
+    letters = []
+    for word in words:
+        if word == "gov":
+            letters.append("g")
+        elif word in AZ_PREFIX_WORDS:
+            letters.append(AZ_PREFIX_WORDS[word])
+        else:
+            return None
+    return f"{geo}{''.join(letters)}{number}"
+
+
+def check_subnets(answers: Answers) -> Iterator[Problem]:
+    if len(answers.subnets) > MAX_SUBNETS:
+        yield Problem(
+            "subnets",
+            f"{len(answers.subnets)} subnets: an endpoint takes one subnet per availability "
+            f"zone, and no region has more than {MAX_SUBNETS} zones",
+        )
+        return
+    seen_ids: dict[str, int] = {}
+    seen_azs: dict[str, int] = {}
+    for index, subnet in enumerate(answers.subnets):
+        path = f"subnets[{index}]"
+        if subnet.id in seen_ids:
+            yield Problem(f"{path}.id", f"{subnet.id} repeats subnets[{seen_ids[subnet.id]}].id")
+        seen_ids.setdefault(subnet.id, index)
+        if subnet.az_id is None:
+            continue
+        if subnet.az_id in LIMITED_CAPACITY_AZ_IDS:
+            yield Problem(
+                f"{path}.az_id",
+                f"{subnet.az_id} has limited capacity for Lambda VPC use (AWS guide); "
+                "choose a subnet in another AZ",
+            )
+        if subnet.az_id in seen_azs:
+            yield Problem(
+                f"{path}.az_id",
+                f"{subnet.az_id} repeats subnets[{seen_azs[subnet.az_id]}].az_id; one subnet "
+                "per AZ (a second interface in the same AZ adds cost, not redundancy)",
+            )
+        seen_azs.setdefault(subnet.az_id, index)
+        outside = regions.az_id_problem(answers.region, subnet.az_id)
+        if outside:
+            yield Problem(f"{path}.az_id", outside)
+
+
+def check_security_group(answers: Answers) -> Iterator[Problem]:
+    group = answers.security_group
+    if not group.create and not group.existing_ids:
+        yield Problem(
+            "security_group.existing_ids",
+            "with create: false give at least one existing group id (otherwise AWS attaches "
+            "the VPC's default group)",
+        )
+    for index, cidr in enumerate(group.allow_cidrs):
+        if ipaddress.IPv4Network(cidr).prefixlen == 0:
+            yield Problem(
+                f"security_group.allow_cidrs[{index}]",
+                f"{cidr} would open the endpoint to every address; list the client networks",
+            )
+    yield from duplicate_problems("security_group.allow_cidrs", group.allow_cidrs)
+    yield from duplicate_problems("vpc.extra_cidrs", answers.vpc.extra_cidrs)
+    yield from duplicate_problems("vpc.ipv6_cidrs", answers.vpc.ipv6_cidrs)
+    yield from duplicate_problems(
+        "security_group.allow_security_group_ids", group.allow_security_group_ids
+    )
+    yield from duplicate_problems("security_group.existing_ids", group.existing_ids)
+    rules = network.ingress_rule_count(answers)
+    if group.create and rules > MAX_INGRESS_RULES:
+        yield Problem(
+            "security_group",
+            f"{rules} ingress rules needed; AWS allows {MAX_INGRESS_RULES} per security group",
+        )
+    groups = int(group.create) + len(group.existing_ids)
+    if groups > MAX_GROUPS_PER_ENI:
+        yield Problem(
+            "security_group.existing_ids",
+            f"{groups} groups in all; AWS allows {MAX_GROUPS_PER_ENI} per network interface",
+        )
+
+
+# AWS: group names and descriptions take a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*
+# (EC2-VPC), and a name may not start with "sg-".
+GROUP_TEXT_RE = re.compile(r"^[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]+$")
+
+
+def check_group_texts(answers: Answers) -> Iterator[Problem]:
+    group = answers.security_group
+    for field in ("name", "description"):
+        value = getattr(group, field)
+        if value is None:
+            continue
+        path = f"security_group.{field}"
+        if not group.create:
+            yield Problem(path, "only a group the module creates has a name (create: true)")
+        if not GROUP_TEXT_RE.match(value):
+            yield Problem(
+                path,
+                f"{preview(value)} has characters AWS refuses in a security group {field}: "
+                "use letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*",
+            )
+    if group.name is not None and group.name.lower().startswith("sg-"):
+        yield Problem("security_group.name", "AWS refuses group names that start with 'sg-'")
+    if group.name is not None and group.name == "default":
+        yield Problem("security_group.name", "'default' is the VPC's own group: choose another")
+
+
+def check_import(answers: Answers) -> Iterator[Problem]:
+    """The `import:` ids must name what the module would manage, once each."""
+    yield from check_group_texts(answers)
+    imported = answers.import_
+    if imported is None:
+        return
+    group = answers.security_group
+    if imported.security_group_id is not None and not group.create:
+        yield Problem(
+            "import.security_group_id",
+            "the module takes over a group only with security_group.create: true "
+            "(list it under security_group.existing_ids to attach it as it is)",
+        )
+    if imported.security_group_id in group.existing_ids:
+        yield Problem(
+            "import.security_group_id",
+            f"{imported.security_group_id} is also in security_group.existing_ids: "
+            "a group is either taken over or attached, not both",
+        )
+    if imported.security_group_rules and imported.security_group_id is None:
+        yield Problem(
+            "import.security_group_rules",
+            "rules are imported only with the group they belong to (import.security_group_id)",
+        )
+    sources = {answers.vpc.cidr, *group.allow_cidrs, *group.allow_security_group_ids}
+    yield from duplicate_problems(
+        "import.security_group_rules",
+        [rule.source for rule in imported.security_group_rules],
+    )
+    yield from duplicate_problems(
+        "import.security_group_rules", [rule.id for rule in imported.security_group_rules]
+    )
+    for index, rule in enumerate(imported.security_group_rules):
+        if rule.source not in sources:
+            yield Problem(
+                f"import.security_group_rules[{index}].source",
+                f"{preview(rule.source)} is not a source of the module's rules: use vpc.cidr, "
+                "an allow_cidrs entry or an allow_security_group_ids entry",
+            )
+
+
+def tag_text_problem(text: str) -> str | None:
+    """AWS tag text allows letters, digits, spaces and _ . : / = + - @ (any script)."""
+    for char in text:
+        category = unicodedata.category(char)
+        if char in TAG_EXTRA_CHARS or category[0] in "LN" or category == "Zs":
+            continue
+        return (
+            f"character {char!r} (U+{ord(char):04X}) is not allowed: AWS tags allow "
+            "letters, digits, spaces and _ . : / = + - @"
+        )
+    return None
+
+
+def check_tags(answers: Answers) -> Iterator[Problem]:
+    if len(answers.tags) + ("Name" not in answers.tags) > MAX_TAGS:
+        yield Problem(
+            "tags",
+            f"{len(answers.tags)} tags; AWS allows {MAX_TAGS} per resource (tfgen adds Name)",
+        )
+    for key, value in answers.tags.items():
+        where = f"tags.{key}"
+        if not 1 <= len(key) <= 128:
+            yield Problem(where, "tag keys are 1 to 128 characters")
+        if key.lower().startswith("aws:"):
+            yield Problem(where, "tag keys starting with 'aws:' are reserved by AWS")
+        if len(value) > 256:
+            yield Problem(where, "tag values are at most 256 characters")
+        for text in (key, value):
+            reason = tag_text_problem(text)
+            if reason:
+                yield Problem(where, reason)
+                break
+
+
+def check_peering(answers: Answers) -> Iterator[Problem]:
+    """Peer names unique, peer VPCs distinct, peer CIDRs disjoint from the VPC and each other."""
+    if not answers.peering:
+        return
+    names: dict[str, int] = {}
+    vpc_ids: dict[str, int] = {}
+    for index, peer in enumerate(answers.peering):
+        path = f"peering[{index}]"
+        if peer.name in names:
+            yield Problem(f"{path}.name", f"{peer.name!r} is also peering[{names[peer.name]}].name")
+        names.setdefault(peer.name, index)
+        if peer.vpc_id == answers.vpc.id:
+            yield Problem(f"{path}.vpc_id", f"{peer.vpc_id} is the endpoint's own VPC (vpc.id)")
+        elif peer.vpc_id in vpc_ids:
+            yield Problem(
+                f"{path}.vpc_id", f"{peer.vpc_id} is also peering[{vpc_ids[peer.vpc_id]}].vpc_id"
+            )
+        vpc_ids.setdefault(peer.vpc_id, index)
+        if peer.region and partition_of(peer.region) != partition_of(answers.region):
+            yield Problem(
+                f"{path}.region",
+                f"{peer.region} is in partition {partition_of(peer.region)}, the endpoint's "
+                f"region {answers.region} in {partition_of(answers.region)}: VPC peering "
+                "does not cross partitions",
+            )
+        yield from duplicate_problems(f"{path}.extra_cidrs", peer.extra_cidrs)
+        yield from duplicate_problems(f"{path}.route_table_ids", peer.route_table_ids)
+        yield from duplicate_problems(f"{path}.local_route_table_ids", peer.local_route_table_ids)
+
+
+def check_retired_peers(answers: Answers) -> Iterator[Problem]:
+    """A retired peer keeps a provider alias: unique, not a current peer, and one that needs it."""
+    current = {peer.name for peer in answers.peering}
+    seen: dict[str, int] = {}
+    for index, peer in enumerate(answers.retired_peers):
+        path = f"retired_peers[{index}].name"
+        if peer.name in current:
+            yield Problem(path, f"{peer.name!r} is a current peer (in peering): remove this entry")
+        elif peer.name in seen:
+            yield Problem(path, f"{peer.name!r} is also retired_peers[{seen[peer.name]}].name")
+        elif peer.account_id is None and peer.region in (None, answers.region):
+            yield Problem(
+                path,
+                f"{peer.name!r} is in the endpoint's account and region: it has no provider "
+                "alias to keep, so remove this entry",
+            )
+        seen.setdefault(peer.name, index)
+
+
+def warnings(answers: Answers) -> list[Problem]:
+    """Answers that are valid but leave something undone the user should know about."""
+    found = network.network_warnings(answers)
+    for index, peer in enumerate(answers.peering):
+        path = f"peering[{index}]"
+        if not peer.route_table_ids:
+            found.append(
+                Problem(
+                    f"{path}.route_table_ids",
+                    f"empty: no route in {peer.name}'s VPC {peer.vpc_id} sends {answers.vpc.cidr} "
+                    "through the peering connection, so clients there will not reach the "
+                    "endpoint until its owner adds one (list the peer's route tables to have "
+                    "tfgen make it)",
+                )
+            )
+        if not peer.local_route_table_ids:
+            found.append(
+                Problem(
+                    f"{path}.local_route_table_ids",
+                    f"empty: no route in {answers.vpc.id} sends {peer.cidr} back through the "
+                    "peering connection, so the endpoint's replies will not reach "
+                    f"{peer.name}; list the route tables of the endpoint's subnets",
+                )
+            )
+    dns_peers = [peer.name for peer in answers.peering if peer.dns]
+    if dns_peers and not answers.private_dns:
+        found.append(
+            Problem(
+                "private_dns",
+                "false, but peers " + ", ".join(dns_peers) + " have dns: true: the private "
+                f"hosted zone for {regions.lambda_dns_name(answers.region)} is created with the "
+                f"endpoint's VPC {answers.vpc.id}, so the name resolves to the endpoint there too",
+            )
+        )
+    for index, retired in enumerate(answers.retired_peers):
+        found.append(
+            Problem(
+                f"retired_peers[{index}]",
+                f"peer {retired.name} was removed: its provider alias aws.peer_"
+                f"{retired.name.replace('-', '_')} stays so that terraform can destroy its "
+                "resources; once `terraform apply` has done that, run `tfgen render "
+                "--drop-retired` to remove the alias",
+            )
+        )
+    if answers.policy.allow_wildcards:
+        for index, statement in enumerate(answers.policy.statements):
+            for field in ("principals", "actions", "functions"):
+                wild = [v for v in getattr(statement, field) if "*" in v or "?" in v]
+                if wild and statement.effect == "Allow":
+                    found.append(
+                        Problem(
+                            f"policy.statements[{index}].{field}",
+                            f"wildcard {', '.join(wild)} allowed by policy.allow_wildcards: "
+                            "the endpoint lets more through than named principals, actions "
+                            "and functions would",
+                        )
+                    )
+    for index, statement in enumerate(answers.policy.statements):
+        unscoped = split_actions(statement)[1]
+        if unscoped:
+            found.append(
+                Problem(
+                    f"policy.statements[{index}].actions",
+                    f'{", ".join(unscoped)}: AWS authorizes only on Resource "*" (no resource '
+                    "type in the Service Authorization Reference), so function ARNs would never "
+                    'match; rendered in a statement of its own with Resource "*" for the same '
+                    "principals and conditions: the functions do not limit it",
+                )
+            )
+    if answers.policy.full_access:
+        found.append(
+            Problem(
+                "policy.full_access",
+                "true: any principal may call any Lambda action through this endpoint",
+            )
+        )
+    if answers.peering and not answers.security_group.create:
+        found.append(
+            Problem(
+                "security_group.create",
+                "false: tfgen creates no ingress rules, so the peers' CIDRs ("
+                + ", ".join(
+                    cidr
+                    for peer in answers.peering
+                    for cidr in (peer.cidr, *peer.extra_cidrs, *filter(None, [peer.ipv6_cidr]))
+                )
+                + ") must be allowed on TCP 443 in the existing groups",
+            )
+        )
+    return found

@@ -1,0 +1,1 @@
+"""The `tfgen` command: one module per command, one error handler."""

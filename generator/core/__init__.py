@@ -1,0 +1,1 @@
+"""What every stage shares: errors and problems, findings, the regions catalog, HCL."""

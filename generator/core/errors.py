@@ -1,0 +1,96 @@
+"""The few named errors the CLI turns into messages and exit codes."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+PREVIEW_CHARS = 40
+
+
+def preview(value: object) -> str:
+    """A value as shown in an error: its repr cut to a few characters, so a report never
+    echoes more of a long input (a secret pasted into a condition, say) than it needs."""
+    text = repr(value)
+    if len(text) <= PREVIEW_CHARS:
+        return text
+    return f"{text[: PREVIEW_CHARS - 10]}... ({len(text)} characters)"
+
+
+def closest(value: str, choices: Iterable[str], cutoff: float) -> str | None:
+    """The choice most like `value`, for a "did you mean" hint; None when none is close."""
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, located by its field path (``subnets[0].az_id``)."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+    def to_json(self) -> dict[str, str]:
+        return {"path": self.path, "message": self.message}
+
+
+class TfgenError(Exception):
+    """Base class: every error tfgen raises on purpose."""
+
+    exit_code = 2
+
+    def problems_json(self) -> list[dict[str, str]]:
+        """The error as the `errors` list of a JSON report."""
+        return [{"path": "", "message": str(self)}]
+
+
+class AnswersError(TfgenError):
+    """The answers file is malformed or breaks a rule; all problems are reported at once."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem], source: str = "answers") -> None:
+        self.problems = sorted(set(problems), key=lambda p: (p.path, p.message))
+        self.source = source
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(f"{source}: {len(self.problems)} problem(s)\n{lines}")
+
+    def problems_json(self) -> list[dict[str, str]]:
+        return [problem.to_json() for problem in self.problems] or super().problems_json()
+
+
+class UsageError(TfgenError):
+    """Bad command-line usage or an output folder tfgen must not touch."""
+
+    exit_code = 2
+
+
+class ScannerUnavailable(TfgenError):
+    """checkov cannot be started (its environment is missing or broken)."""
+
+    exit_code = 2
+
+
+def did_you_mean(value: str, choices: list[str]) -> str:
+    """`; did you mean 'x'?` after an answers problem, or nothing."""
+    close = closest(value, choices, cutoff=0.75)
+    return f"; did you mean {close!r}?" if close else ""
+
+
+def duplicate_problems(path: str, values: list[str]) -> Iterator[Problem]:
+    """One problem per value listed again after its first place in `path`."""
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            yield Problem(f"{path}[{index}]", f"{value} is listed twice")
+        seen.add(value)
+
+
+class InternalError(TfgenError):
+    """A bug in tfgen: an exception nothing expected (the CLI's one handler makes it this)."""
+
+    exit_code = 3

@@ -1,0 +1,1 @@
+"""Stage 2, plan: answers -> ModulePlan (peering, import blocks), decided once."""

@@ -1,0 +1,76 @@
+"""answers -> ModulePlan: everything the module says, decided once before any text is written.
+
+The endpoint policy document, the peering and DNS plan, the example's module arguments and the
+warnings are computed here from the checked answers; render turns the plan into text, verify
+checks the parsed text against the answers and this plan, and the README's words read it too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from generator.answers import network
+from generator.answers.model import Answers
+from generator.answers.policy import endpoint_policy_document
+from generator.answers.rules import warnings
+from generator.core.errors import Problem
+from generator.plan.peering import PeeringPlan, peering_plan, peers_argument
+
+# The example caller of the module (examples/-style) and the name of its module call.
+EXAMPLE_FILE = "example/main.tf"
+MODULE_CALL = "lambda_endpoint"
+
+
+@dataclass(frozen=True)
+class ModulePlan:
+    """The decisions behind one module. `policy_document` None = AWS's full-access policy."""
+
+    answers: Answers
+    policy_document: dict[str, Any] | None
+    peering: PeeringPlan
+    module_arguments: dict[str, Any]
+    warnings: tuple[Problem, ...]
+
+
+def module_arguments(
+    answers: Answers, policy_document: dict[str, Any] | None, peering: PeeringPlan
+) -> dict[str, Any]:
+    """The example's call of the module: every answer as a module input, in variables.tf order."""
+    group = answers.security_group
+    return {
+        "name": answers.name,
+        "vpc_id": answers.vpc.id,
+        "vpc_cidr": answers.vpc.cidr,
+        "vpc_extra_cidrs": list(answers.vpc.extra_cidrs),
+        "subnet_ids": [subnet.id for subnet in answers.subnets],
+        "private_dns_enabled": answers.private_dns,
+        "ip_address_type": answers.ip_address_type,
+        "vpc_ipv6_cidrs": list(answers.vpc.ipv6_cidrs),
+        "create_security_group": group.create,
+        "allowed_cidr_blocks": network.allowed_cidr_blocks(answers),
+        "allowed_security_group_ids": list(group.allow_security_group_ids),
+        "security_group_ids": list(group.existing_ids),
+        **({"security_group_name": group.name} if group.name is not None else {}),
+        **(
+            {"security_group_description": group.description}
+            if group.description is not None
+            else {}
+        ),
+        "endpoint_policy": policy_document,
+        **({"peers": peers_argument(peering)} if peering else {}),
+        "tags": dict(answers.tags),
+    }
+
+
+def plan_module(answers: Answers) -> ModulePlan:
+    """The plan of the module for checked answers (see load.py)."""
+    policy = endpoint_policy_document(answers)
+    peering = peering_plan(answers)
+    return ModulePlan(
+        answers=answers,
+        policy_document=policy,
+        peering=peering,
+        module_arguments=module_arguments(answers, policy, peering),
+        warnings=tuple(warnings(answers)),
+    )

@@ -1,0 +1,384 @@
+"""Results -> what people and pipelines read: text on stderr/stdout, the JSON report, SARIF.
+
+Every command's result object knows its own JSON (`RunResult.to_json`, `BatchItem.to_json`,
+`DriftReport.to_json`, `ScanReport.to_json`, `Finding.to_json`); this module puts it in the
+report envelope, writes the report file and prints the text form. The CLI only chooses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from generator import __version__
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from generator.core.errors import Problem, TfgenError
+    from generator.report.sarif import Issue
+    from generator.run.batch import BatchItem
+    from generator.run.drift import DriftReport
+    from generator.run.module import RunResult
+    from generator.scan.checkov import ScanReport
+
+FORMATS = ("text", "json", "sarif")
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """How a command reports: `--format` on stdout, and `--report FILE` if given."""
+
+    output_format: str = "text"
+    report_file: Path | None = None
+
+    @property
+    def text(self) -> bool:
+        return self.output_format == "text"
+
+
+class ReportNotWritten(Exception):
+    """The report file could not be written (the CLI says so and exits 2)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"cannot write the report {path}: {reason}")
+
+
+def console() -> Console:
+    from rich.console import Console
+
+    # No markup and no :emoji: codes: user text (names, paths, tag keys) prints as written;
+    # tfgen's own labels are styled through `say`.
+    return Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+
+def say(out: Console, label: str, style: str, text: str = "", end: str = "\n") -> None:
+    """`label` in `style`, then `text` exactly as given (a Text is never read as markup)."""
+    from rich.text import Text
+
+    out.print(Text.assemble((label, style), text), end=end)
+
+
+def envelope(command: str, status: str, exit_code: int, **details: Any) -> dict[str, Any]:
+    """The JSON report: tfgen version, command, status, exit code, then the command's own."""
+    return {
+        "tfgen_version": __version__,
+        "command": command,
+        "status": status,
+        "exit_code": exit_code,
+        **details,
+    }
+
+
+def publish(
+    command: str,
+    exit_code: int,
+    options: ReportOptions,
+    json_report: dict[str, Any],
+    issues: Callable[[], list[Issue]],
+) -> None:
+    """The machine-readable report: on stdout for --format json/sarif, and into --report FILE
+    (SARIF with --format sarif, else JSON). Text output is the caller's."""
+    if options.text and options.report_file is None:
+        return
+    if options.output_format == "sarif":
+        from generator.report.sarif import sarif_log
+
+        document = sarif_log(issues(), command=command, exit_code=exit_code, base=Path.cwd())
+    else:
+        document = json_report
+    text = json.dumps(document, indent=2)
+    if options.report_file is not None:
+        from generator.core.files import write_text_atomic
+
+        try:
+            write_text_atomic(options.report_file, text + "\n")
+        except OSError as error:
+            raise ReportNotWritten(options.report_file, str(error.strerror or error)) from None
+    if not options.text:
+        click.echo(text)
+
+
+# ---- errors ---------------------------------------------------------------------------------
+
+
+def report_error(error: TfgenError, command: str, options: ReportOptions) -> None:
+    """An error that stopped the command: its report, and the text form on stderr."""
+    from generator.core.errors import AnswersError
+
+    def issues() -> list[Issue]:
+        from generator.report.sarif import error_issues
+
+        return error_issues(error)
+
+    json_report = envelope(command, "error", error.exit_code, errors=error.problems_json())
+    publish(command, error.exit_code, options, json_report, issues)
+    if not options.text:
+        return
+    out = console()
+    if isinstance(error, AnswersError):
+        say(
+            out,
+            "error",
+            "bold red",
+            f": {error.source}: {len(error.problems)} problem(s), nothing written",
+        )
+        for problem in error.problems:
+            out.print(f"  {problem}")
+    else:
+        print_error_line(str(error), out)
+
+
+def print_error_line(message: str, out: Console | None = None) -> None:
+    """`error: message`, the message printed as it is (no rich markup read from it)."""
+    say(out or console(), "error", "bold red", f": {message}")
+
+
+# ---- render and validate --------------------------------------------------------------------
+
+
+def run_report(command: str, result: RunResult) -> dict[str, Any]:
+    details = result.to_json()
+    return envelope(command, details.pop("status"), details.pop("exit_code"), **details)
+
+
+def scan_summary(scan: ScanReport | None, not_run: str = "--no-scan") -> str:
+    if scan is None:
+        return f"checkov: not run ({not_run})"
+    return f"checkov: {scan.counts_text()}" + (" (cached)" if scan.cached else "")
+
+
+def print_warnings(out: Console, warnings: Sequence[Problem | str]) -> None:
+    for warning in warnings:
+        say(out, "warning", "yellow", f" {warning}")
+
+
+def report_run(
+    command: str, result: RunResult, options: ReportOptions, answers_file: str | None = None
+) -> None:
+    """One render or validate: its report, and the text form on stderr."""
+
+    def issues() -> list[Issue]:
+        from generator.report.sarif import run_issues
+
+        return run_issues(result, answers_file)
+
+    publish(command, result.exit_code, options, run_report(command, result), issues)
+    if not options.text:
+        return
+    out = console()
+    print_warnings(out, result.warnings)
+    for finding in result.findings:
+        say(out, "finding", "red", f" {finding}")
+    scanned = scan_summary(result.scan)
+    if result.findings:
+        say(
+            out,
+            result.module,
+            "bold red",
+            f": {len(result.findings)} finding(s); "
+            f"{'nothing written' if command == 'render' else result.path}; {scanned}",
+        )
+    elif command == "render":
+        say(
+            out,
+            "wrote",
+            "bold green",
+            f" {result.path} ({len(result.files)} files): verified; {scanned}",
+        )
+    else:
+        say(out, "ok", "bold green", f" {result.path}: verified; {scanned}")
+
+
+def report_import(warnings: Sequence[str], text: str, path: Path | None) -> None:
+    """`tfgen import`: its warnings, then the answers on stdout or where they were written."""
+    out = console()
+    print_warnings(out, warnings)
+    if path is None:
+        click.echo(text, nl=False)
+    else:
+        out.print(f"wrote {path}: render it with `tfgen render {path}`")
+
+
+# ---- batch render ---------------------------------------------------------------------------
+
+
+def batch_exit_code(items: Sequence[BatchItem]) -> int:
+    return max((item.exit_code for item in items), default=0)
+
+
+def report_batch(items: Sequence[BatchItem], options: ReportOptions) -> None:
+    code = batch_exit_code(items)
+    status = "ok" if code == 0 else "error" if code == 2 else "findings"
+
+    def issues() -> list[Issue]:
+        from generator.report.sarif import batch_issues
+
+        return batch_issues(items)
+
+    modules = [item.to_json() for item in items]
+    publish("render", code, options, envelope("render", status, code, modules=modules), issues)
+    if options.text:
+        print_batch_table(items, console())
+
+
+def print_batch_table(items: Sequence[BatchItem], out: Console) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title="tfgen render", show_lines=False)
+    for column in ("answers", "module", "result", "detail"):
+        table.add_column(column, overflow="fold")
+    for item in items:
+        if item.error or item.result is None:
+            table.add_row(Text(item.source), "", Text("error", "red"), Text(str(item.error)))
+            continue
+        result = item.result
+        scan = result.scan
+        scanned = (
+            f"checkov {scan.passed} passed, {scan.failed} failed"
+            + (" (cached)" if scan.cached else "")
+            if scan
+            else "not scanned"
+        )
+        if result.findings:
+            detail = "; ".join(str(finding) for finding in result.findings[:5])
+            table.add_row(
+                Text(item.source), Text(result.path), Text("findings", "red"), Text(detail)
+            )
+        else:
+            warned = f"; {len(result.warnings)} warning(s)" if result.warnings else ""
+            table.add_row(
+                Text(item.source), Text(result.path), Text("written", "green"), scanned + warned
+            )
+    out.print(table)
+    for item in items:
+        if item.result is not None and item.result.warnings:
+            out.print(f"{item.source}:")
+            print_warnings(out, item.result.warnings)
+    failed = sum(1 for item in items if item.exit_code)
+    out.print(f"{len(items) - failed} of {len(items)} module(s) written, {failed} failed")
+
+
+# ---- drift check ----------------------------------------------------------------------------
+
+
+def report_drift(reports: Sequence[DriftReport], options: ReportOptions) -> int:
+    code = max((report.exit_code for report in reports), default=0)
+
+    def issues() -> list[Issue]:
+        from generator.report.sarif import drift_issues
+
+        return drift_issues(reports)
+
+    modules = [report.to_json() for report in reports]
+    json_report = envelope("check", "drift" if code else "ok", code, modules=modules)
+    publish("check", code, options, json_report, issues)
+    if options.text:
+        for report in reports:
+            if not report.drift:
+                click.echo(f"ok {report.path}: matches its answers")
+                continue
+            verb = "fixed" if report.fixed else "drift"
+            click.echo(f"{verb} {report.path}: {report.summary()}")
+            for item in report.drift:
+                click.echo(f"{verb} {report.path}/{item.path}: {item.kind} ({item.cause})")
+                if not report.fixed:
+                    click.echo(item.diff, nl=False)
+    return code
+
+
+# ---- scan -----------------------------------------------------------------------------------
+
+
+def scan_folder_json(folder: Path, report: ScanReport) -> dict[str, Any]:
+    return {
+        "path": str(folder),
+        "passed": report.passed,
+        "failed": report.failed,
+        "skipped": report.skipped,
+        "skips": report.skips,
+        "checkov_version": report.checkov_version,
+        "findings": [finding.to_json() for finding in report.findings],
+    }
+
+
+def report_scan(reports: Sequence[tuple[Path, ScanReport]], options: ReportOptions) -> int:
+    code = 1 if any(report.failed for _folder, report in reports) else 0
+    guidelines: dict[str, str] = {}
+    for _folder, report in reports:
+        for check_id, text in report.guidelines.items():
+            guidelines.setdefault(check_id, text)
+
+    def issues() -> list[Issue]:
+        from generator.report.sarif import finding_issues
+
+        return [
+            issue
+            for folder, report in reports
+            for issue in finding_issues(report.findings, str(folder))
+        ]
+
+    json_report = envelope(
+        "scan",
+        "findings" if code else "ok",
+        code,
+        folders=[scan_folder_json(folder, report) for folder, report in reports],
+        guidelines=dict(sorted(guidelines.items())),
+    )
+    publish("scan", code, options, json_report, issues)
+    if options.text:
+        print_scan(reports, guidelines)
+    return code
+
+
+def print_scan(reports: Sequence[tuple[Path, ScanReport]], guidelines: dict[str, str]) -> None:
+    shown: set[str] = set()
+    for folder, report in reports:
+        for finding in report.findings:
+            where = (Path(folder) / finding.file).as_posix()
+            where += f":{finding.line}" if finding.line else ""
+            subject = f" [{finding.resource}]" if finding.resource else ""
+            click.echo(f"FAILED {finding.check_id} {finding.message}: {where}{subject}")
+            guideline = guidelines.get(finding.check_id or "")
+            if guideline and finding.check_id not in shown:
+                shown.add(finding.check_id or "")
+                click.echo(f"  guideline: {guideline}")
+        for skip in report.skips:
+            click.echo(f"skipped {skip['id']} [{skip['resource']}]: {skip['reason']}")
+        click.echo(f"{folder}: {report.counts_text()} (checkov {report.checkov_version or '?'})")
+
+
+def batch_progress(
+    options: ReportOptions, total: int
+) -> tuple[AbstractContextManager[Any], Callable[[str, str], None]]:
+    """What a batch shows while it runs: a progress bar on a terminal (text format), a line
+    per event on stderr elsewhere (text format), nothing for json/sarif."""
+    out = console()
+    if out.is_terminal and options.text:
+        from rich.progress import Progress
+
+        bar = Progress(console=out, transient=True)
+        task = bar.add_task("rendering", total=total)
+        done: set[str] = set()
+
+        def advance(source: str, event: str) -> None:
+            finished = ("error", "verify failed", "scan failed", "written")
+            if event in finished and source not in done:
+                done.add(source)
+                bar.advance(task)
+
+        return bar, advance
+
+    def line(source: str, event: str) -> None:
+        if options.text:
+            click.echo(f"{source}: {event}", err=True)
+
+    return contextlib.nullcontext(), line

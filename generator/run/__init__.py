@@ -1,0 +1,1 @@
+"""The pipeline run end to end: one module, a batch, validate, drift."""

@@ -1,0 +1,376 @@
+"""The pipeline, stage by stage: answers -> plan -> render -> verify -> scan -> write; and the
+commands over a module folder (validate, `tfgen docs`). The plan is built once per module."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.answers.load import load_answers
+from generator.answers.model import Answers
+from generator.core.errors import Problem, UsageError
+from generator.core.files import refuse_links_leaving, write_text_atomic
+from generator.core.findings import Finding
+from generator.moduledir.write import (
+    MANIFEST_FILE,
+    check_target,
+    commit,
+    hand_changes,
+    manifest_json,
+    manifest_text,
+    read_manifest,
+    read_module_file,
+    sha256_text,
+    staged,
+    target_lock,
+)
+from generator.plan.module_plan import ModulePlan, plan_module
+from generator.render.templates import (
+    ANSWERS_FILE,
+    MODULE_TEMPLATES,
+    MOVED_TEMPLATES,
+    PEERING_TEMPLATES,
+    README_FILE,
+    render_plan,
+)
+from generator.scan.checkov import ScanReport, ensure_checkov, run_checkov
+from generator.scan.chunks import MAX_CHUNK
+from generator.verify.module import verify_plan
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How a render, validate or batch runs (the command-line switches, typed, in one place)."""
+
+    scan: bool = True  # --no-scan
+    cache: bool = True  # --no-cache
+    force: bool = False  # --force: replace a folder tfgen did not write
+    checkov: str | None = None  # --checkov / TFGEN_CHECKOV
+    jobs: int | None = None  # -j: render workers and checkov processes of a batch (None: CPUs)
+    scan_chunk: int = MAX_CHUNK  # --scan-chunk: at most this many modules per checkov process
+    drop_retired: bool = False  # --drop-retired: remove retired peers' provider aliases
+
+
+DEFAULT_OPTIONS = RunOptions()
+
+
+@dataclass
+class RunResult:
+    """What one render or validate did; the CLI turns it into text or JSON and an exit code."""
+
+    module: str
+    path: str
+    files: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    scan: ScanReport | None = None
+    written: bool = False
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.findings else 0
+
+    @property
+    def status(self) -> str:
+        return "findings" if self.findings else "ok"
+
+    def to_json(self) -> dict[str, Any]:
+        """status, exit code, module, findings, warnings and scan, as the JSON report has them."""
+        return {
+            "status": self.status,
+            "exit_code": self.exit_code,
+            "module": {
+                "name": self.module,
+                "path": self.path,
+                "written": self.written,
+                "files": self.files,
+            },
+            "findings": [finding.to_json() for finding in self.findings],
+            "warnings": [warning.to_json() for warning in self.warnings],
+            "scan": None if self.scan is None else self.scan.to_json(),
+        }
+
+
+def committed_answers(
+    target: Path, force: bool = False, manifest: dict[str, Any] | None = None
+) -> Answers | None:
+    """The answers a tfgen module folder was last rendered from (None for a new folder, or
+    with `force` when they cannot be read). `manifest`: the folder's, when already read."""
+    from generator.core.errors import AnswersError
+
+    manifest = manifest if manifest is not None else read_manifest(target)
+    if manifest is None or not (target / ANSWERS_FILE).is_file():
+        return None
+    try:
+        return load_answers(target / ANSWERS_FILE)
+    except AnswersError as error:
+        if force:
+            return None
+        raise UsageError(
+            f"{target / ANSWERS_FILE} (the module's committed answers) cannot be read, so "
+            f"removed peers cannot be told: {error}; fix it or use --force"
+        ) from None
+
+
+def upgrade_warnings(
+    target: Path, manifest: dict[str, Any] | None, previous: Answers | None
+) -> list[Problem]:
+    """What a re-render over a module from an older tfgen cannot change by itself, from the
+    module's manifest and committed answers.
+
+    tfgen 0.1 created the Lambda zone with the first DNS peer's VPC (in that peer's account
+    when every DNS peer was in another one); 0.2 creates it with the endpoint's VPC. Route 53
+    cannot change the VPC a zone was created with, so the old zone must be replaced once."""
+    version = str((manifest or {}).get("tfgen_version", ""))
+    dns_peers = [peer for peer in previous.peering if peer.dns] if previous else []
+    if not version.startswith("0.1.") or not dns_peers:
+        return []
+    first = dns_peers[0]
+    return [
+        Problem(
+            "peering",
+            f"{target} was rendered by tfgen {version}, which created the private hosted zone "
+            f"for the Lambda API with peer {first.name}'s VPC {first.vpc_id} (in that peer's "
+            "account when every DNS peer is in another account); Route 53 cannot move it to "
+            "the endpoint's VPC, so after this render replace it once: terraform apply "
+            "-replace='module.<your module call>.aws_route53_zone.lambda' (a zone in a peer's "
+            "account: terraform state rm it and delete it there); see the README, Changing a "
+            "deployed module",
+        )
+    ]
+
+
+def answers_for_target(
+    answers: Answers, target: Path, drop_retired: bool, force: bool
+) -> tuple[Answers, list[Problem]]:
+    """The answers with `retired_peers` carried over from the module already in `target`, and
+    the warnings a re-render over that module needs (`upgrade_warnings`); the module's
+    manifest and committed answers are read once for both."""
+    from generator.plan.peering import retire_removed_peers
+
+    manifest = read_manifest(target)
+    previous = committed_answers(target, force, manifest)
+    carried = retire_removed_peers(answers, previous, drop=drop_retired)
+    return carried, upgrade_warnings(target, manifest, previous)
+
+
+def rendered_files(answers: Answers) -> dict[str, str]:
+    """Every file of the module folder, manifest included."""
+    return planned_files(plan_module(answers))
+
+
+def planned_files(plan: ModulePlan) -> dict[str, str]:
+    """`rendered_files` from a plan already built."""
+    files = render_plan(plan)
+    files[MANIFEST_FILE] = manifest_text(files, plan.answers.digest())
+    return files
+
+
+def render_and_verify(answers: Answers) -> tuple[dict[str, str], list[Finding], list[Problem]]:
+    """Plan once, render, verify: (files, findings, warnings)."""
+    plan = plan_module(answers)
+    files = planned_files(plan)
+    return files, verify_plan(plan, files), list(plan.warnings)
+
+
+def scan_cache_key(folder: Path, checkov: str | None, cache: bool) -> str | None:
+    """The one cache rule: a module's scan is looked up and stored by the hash of its files
+    (and of the pack) only with tfgen's own pinned checkov and unless --no-cache."""
+    from generator.scan import cache as scan_cache
+    from generator.scan.checkov import CHECKOV_ENV_VAR, CHECKOV_VERSION
+
+    pinned = not (checkov or os.environ.get(CHECKOV_ENV_VAR))
+    return scan_cache.cache_key(folder, CHECKOV_VERSION) if cache and pinned else None
+
+
+def scan_folder(folder: Path, checkov: str | None, cache: bool = True) -> ScanReport:
+    """checkov over one module folder; a clean result is reused while nothing changed."""
+    from generator.scan import cache as scan_cache
+
+    key = scan_cache_key(folder, checkov, cache)
+    if key is not None and (hit := scan_cache.load(key)) is not None:
+        return hit
+    report = run_checkov([folder], ensure_checkov(checkov))
+    if key is not None:
+        scan_cache.store(key, report)
+    return report
+
+
+# ---- render one module, step by step: prepare, render + verify, stage, scan, commit -------
+# render_to_folder runs the steps one after another; the batch (batch.py) schedules the same
+# steps over many modules (render in worker processes, scans in chunks).
+
+
+@dataclass
+class Prepared:
+    """A module about to be rendered: its answers with what its target carries over
+    (`retired_peers`), the warnings a render over that target needs, and where it goes."""
+
+    answers: Answers
+    target: Path
+    shown: str  # the target as the user wrote it, for reports
+    warnings: list[Problem]
+
+
+def prepare(answers: Answers, target: Path, options: RunOptions, shown: str) -> Prepared:
+    """Step 1: the target may be written (`check_target`), and what it carries over."""
+    check_target(target, options.force)
+    carried, upgrade = answers_for_target(answers, target, options.drop_retired, options.force)
+    return Prepared(carried, target, shown, upgrade)
+
+
+Rendered = tuple[dict[str, str], list[Finding], list[Problem]]
+
+
+def rendered_result(prepared: Prepared, rendered: Rendered) -> RunResult:
+    """Step 2's result: `render_and_verify` of the prepared answers, as the module's result."""
+    files, findings, warnings = rendered
+    return RunResult(
+        prepared.answers.name,
+        prepared.shown,
+        files=sorted(files),
+        findings=findings,
+        warnings=warnings + prepared.warnings,
+    )
+
+
+def scanned(result: RunResult, report: ScanReport) -> None:
+    """Step 4 into the result: the scan's findings are the module's findings."""
+    result.scan = report
+    result.findings = report.findings
+
+
+def commit_module(stage: Path, prepared: Prepared, result: RunResult) -> None:
+    """Step 5: the staged module replaces the target (under the target's lock)."""
+    commit(stage, prepared.target)
+    result.written = True
+
+
+def render_to_folder(
+    answers: Answers, target: Path, options: RunOptions = DEFAULT_OPTIONS
+) -> RunResult:
+    """Render, verify and scan in a staging folder; move it into `target` only if all passed.
+
+    Into an existing module, peers removed from the answers keep their provider alias
+    (`retired_peers`) unless `drop_retired`. Runs into the same folder are serialized
+    (`target_lock`). A file system that refuses the write (parent is a file, name too long,
+    read-only, full) is a UsageError; the previous module stays as it was."""
+    try:
+        return _render_to_folder(answers, target, options)
+    except OSError as error:
+        where = error.filename or target
+        raise UsageError(f"cannot write {where}: {error.strerror or error}") from None
+
+
+def _render_to_folder(answers: Answers, target: Path, options: RunOptions) -> RunResult:
+    shown = str(target)
+    target = Path(os.path.abspath(target))  # `-o .` has a parent to stage in and lock
+    with target_lock(target):
+        prepared = prepare(answers, target, options, shown)
+        rendered = render_and_verify(prepared.answers)
+        result = rendered_result(prepared, rendered)
+        if result.findings:
+            return result
+        with staged(target, rendered[0]) as stage:
+            if options.scan:
+                scanned(result, scan_folder(stage, options.checkov, cache=options.cache))
+            if not result.findings:
+                commit_module(stage, prepared, result)
+        return result
+
+
+def validate_folder(folder: Path, options: RunOptions = DEFAULT_OPTIONS) -> RunResult:
+    """Verify (and scan) a module folder already on disk against its own answers file."""
+    refuse_links_leaving(folder)
+    answers = load_answers(folder / ANSWERS_FILE)
+    names = [*MODULE_TEMPLATES, *PEERING_TEMPLATES, *MOVED_TEMPLATES, README_FILE, ANSWERS_FILE]
+    files, unreadable = _module_texts(folder, names)
+    plan = plan_module(answers)
+    result = RunResult(answers.name, str(folder), files=sorted(files), warnings=list(plan.warnings))
+    result.findings = unreadable + verify_plan(plan, files) + _hand_findings(folder)
+    if options.scan:
+        result.scan = scan_folder(folder, options.checkov, cache=options.cache)
+        result.findings += result.scan.findings
+    return result
+
+
+def _module_texts(folder: Path, names: list[str]) -> tuple[dict[str, str], list[Finding]]:
+    """The named module files as text, and a finding for each that is not UTF-8."""
+    files: dict[str, str] = {}
+    findings = []
+    for name in names:
+        path = folder / name
+        if not (path.is_file() or path.is_symlink()):
+            continue
+        try:
+            files[name] = read_module_file(path).decode("utf-8")
+        except UnicodeDecodeError as error:
+            findings.append(
+                Finding("verify", name, f"not UTF-8 text (byte {error.start}); tfgen writes UTF-8")
+            )
+    return files, findings
+
+
+def _hand_findings(folder: Path) -> list[Finding]:
+    """What tfgen did not write, by the manifest: Terraform reads every *.tf in the folder,
+    so a file added by hand (an *_override.tf, a provisioner) changes the module."""
+    manifest = read_manifest(folder)
+    if manifest is None:
+        return [Finding("verify", MANIFEST_FILE, "missing or unreadable: cannot tell which "
+                        "files tfgen wrote")]  # fmt: skip
+    edited, extra = hand_changes(folder, manifest)
+    return [
+        *(Finding("verify", name, "edited since tfgen wrote it (checksum differs from "
+                  f"{MANIFEST_FILE})") for name in edited),
+        *(Finding("verify", name, "not written by tfgen: Terraform reads it with the module")
+          for name in extra),
+    ]  # fmt: skip
+
+
+def module_answers(folder: Path) -> Answers:
+    """The answers a module folder was rendered from (its tfgen.answers.yaml)."""
+    if not (folder / ANSWERS_FILE).is_file():
+        raise UsageError(f"{folder}: not a tfgen module (no {ANSWERS_FILE})")
+    return load_answers(folder / ANSWERS_FILE)
+
+
+def regenerate_readme(folder: Path) -> bool:
+    """`tfgen docs`: rewrite only README.md of a module folder from its tfgen.answers.yaml, and
+    its checksum in the manifest. Each file is replaced atomically. True when README.md changed."""
+    refuse_links_leaving(folder)
+    text = render_plan(plan_module(module_answers(folder)))[README_FILE]
+    with target_lock(folder):
+        manifest = read_manifest(folder)
+        if manifest is None:
+            raise UsageError(f"{folder}: not a tfgen module (no readable {MANIFEST_FILE})")
+        path = folder / README_FILE
+        # a regular file of bounded size, or none (then written): never a FIFO or a device
+        old = read_module_file(path) if path.exists() or path.is_symlink() else None
+        changed = old != text.encode("utf-8")
+        if changed:
+            write_text_atomic(path, text)
+        digest = sha256_text(text)
+        if manifest["files"].get(README_FILE) != digest:
+            manifest["files"][README_FILE] = digest
+            write_text_atomic(folder / MANIFEST_FILE, manifest_json(manifest))
+    return changed
+
+
+def modules_in(folders: tuple[Path, ...]) -> list[Path]:
+    """Each FOLDER that is a module, or else every module under it (`tfgen check modules/`)."""
+    from generator.moduledir.write import find_modules
+
+    targets: list[Path] = []
+    for folder in folders:
+        if (folder / ANSWERS_FILE).is_file() or not folder.is_dir():
+            targets.append(folder)
+            continue
+        found = find_modules(folder)
+        if not found:
+            raise UsageError(
+                f"{folder}: not a tfgen module (no {ANSWERS_FILE}) and no tfgen modules under it"
+            )
+        targets += found
+    return targets

@@ -1,0 +1,1 @@
+"""`tfgen init` and the cookiecutter template's hooks."""

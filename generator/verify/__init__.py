@@ -1,0 +1,1 @@
+"""Stage 4, verify: parse the files back; check them against the plan and the provider schemas."""

@@ -1,0 +1,417 @@
+"""Verify a rendered module: parse it back with python-hcl2 and check that it says what the
+answers and their plan say (resources, arguments, ports, CIDRs, the decoded policy), then check
+every block against the AWS provider schema snapshots. Never reads the renderer's code: a bug
+there shows up as a finding here."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from generator.answers.model import Answers
+from generator.core.findings import Finding
+from generator.core.hcl import BLOCK_MARK, blocks, labelled, literal_text, parse_hcl
+from generator.plan.module_plan import EXAMPLE_FILE, MODULE_CALL, ModulePlan, plan_module
+from generator.verify.imports import check_imports
+from generator.verify.peering import PEERING_FILE, check_peering
+
+MODULE_FILES = ("versions.tf", "variables.tf", "main.tf", "outputs.tf")
+HTTPS_PORT = 443
+OPEN_CIDRS = ("0.0.0.0/0", "::/0")
+# What the module's own HCL must say whatever the answers are: the wiring of F1-F4 and F8.
+EXPECTED_ARGUMENTS: dict[tuple[str, str, str], dict[str, Any]] = {
+    ("resource", "aws_vpc_endpoint", "lambda"): {
+        "service_name": "${data.aws_vpc_endpoint_service.lambda.service_name}",
+        "vpc_endpoint_type": "Interface",
+        "vpc_id": "${var.vpc_id}",
+        "subnet_ids": "${var.subnet_ids}",
+        "security_group_ids": "${local.security_group_ids}",
+        "private_dns_enabled": "${local.endpoint_private_dns}",
+        "ip_address_type": "${var.ip_address_type}",
+        "policy": "${var.endpoint_policy == null ? null : jsonencode(var.endpoint_policy)}",
+    },
+    ("resource", "aws_vpc_endpoint_private_dns", "lambda"): {
+        "vpc_endpoint_id": "${aws_vpc_endpoint.lambda.id}",
+        "private_dns_enabled": "${local.endpoint_private_dns}",
+    },
+    ("resource", "aws_security_group", "endpoint"): {"vpc_id": "${var.vpc_id}"},
+    ("resource", "aws_vpc_security_group_ingress_rule", "vpc"): {"cidr_ipv4": "${var.vpc_cidr}"},
+    ("resource", "aws_vpc_security_group_ingress_rule", "vpc_extra"): {
+        "for_each": "${toset(var.create_security_group ? var.vpc_extra_cidrs : [])}",
+        "cidr_ipv4": "${each.value}",
+    },
+    ("resource", "aws_vpc_security_group_ingress_rule", "vpc_ipv6_extra"): {
+        "cidr_ipv6": "${var.vpc_ipv6_cidrs[count.index]}",
+    },
+    ("data", "aws_network_interface", "endpoint"): {
+        "count": "${length(var.subnet_ids)}",
+    },
+    ("data", "aws_vpc", "endpoint"): {"id": "${var.vpc_id}"},
+    ("data", "aws_subnet", "endpoint"): {"id": "${var.subnet_ids[count.index]}"},
+    # F1 by name from AWS: right in every partition and provider major.
+    ("data", "aws_vpc_endpoint_service", "lambda"): {
+        "service": "lambda",
+        "service_type": "Interface",
+    },
+}
+# Plan-time guards on the endpoint: (what the condition must mention, why).
+REQUIRED_GUARDS = (
+    ("enable_dns_hostnames", "private DNS needs enableDnsHostnames (F4)"),
+    ("enable_dns_support", "private DNS needs enableDnsSupport (F4)"),
+    ("limited_capacity_subnet_ids", "subnets in use1-az3 must fail plan (F3)"),
+    ("unoffered_subnet_ids", "subnets in AZs the Lambda service does not offer must fail plan"),
+    ("repeated_az_ids", "two subnets in one AZ must fail plan"),
+    ("service_has_ipv6", "dualstack must fail plan where the service has no IPv6"),
+    ("ipv4_only_subnet_ids", "dualstack must fail plan where subnets have no IPv6"),
+)
+MOVED_FILE = "moved.tf"
+# Lists of ids a caller may take from resources created in the same apply: unknown at plan,
+# so count/for_each may use only their length (composability).
+ID_LISTS = (
+    "subnet_ids",
+    "allowed_security_group_ids",
+    "security_group_ids",
+    "route_table_ids",
+    "local_route_table_ids",
+)
+
+
+def parse_files(files: dict[str, str]) -> tuple[dict[str, dict[str, Any]], list[Finding]]:
+    parsed: dict[str, dict[str, Any]] = {}
+    findings = []
+    for name, text in files.items():
+        if not name.endswith(".tf"):
+            continue
+        try:
+            parsed[name] = parse_hcl(text)
+        except Exception as error:  # python-hcl2 raises lark errors of several kinds
+            first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            findings.append(Finding("verify", name, f"does not parse as HCL: {first_line}"))
+    return parsed, findings
+
+
+def verify_module(answers: Answers, files: dict[str, str]) -> list[Finding]:
+    """Every way the rendered files disagree with the answers or the provider schema."""
+    return verify_plan(plan_module(answers), files)
+
+
+def verify_plan(plan: ModulePlan, files: dict[str, str]) -> list[Finding]:
+    """`verify_module` with the answers' plan already built."""
+    answers = plan.answers
+    parsed, findings = parse_files(files)
+    moves = expected_moves(answers)
+    module_files = [
+        *MODULE_FILES,
+        *([PEERING_FILE] if answers.peering else []),
+        *([MOVED_FILE] if moves else []),
+    ]
+    for name in (*module_files, EXAMPLE_FILE):
+        if name not in files:
+            findings.append(Finding("verify", name, "file is missing from the module"))
+    if PEERING_FILE in files and not answers.peering:
+        findings.append(Finding("verify", PEERING_FILE, "the answers have no peers"))
+    if MOVED_FILE in files and not moves:
+        findings.append(Finding("verify", MOVED_FILE, "no instance of the answers has moved"))
+    if findings:
+        return findings
+    module = {
+        "resource": [item for name in module_files for item in parsed[name].get("resource", [])],
+        "data": [item for name in module_files for item in parsed[name].get("data", [])],
+    }
+    findings += check_module_wiring(module)
+    findings += check_private_dns(answers, module, [parsed[name] for name in module_files])
+    findings += check_plan_time_counts(parsed, module_files)
+    if moves:
+        findings += check_moves(parsed[MOVED_FILE], moves)
+    findings += check_ingress_rules(module)
+    findings += check_example(plan, parsed[EXAMPLE_FILE], parsed["variables.tf"])
+    findings += check_peering(answers, plan.peering, parsed, module_files)
+    findings += check_imports(answers, parsed[EXAMPLE_FILE], module)
+    findings += check_schema(parsed, files)
+    return findings
+
+
+def argument_findings(label: str, body: dict[str, Any], expected: dict[str, Any]) -> list[Finding]:
+    """One finding per argument of a main.tf block that is not the expected value."""
+    return [
+        Finding(
+            "verify", "main.tf", f"{label}.{argument} is {body.get(argument)!r}, expected {value!r}"
+        )
+        for argument, value in expected.items()
+        if body.get(argument) != value
+    ]
+
+
+def check_module_wiring(module: dict[str, Any]) -> list[Finding]:
+    findings = []
+    present = {
+        (kind, t, n): body for kind in ("resource", "data") for t, n, body in blocks(module, kind)
+    }
+    for address, expected in EXPECTED_ARGUMENTS.items():
+        label = (
+            ".".join(address[1:]) if address[0] == "resource" else "data." + ".".join(address[1:])
+        )
+        body = present.get(address)
+        if body is None:
+            findings.append(Finding("verify", "main.tf", f"{label} is missing"))
+            continue
+        findings += argument_findings(label, body, expected)
+    endpoint = present.get(("resource", "aws_vpc_endpoint", "lambda"), {})
+    dns_options = [
+        {key: value for key, value in block.items() if key != "__is_block__"}
+        for block in endpoint.get("dns_options", [])
+    ]
+    if dns_options != [{"dns_record_ip_type": "${var.ip_address_type}"}]:
+        findings.append(
+            Finding(
+                "verify",
+                "main.tf",
+                f"aws_vpc_endpoint.lambda.dns_options is {dns_options!r}: the DNS records must "
+                "follow ip_address_type (dns_record_ip_type = var.ip_address_type)",
+            )
+        )
+    ipv6_rule = present.get(("resource", "aws_vpc_security_group_ingress_rule", "vpc_ipv6_extra"))
+    if ipv6_rule is not None and "length(var.vpc_ipv6_cidrs)" not in str(ipv6_rule.get("count")):
+        findings.append(
+            Finding(
+                "verify",
+                "main.tf",
+                "aws_vpc_security_group_ingress_rule.vpc_ipv6_extra must cover every IPv6 CIDR "
+                "of the VPC (var.vpc_ipv6_cidrs)",
+            )
+        )
+    conditions = " ".join(
+        str(guard.get("condition", ""))
+        for lifecycle in endpoint.get("lifecycle", [])
+        for guard in lifecycle.get("precondition", [])
+    )
+    for needle, why in REQUIRED_GUARDS:
+        if needle not in conditions:
+            findings.append(
+                Finding(
+                    "verify", "main.tf", f"aws_vpc_endpoint.lambda lacks the plan-time guard: {why}"
+                )
+            )
+    return findings
+
+
+def check_private_dns(
+    answers: Answers, module: dict[str, Any], trees: list[dict[str, Any]]
+) -> list[Finding]:
+    """The endpoint's private DNS: as answered, off while a peer has dns (the private hosted
+    zone answers the name in the VPC), and only ever switched by aws_vpc_endpoint_private_dns
+    (the endpoint ignores the argument after creation, so no provider version replaces it)."""
+    findings = []
+    locals_ = {k: v for tree in trees for entry in tree.get("locals", []) for k, v in entry.items()}
+    zone_serves_vpc = any(peer.dns for peer in answers.peering)
+    expected = False if zone_serves_vpc else "${var.private_dns_enabled}"
+    if locals_.get("endpoint_private_dns", "<missing>") != expected:
+        why = "a peer has dns: true" if zone_serves_vpc else "no peer has dns"
+        findings.append(
+            Finding(
+                "verify",
+                "main.tf",
+                f"local.endpoint_private_dns is {locals_.get('endpoint_private_dns')!r}, "
+                f"expected {expected!r} ({why})",
+            )
+        )
+    resources = {(kind, name): body for kind, name, body in blocks(module, "resource")}
+    endpoint = resources.get(("aws_vpc_endpoint", "lambda"), {})
+    ignored = [
+        str(item)
+        for lifecycle in endpoint.get("lifecycle", [])
+        for item in lifecycle.get("ignore_changes", [])
+    ]
+    if not any("private_dns_enabled" in item for item in ignored):
+        findings.append(
+            Finding(
+                "verify",
+                "main.tf",
+                "aws_vpc_endpoint.lambda must ignore changes to private_dns_enabled: "
+                "aws_vpc_endpoint_private_dns.lambda switches it in place",
+            )
+        )
+    return findings
+
+
+def expected_moves(answers: Answers) -> set[tuple[str, str]]:
+    """(from, to) of every moved block the answers need: the rules from source groups and the
+    peers' routes were keyed by id before they were counted by position."""
+    keyed: list[tuple[str, list[str]]] = []
+    if answers.security_group.create:
+        keyed.append(
+            (
+                "aws_vpc_security_group_ingress_rule.security_group",
+                list(answers.security_group.allow_security_group_ids),
+            )
+        )
+    for peer in answers.peering:
+        key = peer.name.replace("-", "_")
+        keyed.append((f"aws_route.to_{key}", list(peer.local_route_table_ids)))
+        keyed.append((f"aws_route.from_{key}", list(peer.route_table_ids)))
+    return {
+        (f'${{{address}["{old_key}"]}}', f"${{{address}[{index}]}}")
+        for address, keys in keyed
+        for index, old_key in enumerate(keys)
+    }
+
+
+def check_moves(parsed: dict[str, Any], expected: set[tuple[str, str]]) -> list[Finding]:
+    found = {(str(m.get("from")), str(m.get("to"))) for m in parsed.get("moved", [])}
+    findings = [
+        Finding("verify", MOVED_FILE, f"moved block from {old} to {new} is missing")
+        for old, new in sorted(expected - found)
+    ]
+    findings += [
+        Finding("verify", MOVED_FILE, f"moved block from {old} to {new} is not in the answers")
+        for old, new in sorted(found - expected)
+    ]
+    return findings
+
+
+def check_plan_time_counts(parsed: dict[str, Any], module_files: list[str]) -> list[Finding]:
+    """count and for_each use only what is known at plan when the caller creates the VPC,
+    subnets, groups and route tables in the same apply: lengths of id lists and static keys,
+    never ids themselves or data source attributes."""
+    findings = []
+    for file, kind in ((f, k) for f in module_files for k in ("resource", "data")):
+        for block_type, name, body in blocks(parsed[file], kind):
+            label = f"{'data.' if kind == 'data' else ''}{block_type}.{name}"
+            for meta in ("count", "for_each"):
+                if meta not in body:
+                    continue
+                expression = re.sub(r"length\([^()]*\)", "length()", str(body[meta]))
+                unknown = [
+                    needle
+                    for needle in ("data.", *(f".{ids}" for ids in ID_LISTS))
+                    if needle in expression
+                ]
+                if unknown:
+                    findings.append(
+                        Finding(
+                            "verify",
+                            file,
+                            f"{label}.{meta} depends on {', '.join(unknown)}, which may be "
+                            "unknown at plan when the ids come from the same apply: use "
+                            "lengths or static keys",
+                        )
+                    )
+    return findings
+
+
+def check_ingress_rules(module: dict[str, Any]) -> list[Finding]:
+    findings = []
+    for block_type, name, body in blocks(module, "resource"):
+        label = f"{block_type}.{name}"
+        if block_type == "aws_vpc_security_group_egress_rule" or (
+            block_type == "aws_security_group" and ("egress" in body or "ingress" in body)
+        ):
+            findings.append(
+                Finding(
+                    "verify",
+                    "main.tf",
+                    f"{label}: the endpoint's group must have no egress rule and no inline rules",
+                )
+            )
+        if block_type != "aws_vpc_security_group_ingress_rule":
+            continue
+        expected = {"ip_protocol": "tcp", "from_port": HTTPS_PORT, "to_port": HTTPS_PORT}
+        findings += argument_findings(label, body, expected)
+        if not body.get("description"):
+            findings.append(Finding("verify", "main.tf", f"{label} has no description"))
+        for key in ("cidr_ipv4", "cidr_ipv6"):
+            if body.get(key) in OPEN_CIDRS:
+                findings.append(Finding("verify", "main.tf", f"{label} is open to {body[key]}"))
+    return findings
+
+
+def check_example(
+    plan: ModulePlan, example: dict[str, Any], variables: dict[str, Any]
+) -> list[Finding]:
+    answers = plan.answers
+    findings = []
+    default = [
+        body
+        for entry in example.get("provider", [])
+        for name, body in entry.items()
+        if name == "aws" and "alias" not in body
+    ]
+    region = literal_text(default[0].get("region")) if len(default) == 1 else None
+    if region != answers.region:
+        findings.append(
+            Finding(
+                "verify",
+                EXAMPLE_FILE,
+                f"provider aws region is {region!r}, the answers say {answers.region!r}",
+            )
+        )
+    call = labelled(example, "module").get(MODULE_CALL)
+    if call is None:
+        return [*findings, Finding("verify", EXAMPLE_FILE, f'module "{MODULE_CALL}" is missing')]
+    if call.get("source") != "../":
+        findings.append(Finding("verify", EXAMPLE_FILE, 'the module call must use source = "../"'))
+    given = {
+        key: literal_text(value)
+        for key, value in call.items()
+        if key not in ("source", "providers", BLOCK_MARK)
+    }
+    expected = plan.module_arguments
+    policy = plan.policy_document
+    if given.get("endpoint_policy") != policy:
+        findings.append(
+            Finding(
+                "verify",
+                EXAMPLE_FILE,
+                "the endpoint policy decodes to "
+                f"{given.get('endpoint_policy')!r}, the answers give {policy!r}",
+            )
+        )
+    for key in sorted(set(given) | set(expected)):
+        if key == "endpoint_policy":
+            continue
+        if key not in expected:
+            findings.append(
+                Finding(
+                    "verify",
+                    EXAMPLE_FILE,
+                    f"module argument {key} is not produced from the answers",
+                )
+            )
+        elif given.get(key) != expected[key]:
+            findings.append(
+                Finding(
+                    "verify",
+                    EXAMPLE_FILE,
+                    f"module argument {key} is "
+                    f"{given.get(key)!r}, the answers say {expected[key]!r}",
+                )
+            )
+    declared = labelled(variables, "variable")
+    for key in sorted(set(given) - set(declared)):
+        findings.append(
+            Finding(
+                "verify", EXAMPLE_FILE, f"module argument {key} has no variable in variables.tf"
+            )
+        )
+    for key, body in sorted(declared.items()):
+        if "default" not in body and key not in given:
+            findings.append(Finding("verify", EXAMPLE_FILE, f"required variable {key} is not set"))
+    return findings
+
+
+def check_schema(parsed: dict[str, dict[str, Any]], files: dict[str, str]) -> list[Finding]:
+    """Each parsed file against the provider schemas."""
+    return [finding for name in parsed for finding in _schema_findings(name, files[name])]
+
+
+@lru_cache(maxsize=256)
+def _schema_findings(name: str, text: str) -> tuple[Finding, ...]:
+    # A file's schema findings depend on its name and text only, and most files are the same
+    # in every module of a batch: each (name, text) is checked once (its parse is memoized).
+    from generator.verify.schema import check_all_majors
+
+    return tuple(
+        Finding("schema", problem.file, f"{problem.address}: {problem.message}")
+        for problem in check_all_majors(parse_hcl(text), name)
+    )

@@ -1,0 +1,99 @@
+"""checkov in its own environment, driven as a separate process; tfgen's hcl2 stays intact."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.answers.load import parse_answers
+from generator.core.errors import ScannerUnavailable
+from generator.moduledir.write import write_files
+from generator.run.module import RunOptions, render_to_folder, rendered_files
+from generator.scan.checkov import checkov_executable, run_checkov, run_checkov_each
+from tests.support.golden_cases import case_answers, case_names
+
+CHECKOV = checkov_executable()
+pytestmark = [
+    pytest.mark.checkov,
+    pytest.mark.skipif(
+        CHECKOV is None,
+        reason="CHECKOV TESTS NOT RUN: no checkov environment; "
+        "run `tfgen setup` or set TFGEN_CHECKOV",
+    ),
+]
+
+
+def test_both_environments_work_side_by_side():
+    import hcl2
+
+    assert hasattr(hcl2, "api") and hcl2.__name__ == "hcl2"  # python-hcl2 8 here, unharmed
+    python = CHECKOV.parent / "python"
+    probe = subprocess.run(
+        [str(python), "-c", "import hcl2, checkov; print(hcl2.__file__)"],
+        capture_output=True,
+        text=True,
+    )
+    assert probe.returncode == 0, probe.stderr
+    assert str(CHECKOV.parent.parent) in probe.stdout  # checkov's own (bc-python-hcl2) copy
+
+
+@pytest.mark.parametrize("case", ["built-in example", *case_names()])
+def test_generated_modules_have_zero_failed_checks(case: str, tmp_path: Path):
+    write_files(tmp_path, rendered_files(parse_answers(case_answers(case))))
+    report = run_checkov([tmp_path], CHECKOV)
+    assert report.failed == 0, [str(f) for f in report.findings]
+    # The smallest module (no group created, no peers: its rules have count 0) passes 9.
+    assert report.passed >= 9
+
+
+def test_failed_check_is_reported_with_id_file_and_line(tmp_path: Path):
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_security_group" "open" {\n'
+        '  name = "open"\n'
+        '  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n'
+        '    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n'
+    )
+    report = run_checkov([tmp_path], CHECKOV)
+    assert report.failed > 0
+    finding = next(f for f in report.findings if f.check_id == "CKV_AWS_24")
+    assert finding.file == "main.tf" and finding.line == 1
+    assert finding.resource == "aws_security_group.open"
+
+
+def test_render_with_scan_writes_only_when_clean(example_answers, tmp_path: Path):
+    result = render_to_folder(example_answers, tmp_path / "out", RunOptions(checkov=str(CHECKOV)))
+    assert result.written and result.scan.failed == 0
+    assert (tmp_path / "out" / "main.tf").is_file()
+
+
+def test_missing_checkov_is_a_clear_error(tmp_path: Path):
+    with pytest.raises(ScannerUnavailable, match="does not exist"):
+        checkov_executable(str(tmp_path / "nope"))
+
+
+def test_one_process_over_a_batch_splits_per_module(example_answers, tmp_path):
+    """A batch is scanned as one folder of modules; each module gets its own report."""
+    batch = tmp_path / "batch"
+    clean, second, broken = batch / "clean", batch / "second", batch / "broken"
+    write_files(clean, rendered_files(example_answers))
+    write_files(second, rendered_files(example_answers))
+    broken.mkdir()
+    (broken / "main.tf").write_text(
+        'resource "aws_security_group" "open" {\n  name = "open"\n  ingress {\n'
+        '    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n'
+        '    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n'
+    )
+    alone = run_checkov([clean], CHECKOV)
+    each = run_checkov_each(batch, CHECKOV)
+    assert sorted(each) == [broken, clean, second]
+    assert (each[clean].passed, each[clean].failed) == (alone.passed, 0)
+    assert (each[second].passed, each[second].failed) == (alone.passed, 0)
+    assert each[broken].failed > 0 and {f.file for f in each[broken].findings} == {"main.tf"}
+
+
+def test_several_folders_in_one_call_are_refused(tmp_path: Path):
+    """checkov 3.3.30 would scan only the first of several --directory options."""
+    with pytest.raises(ValueError, match="one folder"):
+        run_checkov([tmp_path / "a", tmp_path / "b"], CHECKOV)

@@ -1,0 +1,1 @@
+"""Helpers the tests share: the terraform runner, the moto server, the tfgen runner."""

@@ -1,0 +1,157 @@
+"""`tfgen check`: committed modules must hold exactly what their answers render to."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.moduledir.write import find_modules
+from generator.run.drift import check_module
+from tests.conftest import REPO
+from tests.unit.test_cli import EXAMPLE_MODULE, snapshot, tfgen
+
+
+@pytest.fixture
+def module(tmp_path: Path) -> Path:
+    copy = tmp_path / "modules" / "lambda-endpoint-example"
+    shutil.copytree(EXAMPLE_MODULE, copy)
+    return copy
+
+
+def test_repo_modules_have_no_drift():
+    result = tfgen("check", cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ok modules/lambda-endpoint-example" in result.stdout
+
+
+def test_default_finds_every_module_under_modules(module: Path):
+    second = module.parent / "other"
+    shutil.copytree(module, second)
+    assert find_modules(module.parent) == [module, second]
+    assert tfgen("check", cwd=module.parent.parent).stdout.count("matches its answers") == 2
+
+
+def test_edit_delete_and_add_are_each_reported(module: Path):
+    main = module / "main.tf"
+    main.write_text(main.read_text().replace("to_port           = 443", "to_port = 8443", 1))
+    (module / "outputs.tf").unlink()
+    (module / "extra.tf").write_text('output "x" {\n  value = 1\n}\n')
+    result = tfgen("check", str(module), "--format", "json")
+    assert result.returncode == 1, result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    drift = {d["file"]: d for d in report["modules"][0]["drift"]}
+    assert {name: d["kind"] for name, d in drift.items()} == {
+        "main.tf": "edited",
+        "outputs.tf": "missing",
+        "extra.tf": "extra",
+    }
+    assert "-  to_port = 8443\n+  to_port           = 443\n" in drift["main.tf"]["diff"]
+
+
+def test_fix_restores_the_exact_bytes_and_keeps_terraform_files(module: Path):
+    before = snapshot(module)
+    (module / "main.tf").write_text("# hand edit\n")
+    (module / "example" / "main.tf").unlink()
+    (module / "notes.txt").write_text("x")
+    (module / "example" / ".terraform").mkdir()
+    (module / "example" / ".terraform" / "keep").write_text("provider cache")
+    (module / "example" / ".terraform.lock.hcl").write_text("lock")
+    result = tfgen("check", str(module), "--fix", "--no-scan")
+    assert result.returncode == 0, result.stdout + result.stderr
+    after = snapshot(module)
+    assert after.pop("example/.terraform/keep") == b"provider cache"
+    assert after.pop("example/.terraform.lock.hcl") == b"lock"
+    assert after == before
+    assert check_module(module).drift == []
+
+
+def test_a_folder_that_is_not_a_module_is_exit_2(tmp_path: Path):
+    result = tfgen("check", str(tmp_path))
+    assert result.returncode == 2
+    assert "not a tfgen module" in result.stdout + result.stderr
+
+
+def test_no_modules_at_all_is_exit_2(tmp_path: Path):
+    result = tfgen("check", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "no tfgen modules under modules/" in result.stdout + result.stderr
+
+
+def test_parallel_check_equals_one_after_another(tmp_path: Path, monkeypatch):
+    """check_modules in worker processes: the same reports, in order, and the same error."""
+    from generator.answers.load import parse_answers
+    from generator.core.errors import UsageError
+    from generator.moduledir.write import write_files
+    from generator.run import drift
+    from generator.run.module import rendered_files
+    from tests.conftest import example_data
+
+    folders = []
+    for index in range(6):
+        data = {**example_data(), "name": f"m{index}"}
+        folders.append(tmp_path / f"m{index}")
+        write_files(folders[-1], rendered_files(parse_answers(data)))
+    (folders[2] / "main.tf").write_text("# edited\n")
+    monkeypatch.setattr(drift, "PARALLEL_FROM", 2)
+    parallel = drift.check_modules(folders, jobs=2)
+    serial = [drift.check_module(folder) for folder in folders]
+    assert parallel == serial
+    assert [bool(report.drift) for report in parallel] == [False, False, True, False, False, False]
+    (folders[4] / "tfgen.answers.yaml").unlink()
+    with pytest.raises(UsageError, match="m4: not a tfgen module"):
+        drift.check_modules(folders, jobs=2)
+
+
+def as_if_rendered_by(module: Path, version: str, name: str, old_text: str) -> None:
+    """Make the module look written by another tfgen: `name` holds `old_text`, and the
+    manifest (version and checksum) says tfgen wrote exactly that."""
+    import hashlib
+
+    (module / name).write_text(old_text)
+    manifest_path = module / "tfgen.manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["tfgen_version"] = version
+    manifest["files"][name] = hashlib.sha256(old_text.encode()).hexdigest()
+    manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+
+
+def test_check_tells_an_upgrade_from_a_hand_edit(module: Path):
+    from generator import __version__
+
+    main = module / "main.tf"
+    older = main.read_text().replace("aws_vpc_endpoint_private_dns", "aws_old_private_dns", 1)
+    as_if_rendered_by(module, "0.0.1", "main.tf", older)
+    report = check_module(module)
+    assert report.rendered_by == "0.0.1" and report.upgraded
+    causes = {item.path: item.cause for item in report.drift}
+    assert causes == {"main.tf": "upgrade", "tfgen.manifest.json": "upgrade"}
+    assert report.summary() == (
+        f"rendered by tfgen 0.0.1, this is tfgen {__version__}: "
+        "the drift comes from the upgrade (re-render to take the new output)"
+    )
+    result = tfgen("check", str(module))
+    assert result.returncode == 1
+    assert f"rendered by tfgen 0.0.1, this is tfgen {__version__}" in result.stdout
+    assert "main.tf: edited (upgrade)" in result.stdout
+
+    outputs = module / "outputs.tf"
+    outputs.write_text(outputs.read_text() + "\n# mine\n")
+    report = check_module(module)
+    assert {item.path: item.cause for item in report.drift}["outputs.tf"] == "hand edit"
+    assert "from the upgrade and from hand edits" in report.summary()
+    data = json.loads(tfgen("check", str(module), "--format", "json").stdout)
+    (entry,) = data["modules"]
+    assert entry["rendered_by"] == "0.0.1"
+    assert {d["file"]: d["cause"] for d in entry["drift"]}["outputs.tf"] == "hand edit"
+
+
+def test_check_on_this_versions_module_names_a_hand_edit(module: Path):
+    main = module / "main.tf"
+    main.write_text(main.read_text() + "\n")
+    report = check_module(module)
+    assert not report.upgraded
+    assert [(d.path, d.cause) for d in report.drift] == [("main.tf", "hand edit")]
+    assert "rendered by this tfgen" in report.summary()
