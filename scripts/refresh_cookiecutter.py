@@ -1,6 +1,6 @@
 """Write templates/cookiecutter-lambda-endpoint/cookiecutter.json from tfgen's questionnaire
 (each question's prompt, help and default) and the regions catalog (choices, AZ id prefixes,
-partitions), so none of it is copied by hand. tests/test_scaffold.py fails while the committed
+partitions), so none of it is copied by hand. tests/unit/test_scaffold.py fails while the committed
 file differs from what this writes.
 
     python scripts/refresh_cookiecutter.py

@@ -13,7 +13,8 @@ flags, list/set nesting of blocks (all written as "list"), computed flags of opt
 arguments, and list/set/object types (only primitive and map types are written). Argument
 names come from each property's Terraform Registry link (`...#vpc_id`), so they are the
 provider's own snake_case names; only computed-only getters have no link, and their
-camelCase names are converted (tests/test_schema_check.py compares every name with 5.x).
+camelCase names are converted (tests/unit/test_schema_check.py compares
+every name with 5.x).
 
 Usage: .venv/bin/python scripts/refresh_provider_schema_v6.py            # npm install 21.22.1
        .venv/bin/python scripts/refresh_provider_schema_v6.py --jsii path/to/.jsii

@@ -38,3 +38,24 @@ def private_scan_cache(monkeypatch, tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("scan-cache")
     monkeypatch.setattr(scan_cache, "cache_dir", lambda: folder)
+
+
+# The longest files first: with `-n N --dist loadfile` each of these starts at once on a
+# worker of its own (they mostly wait on the provider's polling), the rest fill in around them.
+LONGEST_FIRST = (
+    "test_moto_day2.py",
+    "test_moto_day2_cross.py",
+    "test_moto_compose.py",
+    "test_moto_apply.py",
+    "test_moto_peering.py",
+    "test_moto_network.py",
+    "test_moto_import.py",
+    "test_scan.py",
+    "test_checkov_policies.py",
+    "test_terraform.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))

@@ -14,7 +14,7 @@ import click
 def docs(folders: tuple[Path, ...]) -> None:
     """Regenerate only README.md of each module FOLDER from its tfgen.answers.yaml (and its
     checksum in tfgen.manifest.json), atomically. The .tf files are not touched."""
-    from generator.render.templates import README_FILE
+    from generator.core.layout import README_FILE
     from generator.run.module import regenerate_readme
 
     for folder in folders:

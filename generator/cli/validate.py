@@ -33,7 +33,7 @@ def validate(
     checkov: str | None,
 ) -> None:
     """Verify (and scan) a module FOLDER against its own tfgen.answers.yaml."""
-    from generator.render.templates import ANSWERS_FILE
+    from generator.core.layout import ANSWERS_FILE
     from generator.report.text import report_run
     from generator.run.module import validate_folder
 

@@ -231,7 +231,7 @@ def hcl_parser() -> lark.Lark:
 
     python-hcl2 8 builds its parser with `propagate_positions=True`, which roughly doubles
     Lark's LALR parse time; the dict that `serialize` returns never carries positions, so it
-    is the same either way (tests/test_hcl.py compares the two on every golden file). The
+    is the same either way (tests/unit/test_hcl.py compares the two on every golden file). The
     built tables are cached in tfgen's cache folder (Lark checks the grammar and options hash
     before it uses the file, and rebuilds on any mismatch or damage)."""
     from platformdirs import user_cache_dir

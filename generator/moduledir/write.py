@@ -31,8 +31,8 @@ from generator.core.files import (
     umask_mode,
     walk,
 )
+from generator.core.layout import MANIFEST_FILE
 
-MANIFEST_FILE = "tfgen.manifest.json"
 # Folders tfgen stages in beside its targets: `.NAME.tfgen-*`, `.NAME.tfgen-old-*` (the previous
 # module during the swap) and `.tfgen-batch-*`. Never modules, removed once their run is gone.
 STAGING_MARK = ".tfgen-"

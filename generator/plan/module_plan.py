@@ -15,10 +15,11 @@ from generator.answers.model import Answers
 from generator.answers.policy import endpoint_policy_document
 from generator.answers.rules import warnings
 from generator.core.errors import Problem
+from generator.plan.imports import ImportTarget, import_targets
 from generator.plan.peering import PeeringPlan, peering_plan, peers_argument
+from generator.plan.statements import StatementPlan, statement_plans
 
 # The example caller of the module (examples/-style) and the name of its module call.
-EXAMPLE_FILE = "example/main.tf"
 MODULE_CALL = "lambda_endpoint"
 
 
@@ -31,6 +32,9 @@ class ModulePlan:
     peering: PeeringPlan
     module_arguments: dict[str, Any]
     warnings: tuple[Problem, ...]
+    statements: tuple[StatementPlan, ...] = ()  # the policy as the README states it
+    imports: tuple[ImportTarget, ...] = ()  # the example root's import blocks
+    moves: tuple[dict[str, Any], ...] = ()  # moved.tf: instances whose address changed
 
 
 def module_arguments(
@@ -73,4 +77,31 @@ def plan_module(answers: Answers) -> ModulePlan:
         peering=peering,
         module_arguments=module_arguments(answers, policy, peering),
         warnings=tuple(warnings(answers)),
+        statements=statement_plans(answers),
+        imports=tuple(import_targets(answers)),
+        moves=tuple(moved_instances(answers, peering)),
     )
+
+
+def moved_instances(answers: Answers, peering: PeeringPlan) -> list[dict[str, Any]]:
+    """Instances once keyed by an id of the answers, now counted by position: one move each."""
+    moves = []
+    if answers.security_group.create:
+        for index, group_id in enumerate(answers.security_group.allow_security_group_ids):
+            moves.append(
+                {
+                    "resource": "aws_vpc_security_group_ingress_rule.security_group",
+                    "old_key": group_id,
+                    "index": index,
+                }
+            )
+    for peer in peering.peers:
+        for prefix, route_tables in (
+            ("to", peer.local_route_table_ids),
+            ("from", peer.route_table_ids),
+        ):
+            for index, table in enumerate(route_tables):
+                moves.append(
+                    {"resource": f"aws_route.{prefix}_{peer.key}", "old_key": table, "index": index}
+                )
+    return moves

@@ -17,11 +17,11 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from generator.answers.model import Answers, PolicyStatement
-from generator.answers.policy import FUNCTION_ARN_RE, function_arn, split_actions
+from generator.answers.model import Answers
 from generator.core.hcl import parse_hcl
 from generator.core.regions import lambda_dns_name, lambda_service_name
 from generator.plan.peering import PeeringPlan
+from generator.plan.statements import StatementPlan
 
 PRICING_FILE = "privatelink_pricing.json"
 CENT = Decimal("0.01")
@@ -140,48 +140,47 @@ def action_name(action: str) -> str:
     return "any Lambda action" if short == "*" else short
 
 
-def function_name(function: str, answers: Answers) -> str:
+def function_name(arn: str) -> str:
     """A function ARN -> its name (with the qualifier, if the answers gave one)."""
-    if function == "*":
+    if arn == "*":
         return "any function"
-    arn = function_arn(function, answers)
     marker = ":function:"
     return arn.split(marker, 1)[1] if marker in arn else arn
 
 
-def statement_sentence(statement: PolicyStatement, answers: Answers) -> str:
+def statement_sentence(statement: StatementPlan) -> str:
     """`MyUser may InvokeFunction on my-function.` (names only; the JSON has the full ARNs)."""
     who = words([markdown_text(principal_name(p)) for p in statement.principals])
-    scoped, unscoped = split_actions(statement)
-    where = words([markdown_text(function_name(f, answers)) for f in statement.functions])
+    where = words([markdown_text(function_name(f)) for f in statement.functions])
     parts = []
-    if scoped:
-        parts.append(f"{words([markdown_text(action_name(a)) for a in scoped])} on {where}")
-    if unscoped:
+    if statement.scoped_actions:
+        actions = words([markdown_text(action_name(a)) for a in statement.scoped_actions])
+        parts.append(f"{actions} on {where}")
+    if statement.any_resource_actions:
+        actions = words([markdown_text(action_name(a)) for a in statement.any_resource_actions])
         parts.append(
-            f"{words([markdown_text(action_name(a)) for a in unscoped])} on any resource "
+            f"{actions} on any resource "
             '(`Resource: "*"`, the only resource AWS authorizes these on)'
         )
     verb = "may not" if statement.effect == "Deny" else "may"
-    when = ", when the conditions in the JSON below hold" if statement.conditions else ""
+    when = ", when the conditions in the JSON below hold" if statement.has_conditions else ""
     sentence = f"{who} {verb} {', and '.join(parts)}{when}."
     # "account 1234..." and "anyone" are tfgen's words: capitalized; names are left as they are
     return re.sub(r"^(account|anyone)\b", lambda m: m.group(1).capitalize(), sentence)
 
 
-def policy_sentences(answers: Answers) -> list[str]:
-    return [statement_sentence(s, answers) for s in answers.policy.statements]
+def policy_sentences(statements: tuple[StatementPlan, ...]) -> list[str]:
+    return [statement_sentence(statement) for statement in statements]
 
 
-def qualified_functions(answers: Answers) -> list[str]:
+def qualified_functions(statements: tuple[StatementPlan, ...]) -> list[str]:
     """Functions the answers name with a qualifier (`f:live`, `f:3`): the policy lists them
     only in that form, so it covers only that alias or version."""
-    found = []
-    for statement in answers.policy.statements:
-        for function in statement.functions:
-            match = FUNCTION_ARN_RE.match(function_arn(function, answers))
-            name = markdown_text(function_name(function, answers))
-            if match and match.group("qualifier") and name not in found:
+    found: list[str] = []
+    for statement in statements:
+        for arn in statement.qualified:
+            name = markdown_text(function_name(arn))
+            if name not in found:
                 found.append(name)
     return found
 

@@ -13,11 +13,16 @@ import yaml
 
 from generator import __version__
 from generator.answers.model import Answers
-from generator.answers.policy import split_actions
 from generator.core.hcl import aligned_attributes, hcl_literal, is_multiline
+from generator.core.layout import (
+    ANSWERS_FILE,
+    MODULE_TEMPLATES,
+    MOVED_TEMPLATES,
+    PEERING_TEMPLATES,
+    README_FILE,
+)
 from generator.core.regions import lambda_dns_name, lambda_service_name, partition_of
-from generator.plan.imports import import_targets
-from generator.plan.module_plan import EXAMPLE_FILE, MODULE_CALL, ModulePlan, plan_module
+from generator.plan.module_plan import MODULE_CALL, ModulePlan, plan_module
 from generator.plan.peering import RetiredAlias
 from generator.render import docs
 
@@ -27,24 +32,10 @@ TERRAFORM_VERSION_CONSTRAINT = ">= 1.5.0"
 # ConcurrentModification on VPC association authorizations (#31588), which several
 # cross-account DNS peers create at once. Every 6.x: checked against its schema snapshot.
 AWS_PROVIDER_CONSTRAINT = ">= 5.52, < 7.0"
-ANSWERS_FILE = "tfgen.answers.yaml"
-README_FILE = "README.md"
 CHECKOV_SKIP_RE = re.compile(
     r'^resource "(?P<type>[^"]+)" "(?P<name>[^"]+)"'
     r"|#\s*checkov:skip=(?P<id>[A-Z0-9_]+):(?P<reason>.*)$"
 )
-# Output file -> template; the order is the order files are written and listed.
-MODULE_TEMPLATES = {
-    "versions.tf": "versions.tf.j2",
-    "variables.tf": "variables.tf.j2",
-    "main.tf": "main.tf.j2",
-    "outputs.tf": "outputs.tf.j2",
-    EXAMPLE_FILE: "example/main.tf.j2",
-}
-# Files rendered only when the answers have peers.
-PEERING_TEMPLATES = {"peering.tf": "peering.tf.j2"}
-# Rendered only when the answers have instances whose address changed (see moved_instances).
-MOVED_TEMPLATES = {"moved.tf": "moved.tf.j2"}
 
 
 def template_root() -> Path:
@@ -112,31 +103,6 @@ def yaml_text(data: Any) -> str:
     return yaml.safe_dump(data, width=2**31, **options)
 
 
-def moved_instances(plan: ModulePlan) -> list[dict[str, Any]]:
-    """Instances once keyed by an id of the answers, now counted by position: one move each."""
-    answers = plan.answers
-    moves = []
-    if answers.security_group.create:
-        for index, group_id in enumerate(answers.security_group.allow_security_group_ids):
-            moves.append(
-                {
-                    "resource": "aws_vpc_security_group_ingress_rule.security_group",
-                    "old_key": group_id,
-                    "index": index,
-                }
-            )
-    for peer in plan.peering.peers:
-        for prefix, route_tables in (
-            ("to", peer.local_route_table_ids),
-            ("from", peer.route_table_ids),
-        ):
-            for index, table in enumerate(route_tables):
-                moves.append(
-                    {"resource": f"aws_route.{prefix}_{peer.key}", "old_key": table, "index": index}
-                )
-    return moves
-
-
 def answers_yaml(answers: Answers) -> str:
     body = yaml_text(answers.normalized())
     return "# tfgen answers (normalized): edit and re-render with `tfgen render`.\n" + body
@@ -160,14 +126,14 @@ def render_plan(plan: ModulePlan) -> dict[str, str]:
         "module_arguments": plan.module_arguments,
         "peering": plan.peering,
         "warnings": list(plan.warnings),
-        "imports": import_targets(answers),
+        "imports": list(plan.imports),
         "module_call": MODULE_CALL,
         "policy_document": policy,
         "policy_json": json.dumps(policy, indent=2, ensure_ascii=False) if policy else "",
         "terraform_version_constraint": TERRAFORM_VERSION_CONSTRAINT,
         "aws_provider_constraint": AWS_PROVIDER_CONSTRAINT,
         "tfgen_version": __version__,
-        "moves": moved_instances(plan),
+        "moves": list(plan.moves),
     }
     env = environment()
     templates = {
@@ -182,11 +148,9 @@ def render_plan(plan: ModulePlan) -> dict[str, str]:
     context["inputs"] = docs.input_rows(files)
     context["outputs"] = docs.output_rows(files)
     context["diagram"] = docs.mermaid_diagram(answers, context["peering"])
-    context["policy_sentences"] = docs.policy_sentences(answers)
-    context["qualified_functions"] = docs.qualified_functions(answers)
-    context["any_resource_statements"] = any(
-        split_actions(statement)[1] for statement in answers.policy.statements
-    )
+    context["policy_sentences"] = docs.policy_sentences(plan.statements)
+    context["qualified_functions"] = docs.qualified_functions(plan.statements)
+    context["any_resource_statements"] = any(s.any_resource_actions for s in plan.statements)
     context["cost"] = docs.cost_estimate(answers)
     files[README_FILE] = env.get_template("README.md.j2").render(context)
     files[ANSWERS_FILE] = answers_yaml(answers)

@@ -19,8 +19,8 @@ from generator import __version__
 from generator.answers.load import load_answers
 from generator.core.errors import TfgenError, UsageError
 from generator.core.files import module_files, refuse_links_leaving
-from generator.moduledir.write import MANIFEST_FILE, read_manifest, read_module_file
-from generator.render.templates import ANSWERS_FILE
+from generator.core.layout import ANSWERS_FILE, MANIFEST_FILE
+from generator.moduledir.write import read_manifest, read_module_file
 
 UPGRADE = "upgrade"
 HAND_EDIT = "hand edit"

@@ -13,8 +13,8 @@ from generator.answers.model import Answers
 from generator.core.errors import Problem, UsageError
 from generator.core.files import refuse_links_leaving, write_text_atomic
 from generator.core.findings import Finding
+from generator.core.layout import ANSWERS_FILE, MANIFEST_FILE, README_FILE, WRITTEN_FILES
 from generator.moduledir.write import (
-    MANIFEST_FILE,
     check_target,
     commit,
     hand_changes,
@@ -27,14 +27,7 @@ from generator.moduledir.write import (
     target_lock,
 )
 from generator.plan.module_plan import ModulePlan, plan_module
-from generator.render.templates import (
-    ANSWERS_FILE,
-    MODULE_TEMPLATES,
-    MOVED_TEMPLATES,
-    PEERING_TEMPLATES,
-    README_FILE,
-    render_plan,
-)
+from generator.render.templates import render_plan
 from generator.scan.checkov import ScanReport, ensure_checkov, run_checkov
 from generator.scan.chunks import MAX_CHUNK
 from generator.verify.module import verify_plan
@@ -285,7 +278,7 @@ def validate_folder(folder: Path, options: RunOptions = DEFAULT_OPTIONS) -> RunR
     """Verify (and scan) a module folder already on disk against its own answers file."""
     refuse_links_leaving(folder)
     answers = load_answers(folder / ANSWERS_FILE)
-    names = [*MODULE_TEMPLATES, *PEERING_TEMPLATES, *MOVED_TEMPLATES, README_FILE, ANSWERS_FILE]
+    names = list(WRITTEN_FILES)
     files, unreadable = _module_texts(folder, names)
     plan = plan_module(answers)
     result = RunResult(answers.name, str(folder), files=sorted(files), warnings=list(plan.warnings))

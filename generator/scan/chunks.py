@@ -6,7 +6,8 @@ chunks of at most MAX_CHUNK modules, and `lanes` chunks (one per core by default
 at once. Each lane starts its next checkov warm (see scan.CheckovProcess) before its chunk is
 ready: checkov's imports, most of its start-up, overlap tfgen's render and verify. checkov
 judges each module on its own, so a module's report does not depend on the chunk it was
-scanned in (tests/test_batch.py compares a chunked scan with one process over the batch).
+scanned in (tests/integration/test_batch.py compares a chunked scan with one process over
+the batch).
 """
 
 from __future__ import annotations

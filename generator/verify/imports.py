@@ -13,7 +13,7 @@ from typing import Any
 from generator.answers.model import Answers
 from generator.core.findings import Finding
 from generator.core.hcl import blocks, literal_text
-from generator.plan.module_plan import EXAMPLE_FILE
+from generator.core.layout import EXAMPLE_FILE
 
 MODULE = "module.lambda_endpoint"
 # Terraform reads `import` blocks from 1.5 on; older versions reject the configuration.

@@ -12,11 +12,18 @@ from typing import Any
 from generator.answers.model import Answers
 from generator.core.findings import Finding
 from generator.core.hcl import BLOCK_MARK, blocks, labelled, literal_text, parse_hcl
-from generator.plan.module_plan import EXAMPLE_FILE, MODULE_CALL, ModulePlan, plan_module
+from generator.core.layout import (
+    EXAMPLE_FILE,
+    MAIN_FILE,
+    MODULE_FILES,
+    MOVED_FILE,
+    PEERING_FILE,
+    VARIABLES_FILE,
+)
+from generator.plan.module_plan import MODULE_CALL, ModulePlan, plan_module
 from generator.verify.imports import check_imports
-from generator.verify.peering import PEERING_FILE, check_peering
+from generator.verify.peering import check_peering
 
-MODULE_FILES = ("versions.tf", "variables.tf", "main.tf", "outputs.tf")
 HTTPS_PORT = 443
 OPEN_CIDRS = ("0.0.0.0/0", "::/0")
 # What the module's own HCL must say whatever the answers are: the wiring of F1-F4 and F8.
@@ -65,7 +72,6 @@ REQUIRED_GUARDS = (
     ("service_has_ipv6", "dualstack must fail plan where the service has no IPv6"),
     ("ipv4_only_subnet_ids", "dualstack must fail plan where subnets have no IPv6"),
 )
-MOVED_FILE = "moved.tf"
 # Lists of ids a caller may take from resources created in the same apply: unknown at plan,
 # so count/for_each may use only their length (composability).
 ID_LISTS = (
@@ -125,7 +131,7 @@ def verify_plan(plan: ModulePlan, files: dict[str, str]) -> list[Finding]:
     if moves:
         findings += check_moves(parsed[MOVED_FILE], moves)
     findings += check_ingress_rules(module)
-    findings += check_example(plan, parsed[EXAMPLE_FILE], parsed["variables.tf"])
+    findings += check_example(plan, parsed[EXAMPLE_FILE], parsed[VARIABLES_FILE])
     findings += check_peering(answers, plan.peering, parsed, module_files)
     findings += check_imports(answers, parsed[EXAMPLE_FILE], module)
     findings += check_schema(parsed, files)
@@ -136,7 +142,7 @@ def argument_findings(label: str, body: dict[str, Any], expected: dict[str, Any]
     """One finding per argument of a main.tf block that is not the expected value."""
     return [
         Finding(
-            "verify", "main.tf", f"{label}.{argument} is {body.get(argument)!r}, expected {value!r}"
+            "verify", MAIN_FILE, f"{label}.{argument} is {body.get(argument)!r}, expected {value!r}"
         )
         for argument, value in expected.items()
         if body.get(argument) != value
@@ -154,7 +160,7 @@ def check_module_wiring(module: dict[str, Any]) -> list[Finding]:
         )
         body = present.get(address)
         if body is None:
-            findings.append(Finding("verify", "main.tf", f"{label} is missing"))
+            findings.append(Finding("verify", MAIN_FILE, f"{label} is missing"))
             continue
         findings += argument_findings(label, body, expected)
     endpoint = present.get(("resource", "aws_vpc_endpoint", "lambda"), {})
@@ -166,7 +172,7 @@ def check_module_wiring(module: dict[str, Any]) -> list[Finding]:
         findings.append(
             Finding(
                 "verify",
-                "main.tf",
+                MAIN_FILE,
                 f"aws_vpc_endpoint.lambda.dns_options is {dns_options!r}: the DNS records must "
                 "follow ip_address_type (dns_record_ip_type = var.ip_address_type)",
             )
@@ -176,7 +182,7 @@ def check_module_wiring(module: dict[str, Any]) -> list[Finding]:
         findings.append(
             Finding(
                 "verify",
-                "main.tf",
+                MAIN_FILE,
                 "aws_vpc_security_group_ingress_rule.vpc_ipv6_extra must cover every IPv6 CIDR "
                 "of the VPC (var.vpc_ipv6_cidrs)",
             )
@@ -190,7 +196,7 @@ def check_module_wiring(module: dict[str, Any]) -> list[Finding]:
         if needle not in conditions:
             findings.append(
                 Finding(
-                    "verify", "main.tf", f"aws_vpc_endpoint.lambda lacks the plan-time guard: {why}"
+                    "verify", MAIN_FILE, f"aws_vpc_endpoint.lambda lacks the plan-time guard: {why}"
                 )
             )
     return findings
@@ -211,7 +217,7 @@ def check_private_dns(
         findings.append(
             Finding(
                 "verify",
-                "main.tf",
+                MAIN_FILE,
                 f"local.endpoint_private_dns is {locals_.get('endpoint_private_dns')!r}, "
                 f"expected {expected!r} ({why})",
             )
@@ -227,7 +233,7 @@ def check_private_dns(
         findings.append(
             Finding(
                 "verify",
-                "main.tf",
+                MAIN_FILE,
                 "aws_vpc_endpoint.lambda must ignore changes to private_dns_enabled: "
                 "aws_vpc_endpoint_private_dns.lambda switches it in place",
             )
@@ -310,7 +316,7 @@ def check_ingress_rules(module: dict[str, Any]) -> list[Finding]:
             findings.append(
                 Finding(
                     "verify",
-                    "main.tf",
+                    MAIN_FILE,
                     f"{label}: the endpoint's group must have no egress rule and no inline rules",
                 )
             )
@@ -319,10 +325,10 @@ def check_ingress_rules(module: dict[str, Any]) -> list[Finding]:
         expected = {"ip_protocol": "tcp", "from_port": HTTPS_PORT, "to_port": HTTPS_PORT}
         findings += argument_findings(label, body, expected)
         if not body.get("description"):
-            findings.append(Finding("verify", "main.tf", f"{label} has no description"))
+            findings.append(Finding("verify", MAIN_FILE, f"{label} has no description"))
         for key in ("cidr_ipv4", "cidr_ipv6"):
             if body.get(key) in OPEN_CIDRS:
-                findings.append(Finding("verify", "main.tf", f"{label} is open to {body[key]}"))
+                findings.append(Finding("verify", MAIN_FILE, f"{label} is open to {body[key]}"))
     return findings
 
 

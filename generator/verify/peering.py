@@ -14,10 +14,10 @@ from typing import Any
 from generator.answers.model import Answers
 from generator.core.findings import Finding
 from generator.core.hcl import blocks, literal_text
-from generator.plan.module_plan import EXAMPLE_FILE, MODULE_CALL
+from generator.core.layout import EXAMPLE_FILE, PEERING_FILE, VERSIONS_FILE
+from generator.plan.module_plan import MODULE_CALL
 from generator.plan.peering import DEFAULT_PROVIDER, Peer, PeeringPlan
 
-PEERING_FILE = "peering.tf"
 # Resource types only the peering file may hold.
 PEERING_TYPES = frozenset(
     {
@@ -356,7 +356,7 @@ def check_providers(plan: PeeringPlan, parsed: dict[str, dict[str, Any]]) -> lis
     wanted = [ref(peer.provider) for peer in plan.provider_aliases]
     declared = [
         config.get("configuration_aliases", [])
-        for entry in parsed.get("versions.tf", {}).get("terraform", [])
+        for entry in parsed.get(VERSIONS_FILE, {}).get("terraform", [])
         for block in entry.get("required_providers", [])
         for name, config in block.items()
         if name == DEFAULT_PROVIDER
@@ -365,7 +365,7 @@ def check_providers(plan: PeeringPlan, parsed: dict[str, dict[str, Any]]) -> lis
         findings.append(
             Finding(
                 "verify",
-                "versions.tf",
+                VERSIONS_FILE,
                 f"configuration_aliases are {declared[0] if declared else []}, expected {wanted}",
             )
         )

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.integration.test_adopt import guide_endpoint
 from tests.support.cli import tfgen_process
 from tests.support.moto_patches import patch_moto
 from tests.support.realtools import (
@@ -22,7 +23,6 @@ from tests.support.realtools import (
     point_example_at_moto,
     terraform,
 )
-from tests.unit.test_adopt import guide_endpoint
 from tests.unit.test_render import GUIDE_POLICY
 
 pytestmark = [needs_terraform, pytest.mark.terraform, pytest.mark.slow]

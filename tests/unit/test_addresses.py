@@ -6,7 +6,7 @@ every plan) with its `count`/`for_each` expression (the instance keys). A later 
 keep every listed address, or say where the object went with a `moved` block in the
 template; otherwise a re-render would plan to destroy deployed infrastructure. New addresses
 are added to the list with
-`TFGEN_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_addresses.py` (review the diff:
+`TFGEN_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/unit/test_addresses.py` (review the diff:
 a changed instance-key expression must still give the same keys); the update never drops an
 address that has no `moved` block.
 """

@@ -1,6 +1,6 @@
 """Golden files are the spec of the output. Regenerate, then review the diff:
 
-TFGEN_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
+TFGEN_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/unit/test_golden.py
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """HCL injection through the whole pipeline (answers -> render -> python-hcl2 parse-back):
 any unicode in a free-text field is either refused (exit-2 problem naming the field, because
 AWS itself would refuse it) or reaches the generated Terraform as exactly the value given.
-The escaper alone is property-tested in tests/test_hcl.py."""
+The escaper alone is property-tested in tests/unit/test_hcl.py."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Peering (F7): the plan, the rendered peering.tf and example wiring, and verify's checks.
 
 Real terraform (fmt/init/validate) and checkov run on the peering golden cases through
-tests/test_terraform.py and tests/test_scan.py; terraform apply against moto is in
-tests/test_moto_peering.py.
+tests/integration/test_terraform.py and tests/integration/test_scan.py; terraform apply
+against moto is in tests/integration/test_moto_peering.py.
 """
 
 from __future__ import annotations

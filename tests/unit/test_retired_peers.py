@@ -1,7 +1,7 @@
 """Removing a peer that has its own provider alias: `tfgen render` into the existing module
 keeps the alias (`retired_peers`) until `--drop-retired`, so terraform can destroy the
 peer's resources with the provider recorded in state. The terraform side of it runs in
-tests/test_moto_day2.py."""
+tests/integration/test_moto_day2.py."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from generator.answers.load import parse_answers
 from generator.cli.main import cli
 from generator.core.errors import AnswersError
 from generator.core.hcl import parse_hcl
+from generator.core.layout import ANSWERS_FILE
 from generator.plan.peering import retire_removed_peers
-from generator.render.templates import ANSWERS_FILE
 from tests.support.golden_cases import case_answers
 
 MIXED = "peering-three-mixed"  # web (same account), batch-eu-central (region), partner (account)

@@ -1,6 +1,6 @@
 """Secure by default, over every committed golden module (and the built-in example):
 HTTPS only, never from anywhere, no egress, no wildcards unless opted in, tags everywhere.
-checkov's zero-failed rule over the same modules is in tests/test_scan.py."""
+checkov's zero-failed rule over the same modules is in tests/integration/test_scan.py."""
 
 from __future__ import annotations
 

@@ -218,3 +218,31 @@ def test_every_library_file_says_its_one_job_and_stays_short():
         assert ast.get_docstring(tree), f"{path.relative_to(REPO)} has no module docstring"
         lines = path.read_text(encoding="utf-8").count("\n")
         assert lines <= MAX_LINES, f"{path.relative_to(REPO)}: {lines} lines"
+
+
+def test_the_unit_tier_imports_no_moto_checkov_or_terraform_runner():
+    """tests/unit runs in this process alone (its conftest refuses processes); moto, even
+    in-process, and the terraform runner belong to tests/integration."""
+    for path in sorted((REPO / "tests" / "unit").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            for name in names:
+                assert not name.startswith(("moto", "tests.support.realtools")), (path, name)
+                assert name != "tests.support.tfcli", (path, name)
+
+
+def test_render_and_docs_read_the_plan_alone():
+    """Render and the README's words take what the plan decided (policy statements, import
+    targets, moves, peering): nothing of the answers stage beyond the model's types."""
+    graph = import_graph()
+    for module in ("render.templates", "render.docs"):
+        answers_stage = {m for m in graph[module] if stage_of(m) == "answers"}
+        assert answers_stage <= {"answers.model"}, (module, answers_stage)
+        assert "plan.imports" not in graph[module]

@@ -12,7 +12,7 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli.main import cli
-from generator.moduledir.write import MANIFEST_FILE
+from generator.core.layout import MANIFEST_FILE
 from tests.support.golden_cases import case_answers
 
 MIXED = "peering-three-mixed"  # web (dns, same account), batch-eu-central (dns), partner (no dns)

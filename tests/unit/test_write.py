@@ -9,14 +9,8 @@ import pytest
 
 from generator.core.errors import UsageError
 from generator.core.findings import Finding
-from generator.moduledir.write import (
-    MANIFEST_FILE,
-    check_target,
-    commit,
-    read_manifest,
-    staged,
-    write_files,
-)
+from generator.core.layout import MANIFEST_FILE
+from generator.moduledir.write import check_target, commit, read_manifest, staged, write_files
 from generator.run import module as pipeline
 from generator.run.module import RunOptions, render_to_folder, rendered_files
 from generator.scan.checkov import ScanReport

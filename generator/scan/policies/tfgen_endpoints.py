@@ -1,6 +1,6 @@
 """Pure helpers of tfgen's checkov checks: Lambda endpoints, their policies, private hosted
 zones and subnets, read from the graph (`tfgen_graph`). No checkov import: tested in tfgen's
-own environment too (tests/test_checkov_helpers.py).
+own environment too (tests/unit/test_checkov_helpers.py).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ checkov gives a resource check only the resource's own (partly evaluated) config
 cross-resource checks read the Terraform graph checkov sets on every check (`check.graph`).
 Every helper answers "don't know" (None, or MISSING) when a value is not static. Nothing here
 imports checkov, so these run and are tested in tfgen's own environment too
-(tests/test_checkov_helpers.py); checkov imports them as `tfgen_graph` from the pack folder.
+(tests/unit/test_checkov_helpers.py); checkov imports them as `tfgen_graph` from the pack folder.
 """
 
 from __future__ import annotations

@@ -1,0 +1,33 @@
+"""The module folder's layout, declared once: every file tfgen writes there and the template
+each one comes from. Render, verify, plan, write and drift all read these names."""
+
+from __future__ import annotations
+
+MAIN_FILE = "main.tf"
+VERSIONS_FILE = "versions.tf"
+VARIABLES_FILE = "variables.tf"
+OUTPUTS_FILE = "outputs.tf"
+PEERING_FILE = "peering.tf"  # only with peers
+MOVED_FILE = "moved.tf"  # only when an instance's address changed
+EXAMPLE_FILE = "example/main.tf"  # the deployment root that calls the module
+README_FILE = "README.md"
+ANSWERS_FILE = "tfgen.answers.yaml"
+MANIFEST_FILE = "tfgen.manifest.json"
+
+# The module's own Terraform files, in the order they are written and listed.
+MODULE_FILES = (VERSIONS_FILE, VARIABLES_FILE, MAIN_FILE, OUTPUTS_FILE)
+# Output file -> template (under templates/terraform).
+MODULE_TEMPLATES = {
+    **{name: f"{name}.j2" for name in MODULE_FILES},
+    EXAMPLE_FILE: f"{EXAMPLE_FILE}.j2",
+}
+PEERING_TEMPLATES = {PEERING_FILE: f"{PEERING_FILE}.j2"}
+MOVED_TEMPLATES = {MOVED_FILE: f"{MOVED_FILE}.j2"}
+# Every file a module folder may hold that tfgen wrote (the manifest lists the rest's checksums).
+WRITTEN_FILES = (
+    *MODULE_TEMPLATES,
+    *PEERING_TEMPLATES,
+    *MOVED_TEMPLATES,
+    README_FILE,
+    ANSWERS_FILE,
+)
