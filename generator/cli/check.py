@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,11 +17,32 @@ from generator.cli.options import (
     run_options,
 )
 
+if TYPE_CHECKING:
+    from generator.report.text import ReportOptions
+
 
 @click.command()
 @click.argument("folders", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--fix", is_flag=True, help="Re-render drifted files in place from the answers.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPUs).")
+@click.option(
+    "--answers",
+    "answers_dir",
+    metavar="DIR",
+    type=click.Path(path_type=Path),
+    help="The gate: render every answers file in DIR (or the files named) in memory and "
+    "compare with the modules under --modules-root; writes nothing. Fails on a differing "
+    "file, an answers file without a module, two answers files naming one module, and a "
+    "folder with Terraform files that no answers file renders.",
+)
+@click.option(
+    "--modules-root",
+    metavar="DIR",
+    type=click.Path(path_type=Path),
+    default=MODULES_ROOT,
+    show_default=True,
+    help="With --answers: where the modules are (<root>/<name>).",
+)
 @SHARD_OPTION
 @SCAN_OPTION
 @CHECKOV_OPTION
@@ -29,6 +51,8 @@ def check(
     folders: tuple[Path, ...],
     fix: bool,
     jobs: int | None,
+    answers_dir: Path | None,
+    modules_root: Path,
     shard: str | None,
     no_scan: bool,
     checkov: str | None,
@@ -45,11 +69,22 @@ def check(
     from generator.report.text import report_drift
     from generator.run.batch import parse_shard, select_shard
     from generator.run.drift import check_modules, fix_module
+    from generator.run.gate import unrendered_folders
     from generator.run.module import modules_in
 
     reporting = report_options(output_format, report_file, legacy_report)
+    if answers_dir is not None:
+        if folders or fix:
+            raise UsageError("--answers checks the modules its answers render: no FOLDER or --fix")
+        gate(answers_dir, modules_root, shard, reporting)
     targets = modules_in(folders) if folders else find_modules(MODULES_ROOT)
-    if not targets:
+    unowned = []
+    if not folders:
+        # a folder that lost its manifest keeps its record: still checked, never skipped; one
+        # with Terraform files and neither is reported
+        targets = sorted({*targets, *recorded_modules(MODULES_ROOT)})
+        unowned = unrendered_folders(MODULES_ROOT, {target.name for target in targets})
+    if not targets and not unowned:
         raise UsageError(f"no tfgen modules under {MODULES_ROOT}/: name the module folders")
     if shard:
         targets = select_shard(targets, *parse_shard(shard))
@@ -57,4 +92,30 @@ def check(
     for folder, report in zip(targets, reports, strict=True):
         if fix and report.drift:
             fix_module(folder, report, run_options(no_scan, checkov=checkov))
-    finish(lambda: report_drift(reports, reporting))
+    finish(lambda: report_drift([*reports, *unowned], reporting))
+
+
+def recorded_modules(root: Path) -> list[Path]:
+    """Folders directly under root that hold a tfgen answers record."""
+    from generator.core.layout import ANSWERS_FILE
+
+    if not root.is_dir():
+        return []
+    return sorted(path for path in root.iterdir() if (path / ANSWERS_FILE).is_file())
+
+
+def gate(answers: Path, modules_root: Path, shard: str | None, reporting: ReportOptions) -> None:
+    """`tfgen check --answers DIR`: the gate (generator/run/gate.py)."""
+    from generator.core.errors import UsageError
+    from generator.report.text import report_drift
+    from generator.run.batch import expand_sources, parse_shard, select_shard
+    from generator.run.gate import check_sources
+
+    if not answers.exists():
+        raise UsageError(f"--answers {answers}: no such file or folder")
+    sources = expand_sources([answers])
+    if not sources:
+        raise UsageError(f"--answers {answers}: no answers files (*.yaml, *.yml, *.json)")
+    selected = select_shard(sources, *parse_shard(shard)) if shard else None
+    reports, errors = check_sources(sources, modules_root, selected)
+    finish(lambda: report_drift(reports, reporting, errors))

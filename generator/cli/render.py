@@ -55,6 +55,19 @@ if TYPE_CHECKING:
     help="Remove the provider aliases of retired peers (retired_peers), once `terraform apply` "
     "has destroyed their resources.",
 )
+@click.option(
+    "--check",
+    "dry_run",
+    is_flag=True,
+    help="Dry run: render in memory, write nothing, show a diff and exit 1 when a render "
+    "would create or change a module.",
+)
+@click.option(
+    "--fail-on-change",
+    is_flag=True,
+    help="Write as usual, then exit 1 when a module was created or changed, naming each (for "
+    "pre-commit hooks, which see new untracked files as no change).",
+)
 @SCAN_OPTION
 @CACHE_OPTION
 @FORMAT_OPTION
@@ -68,6 +81,8 @@ def render(
     shard: str | None,
     force: bool,
     drop_retired: bool,
+    dry_run: bool,
+    fail_on_change: bool,
     no_scan: bool,
     no_cache: bool,
     output_format: str,
@@ -85,22 +100,26 @@ def render(
 
     options = run_options(no_scan, no_cache, force, checkov, jobs, scan_chunk, drop_retired)
     reporting = report_options(output_format, report_file)
+    if dry_run:
+        _dry_run(answers, output, shard, reporting)
     if len(answers) > 1 or answers[0].is_dir() or shard:
         if any(str(path) == "-" for path in answers):
             raise UsageError("'-' (stdin) works for a single answers file only")
-        _render_batch(answers, output or MODULES_ROOT, options, reporting, shard)
+        _render_batch(answers, output or MODULES_ROOT, options, reporting, shard, fail_on_change)
     source = answers[0]
     model = (
         load_answers_stream(sys.stdin.buffer, "stdin")
         if str(source) == "-"
         else load_answers(source)
     )
-    result = render_to_folder(model, output or MODULES_ROOT / model.name, options)
+    result = render_to_folder(
+        model, output or MODULES_ROOT / model.name, options, None if str(source) == "-" else source
+    )
     answers_file = None if str(source) == "-" else str(source)
 
     def report() -> int:
         report_run("render", result, reporting, answers_file)
-        return result.exit_code
+        return max(result.exit_code, _changed_exit([result.path], [result.change], fail_on_change))
 
     finish(report)
 
@@ -111,6 +130,7 @@ def _render_batch(
     options: RunOptions,
     reporting: ReportOptions,
     shard: str | None,
+    fail_on_change: bool = False,
 ) -> NoReturn:
     from generator.core.errors import UsageError
     from generator.report.text import batch_exit_code, batch_progress, report_batch
@@ -127,6 +147,50 @@ def _render_batch(
 
     def report() -> int:
         report_batch(items, reporting)
-        return batch_exit_code(items)
+        done = [item.result for item in items if item.result is not None]
+        changed = _changed_exit(
+            [result.path for result in done], [result.change for result in done], fail_on_change
+        )
+        return max(batch_exit_code(items), changed)
 
     finish(report)
+
+
+def _changed_exit(paths: list[str], changes: list[str | None], fail_on_change: bool) -> int:
+    """With --fail-on-change: 1 (and each module named on stderr) when one was created or
+    changed."""
+    changed = [(path, change) for path, change in zip(paths, changes, strict=True)]
+    changed = [(path, change) for path, change in changed if change in ("created", "changed")]
+    if not fail_on_change or not changed:
+        return 0
+    for path, change in changed:
+        click.echo(f"tfgen: {change} {path} (--fail-on-change)", err=True)
+    return 1
+
+
+def _dry_run(
+    answers: tuple[Path, ...], output: Path | None, shard: str | None, reporting: ReportOptions
+) -> NoReturn:
+    """`render --check`: what a render would change, as `tfgen check` shows drift."""
+    from generator.answers.load import load_answers
+    from generator.core.errors import UsageError
+    from generator.report.text import report_drift
+    from generator.run.batch import expand_sources, parse_shard, select_shard
+    from generator.run.compare import compare_module
+    from generator.run.gate import check_sources, expected_files
+
+    if any(str(path) == "-" for path in answers):
+        raise UsageError("--check reads answers files, not stdin")
+    single = len(answers) == 1 and not answers[0].is_dir() and not shard
+    if single:
+        model = load_answers(answers[0])
+        target = output or MODULES_ROOT / model.name
+        expected = expected_files(model, target, answers[0])
+        reports = [compare_module(target, model.name, expected)]
+        finish(lambda: report_drift(reports, reporting))
+    sources = expand_sources(list(answers))
+    if not sources:
+        raise UsageError("no answers files (*.yaml, *.yml, *.json) found")
+    selected = select_shard(sources, *parse_shard(shard)) if shard else None
+    found, errors = check_sources(sources, output or MODULES_ROOT, selected, whole_set=False)
+    finish(lambda: report_drift(found, reporting, errors))

@@ -91,11 +91,13 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def manifest_text(files: dict[str, str], answers_digest: str) -> str:
-    """The manifest of a rendered module: tfgen version, answers hash, one checksum per file."""
-    manifest = {
+def manifest_text(files: dict[str, str], answers_digest: str, source: str | None = None) -> str:
+    """The manifest of a rendered module: tfgen version, answers hash (and the answers file
+    it was rendered from, relative to the folder), one checksum per file."""
+    manifest: dict[str, Any] = {
         "tfgen_version": __version__,
         "answers_sha256": answers_digest,
+        **({"answers_source": source} if source is not None else {}),
         "files": {name: sha256_text(text) for name, text in sorted(files.items())},
     }
     return manifest_json(manifest)

@@ -35,6 +35,9 @@ class ModulePlan:
     statements: tuple[StatementPlan, ...] = ()  # the policy as the README states it
     imports: tuple[ImportTarget, ...] = ()  # the example root's import blocks
     moves: tuple[dict[str, Any], ...] = ()  # moved.tf: instances whose address changed
+    # The answers file the module is rendered from, relative to the module folder (posix), when
+    # rendered from a file: the one source users edit; the module's copy is its record.
+    source: str | None = None
 
 
 def module_arguments(
@@ -67,8 +70,9 @@ def module_arguments(
     }
 
 
-def plan_module(answers: Answers) -> ModulePlan:
-    """The plan of the module for checked answers (see load.py)."""
+def plan_module(answers: Answers, source: str | None = None) -> ModulePlan:
+    """The plan of the module for checked answers (see load.py); `source`: the answers file,
+    relative to the module folder."""
     policy = endpoint_policy_document(answers)
     peering = peering_plan(answers)
     return ModulePlan(
@@ -80,6 +84,7 @@ def plan_module(answers: Answers) -> ModulePlan:
         statements=statement_plans(answers),
         imports=tuple(import_targets(answers)),
         moves=tuple(moved_instances(answers, peering)),
+        source=source,
     )
 
 

@@ -103,9 +103,14 @@ def yaml_text(data: Any) -> str:
     return yaml.safe_dump(data, width=2**31, **options)
 
 
-def answers_yaml(answers: Answers) -> str:
+def answers_yaml(answers: Answers, source: str | None = None) -> str:
     body = yaml_text(answers.normalized())
-    return "# tfgen answers (normalized): edit and re-render with `tfgen render`.\n" + body
+    if source is None:
+        return "# tfgen answers (normalized): edit and re-render with `tfgen render`.\n" + body
+    return (
+        f"# tfgen answers (normalized): a record of {source}, the file to edit; then\n"
+        f"# re-render from this folder: tfgen render {source} -o .\n" + body
+    )
 
 
 def render_module(answers: Answers) -> dict[str, str]:
@@ -134,6 +139,7 @@ def render_plan(plan: ModulePlan) -> dict[str, str]:
         "aws_provider_constraint": AWS_PROVIDER_CONSTRAINT,
         "tfgen_version": __version__,
         "moves": list(plan.moves),
+        "answers_source": plan.source,
     }
     env = environment()
     templates = {
@@ -153,7 +159,7 @@ def render_plan(plan: ModulePlan) -> dict[str, str]:
     context["any_resource_statements"] = any(s.any_resource_actions for s in plan.statements)
     context["cost"] = docs.cost_estimate(answers)
     files[README_FILE] = env.get_template("README.md.j2").render(context)
-    files[ANSWERS_FILE] = answers_yaml(answers)
+    files[ANSWERS_FILE] = answers_yaml(answers, plan.source)
     return files
 
 

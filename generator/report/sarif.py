@@ -23,7 +23,7 @@ from generator.core.findings import Finding
 
 if TYPE_CHECKING:
     from generator.run.batch import BatchItem
-    from generator.run.drift import DriftReport
+    from generator.run.compare import DriftReport
     from generator.run.module import RunResult
 
 SARIF_VERSION = "2.1.0"

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from generator.core.errors import Problem, TfgenError
     from generator.report.sarif import Issue
     from generator.run.batch import BatchItem
-    from generator.run.drift import DriftReport
+    from generator.run.compare import DriftReport
     from generator.run.module import RunResult
     from generator.scan.checkov import ScanReport
 
@@ -191,7 +191,7 @@ def report_run(
             out,
             "wrote",
             "bold green",
-            f" {result.path} ({len(result.files)} files): verified; {scanned}",
+            f" {result.path} ({len(result.files)} files, {result.change}): verified; {scanned}",
         )
     else:
         say(out, "ok", "bold green", f" {result.path}: verified; {scanned}")
@@ -256,7 +256,10 @@ def print_batch_table(items: Sequence[BatchItem], out: Console) -> None:
         else:
             warned = f"; {len(result.warnings)} warning(s)" if result.warnings else ""
             table.add_row(
-                Text(item.source), Text(result.path), Text("written", "green"), scanned + warned
+                Text(item.source),
+                Text(result.path),
+                Text(f"written ({result.change})", "green"),
+                scanned + warned,
             )
     out.print(table)
     for item in items:
@@ -270,8 +273,17 @@ def print_batch_table(items: Sequence[BatchItem], out: Console) -> None:
 # ---- drift check ----------------------------------------------------------------------------
 
 
-def report_drift(reports: Sequence[DriftReport], options: ReportOptions) -> int:
-    code = max((report.exit_code for report in reports), default=0)
+def report_drift(
+    reports: Sequence[DriftReport],
+    options: ReportOptions,
+    errors: Sequence[tuple[str, TfgenError]] = (),
+) -> int:
+    """`tfgen check`: per module, ok or its drift with a diff; answers files that do not load
+    (the gate) are errors of their own. Exit: the worst (drift 1, bad answers 2)."""
+    code = max(
+        [report.exit_code for report in reports] + [error.exit_code for _s, error in errors],
+        default=0,
+    )
 
     def issues() -> list[Issue]:
         from generator.report.sarif import drift_issues
@@ -279,9 +291,15 @@ def report_drift(reports: Sequence[DriftReport], options: ReportOptions) -> int:
         return drift_issues(reports)
 
     modules = [report.to_json() for report in reports]
-    json_report = envelope("check", "drift" if code else "ok", code, modules=modules)
+    failed = [{"source": source, "errors": error.problems_json()} for source, error in errors]
+    status = "error" if errors else "drift" if code else "ok"
+    json_report = envelope(
+        "check", status, code, modules=modules, **({"answers_errors": failed} if errors else {})
+    )
     publish("check", code, options, json_report, issues)
     if options.text:
+        for source, error in errors:
+            print_error_line(f"{source}: {error}")
         for report in reports:
             if not report.drift:
                 click.echo(f"ok {report.path}: matches its answers")
@@ -292,6 +310,13 @@ def report_drift(reports: Sequence[DriftReport], options: ReportOptions) -> int:
                 click.echo(f"{verb} {report.path}/{item.path}: {item.kind} ({item.cause})")
                 if not report.fixed:
                     click.echo(item.diff, nl=False)
+        drifted = sum(1 for report in reports if report.drift and not report.fixed)
+        click.echo(
+            f"{len(reports) - drifted} of {len(reports)} module(s) match their answers"
+            + (f", {drifted} differ" if drifted else "")
+            + (f"; {len(errors)} answers file(s) with errors" if errors else ""),
+            err=True,
+        )
     return code
 
 

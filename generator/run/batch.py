@@ -186,7 +186,7 @@ def load_models(
                 )
             owners[answers.name] = item.source
             target = out_root / answers.name
-            models[index] = prepare(answers, target, options, str(target))
+            models[index] = prepare(answers, target, options, str(target), source)
         except TfgenError as error:
             item.error = error
             note(item.source, "error")
@@ -201,13 +201,13 @@ def render_all(models: dict[int, Prepared], jobs: int) -> Iterator[tuple[int, Re
     workers = min(jobs, len(order))
     if workers <= 1:
         for index in order:
-            yield index, render_and_verify(models[index].answers)
+            yield index, render_and_verify(models[index].answers, models[index].source)
         return
     hcl_parser()  # built (or loaded from its cache) once, before the workers fork
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from zip(
-            order, pool.map(render_and_verify, [models[i].answers for i in order]), strict=True
-        )
+        answers = [models[i].answers for i in order]
+        sources = [models[i].source for i in order]
+        yield from zip(order, pool.map(render_and_verify, answers, sources), strict=True)
 
 
 class StagedScans:

@@ -4,6 +4,7 @@ commands over a module folder (validate, `tfgen docs`). The plan is built once p
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,13 +12,12 @@ from typing import Any
 from generator.answers.load import load_answers
 from generator.answers.model import Answers
 from generator.core.errors import Problem, UsageError
-from generator.core.files import refuse_links_leaving, write_text_atomic
+from generator.core.files import module_files, refuse_links_leaving, write_text_atomic
 from generator.core.findings import Finding
 from generator.core.layout import ANSWERS_FILE, MANIFEST_FILE, README_FILE, WRITTEN_FILES
 from generator.moduledir.write import (
     check_target,
     commit,
-    hand_changes,
     manifest_json,
     manifest_text,
     read_manifest,
@@ -60,6 +60,7 @@ class RunResult:
     scan: ScanReport | None = None
     written: bool = False
     warnings: list[Problem] = field(default_factory=list)
+    change: str | None = None  # once written: created, changed or unchanged
 
     @property
     def exit_code(self) -> int:
@@ -78,6 +79,7 @@ class RunResult:
                 "name": self.module,
                 "path": self.path,
                 "written": self.written,
+                "change": self.change,
                 "files": self.files,
             },
             "findings": [finding.to_json() for finding in self.findings],
@@ -149,21 +151,23 @@ def answers_for_target(
     return carried, upgrade_warnings(target, manifest, previous)
 
 
-def rendered_files(answers: Answers) -> dict[str, str]:
+def rendered_files(answers: Answers, source: str | None = None) -> dict[str, str]:
     """Every file of the module folder, manifest included."""
-    return planned_files(plan_module(answers))
+    return planned_files(plan_module(answers, source))
 
 
 def planned_files(plan: ModulePlan) -> dict[str, str]:
     """`rendered_files` from a plan already built."""
     files = render_plan(plan)
-    files[MANIFEST_FILE] = manifest_text(files, plan.answers.digest())
+    files[MANIFEST_FILE] = manifest_text(files, plan.answers.digest(), plan.source)
     return files
 
 
-def render_and_verify(answers: Answers) -> tuple[dict[str, str], list[Finding], list[Problem]]:
+def render_and_verify(
+    answers: Answers, source: str | None = None
+) -> tuple[dict[str, str], list[Finding], list[Problem]]:
     """Plan once, render, verify: (files, findings, warnings)."""
-    plan = plan_module(answers)
+    plan = plan_module(answers, source)
     files = planned_files(plan)
     return files, verify_plan(plan, files), list(plan.warnings)
 
@@ -205,13 +209,46 @@ class Prepared:
     target: Path
     shown: str  # the target as the user wrote it, for reports
     warnings: list[Problem]
+    source: str | None = None  # the answers file, relative to the target (posix)
 
 
-def prepare(answers: Answers, target: Path, options: RunOptions, shown: str) -> Prepared:
+def prepare(
+    answers: Answers, target: Path, options: RunOptions, shown: str, source: Path | None = None
+) -> Prepared:
     """Step 1: the target may be written (`check_target`), and what it carries over."""
     check_target(target, options.force)
     carried, upgrade = answers_for_target(answers, target, options.drop_retired, options.force)
-    return Prepared(carried, target, shown, upgrade)
+    return Prepared(carried, target, shown, upgrade, relative_source(source, target))
+
+
+SAFE_SOURCE = re.compile(r"[A-Za-z0-9._+/-]{1,255}", re.ASCII)
+
+
+def relative_source(source: Path | None, target: Path) -> str | None:
+    """The answers file as the module folder's record names it: relative to the folder.
+    None when there is no file (stdin), when the record itself is the source, or when the
+    path holds characters that a README or a YAML comment could misread (it is then not
+    recorded, and the module's texts name tfgen.answers.yaml as today)."""
+    if source is None:
+        return None
+    relative = Path(os.path.relpath(os.path.abspath(source), os.path.abspath(target))).as_posix()
+    if relative == ANSWERS_FILE or not SAFE_SOURCE.fullmatch(relative):
+        return None
+    return relative
+
+
+def change_of(target: Path, files: dict[str, str]) -> str:
+    """`created` (no module there yet), `changed` or `unchanged`: the rendered files against
+    the module's files on disk (Terraform's working files aside)."""
+    if not (target / MANIFEST_FILE).is_file():
+        return "created"
+    actual = {relative: path for relative, path in module_files(target)}
+    if actual.keys() != files.keys():
+        return "changed"
+    for name, text in files.items():
+        if read_module_file(actual[name]) != text.encode("utf-8"):
+            return "changed"
+    return "unchanged"
 
 
 Rendered = tuple[dict[str, str], list[Finding], list[Problem]]
@@ -236,33 +273,45 @@ def scanned(result: RunResult, report: ScanReport) -> None:
 
 
 def commit_module(stage: Path, prepared: Prepared, result: RunResult) -> None:
-    """Step 5: the staged module replaces the target (under the target's lock)."""
+    """Step 5: the staged module replaces the target (under the target's lock); the result
+    says whether that created, changed or left the module as it was."""
+    result.change = change_of(prepared.target, {n: t for n, t in _texts(stage, result.files)})
     commit(stage, prepared.target)
     result.written = True
 
 
+def _texts(stage: Path, names: list[str]) -> list[tuple[str, str]]:
+    return [(name, (stage / name).read_text(encoding="utf-8")) for name in names]
+
+
 def render_to_folder(
-    answers: Answers, target: Path, options: RunOptions = DEFAULT_OPTIONS
+    answers: Answers,
+    target: Path,
+    options: RunOptions = DEFAULT_OPTIONS,
+    source: Path | None = None,
 ) -> RunResult:
     """Render, verify and scan in a staging folder; move it into `target` only if all passed.
 
     Into an existing module, peers removed from the answers keep their provider alias
     (`retired_peers`) unless `drop_retired`. Runs into the same folder are serialized
     (`target_lock`). A file system that refuses the write (parent is a file, name too long,
-    read-only, full) is a UsageError; the previous module stays as it was."""
+    read-only, full) is a UsageError; the previous module stays as it was. `source`: the
+    answers file, which the module's record and README name as the one to edit."""
     try:
-        return _render_to_folder(answers, target, options)
+        return _render_to_folder(answers, target, options, source)
     except OSError as error:
         where = error.filename or target
         raise UsageError(f"cannot write {where}: {error.strerror or error}") from None
 
 
-def _render_to_folder(answers: Answers, target: Path, options: RunOptions) -> RunResult:
+def _render_to_folder(
+    answers: Answers, target: Path, options: RunOptions, source: Path | None
+) -> RunResult:
     shown = str(target)
     target = Path(os.path.abspath(target))  # `-o .` has a parent to stage in and lock
     with target_lock(target):
-        prepared = prepare(answers, target, options, shown)
-        rendered = render_and_verify(prepared.answers)
+        prepared = prepare(answers, target, options, shown, source)
+        rendered = render_and_verify(prepared.answers, prepared.source)
         result = rendered_result(prepared, rendered)
         if result.findings:
             return result
@@ -275,14 +324,19 @@ def _render_to_folder(answers: Answers, target: Path, options: RunOptions) -> Ru
 
 
 def validate_folder(folder: Path, options: RunOptions = DEFAULT_OPTIONS) -> RunResult:
-    """Verify (and scan) a module folder already on disk against its own answers file."""
+    """Verify (and scan) a module folder already on disk against its answers (the source the
+    manifest names, else its tfgen.answers.yaml). What tfgen wrote is decided by rendering
+    those answers, never by the folder's own manifest."""
     refuse_links_leaving(folder)
-    answers = load_answers(folder / ANSWERS_FILE)
-    names = list(WRITTEN_FILES)
-    files, unreadable = _module_texts(folder, names)
-    plan = plan_module(answers)
-    result = RunResult(answers.name, str(folder), files=sorted(files), warnings=list(plan.warnings))
-    result.findings = unreadable + verify_plan(plan, files) + _hand_findings(folder)
+    answers, source, warnings = module_answers_and_source(folder)
+    carried, _upgrade = answers_for_target(answers, folder, drop_retired=False, force=True)
+    files, unreadable = _module_texts(folder, list(WRITTEN_FILES))
+    plan = plan_module(carried, relative_source(source, folder))
+    result = RunResult(
+        answers.name, str(folder), files=sorted(files), warnings=[*warnings, *plan.warnings]
+    )
+    expected = planned_files(plan)
+    result.findings = unreadable + verify_plan(plan, files) + _hand_findings(folder, expected)
     if options.scan:
         result.scan = scan_folder(folder, options.checkov, cache=options.cache)
         result.findings += result.scan.findings
@@ -306,34 +360,78 @@ def _module_texts(folder: Path, names: list[str]) -> tuple[dict[str, str], list[
     return files, findings
 
 
-def _hand_findings(folder: Path) -> list[Finding]:
-    """What tfgen did not write, by the manifest: Terraform reads every *.tf in the folder,
-    so a file added by hand (an *_override.tf, a provisioner) changes the module."""
-    manifest = read_manifest(folder)
-    if manifest is None:
-        return [Finding("verify", MANIFEST_FILE, "missing or unreadable: cannot tell which "
-                        "files tfgen wrote")]  # fmt: skip
-    edited, extra = hand_changes(folder, manifest)
-    return [
-        *(Finding("verify", name, "edited since tfgen wrote it (checksum differs from "
-                  f"{MANIFEST_FILE})") for name in edited),
-        *(Finding("verify", name, "not written by tfgen: Terraform reads it with the module")
-          for name in extra),
-    ]  # fmt: skip
+def _hand_findings(folder: Path, expected: dict[str, str]) -> list[Finding]:
+    """What tfgen did not write, by rendering: Terraform reads every *.tf in the folder, so a
+    file added by hand (an *_override.tf, a provisioner) changes the module; a committed
+    `.terraform/` (a modules.json pointing the call elsewhere) does too."""
+    from generator.run.compare import compare_module
+
+    report = compare_module(
+        folder, "", {name: text.encode("utf-8") for name, text in expected.items()}
+    )
+    words = {
+        "edited": "differs from what its answers render (edited by hand, or the answers "
+        "changed since: re-render)",
+        "missing": "missing: its answers render it",
+        "extra": "not written by tfgen: Terraform reads it with the module",
+        "committed working file": "a Terraform working file committed in the module: "
+        "Terraform reads it (remove it from git)",
+    }
+    return [Finding("verify", item.path, words.get(item.kind, item.kind)) for item in report.drift]
 
 
 def module_answers(folder: Path) -> Answers:
-    """The answers a module folder was rendered from (its tfgen.answers.yaml)."""
-    if not (folder / ANSWERS_FILE).is_file():
-        raise UsageError(f"{folder}: not a tfgen module (no {ANSWERS_FILE})")
-    return load_answers(folder / ANSWERS_FILE)
+    """The answers a module folder is rendered from (see module_answers_and_source)."""
+    return module_answers_and_source(folder)[0]
+
+
+def module_source(folder: Path) -> Path | None:
+    """The answers file the folder's manifest names as its source, when it is there."""
+    manifest = read_manifest(folder)
+    named = manifest.get("answers_source") if manifest else None
+    if not isinstance(named, str) or not SAFE_SOURCE.fullmatch(named):
+        return None
+    path = folder / named
+    return path if path.is_file() else None
+
+
+def module_answers_and_source(folder: Path) -> tuple[Answers, Path | None, list[Problem]]:
+    """The one source of truth: the answers file the module was rendered from (named in its
+    manifest) when it is there, else the module's own tfgen.answers.yaml. With both, a
+    warning says when the record no longer matches its source (the source wins)."""
+    from generator.core.errors import AnswersError
+
+    record = folder / ANSWERS_FILE
+    source = module_source(folder)
+    if source is None:
+        if not record.is_file():
+            raise UsageError(f"{folder}: not a tfgen module (no {ANSWERS_FILE})")
+        return load_answers(record), None, []
+    answers = load_answers(source)
+    warnings = []
+    try:
+        kept = load_answers(record) if record.is_file() else None
+    except AnswersError:
+        kept = None
+    carried, _upgrade = answers_for_target(answers, folder, drop_retired=False, force=True)
+    if kept is None or kept.normalized() != carried.normalized():
+        warnings.append(
+            Problem(
+                "",
+                f"{record} differs from its source {source}: tfgen uses the source; "
+                f"re-render to update the record (tfgen render {source})",
+            )
+        )
+    return answers, source, warnings
 
 
 def regenerate_readme(folder: Path) -> bool:
     """`tfgen docs`: rewrite only README.md of a module folder from its tfgen.answers.yaml, and
     its checksum in the manifest. Each file is replaced atomically. True when README.md changed."""
     refuse_links_leaving(folder)
-    text = render_plan(plan_module(module_answers(folder)))[README_FILE]
+    answers, source, _warnings = module_answers_and_source(folder)
+    carried, _upgrade = answers_for_target(answers, folder, drop_retired=False, force=True)
+    text = render_plan(plan_module(carried, relative_source(source, folder)))[README_FILE]
     with target_lock(folder):
         manifest = read_manifest(folder)
         if manifest is None:

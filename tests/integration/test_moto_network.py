@@ -50,7 +50,11 @@ def make_vpc(ec2, cidr: str, extra: str | None, ipv6: bool, hostnames: bool = Tr
     ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": hostnames})
     if extra:
         ec2.associate_vpc_cidr_block(VpcId=vpc_id, CidrBlock=extra)
-    ipv6_cidrs = [a["Ipv6CidrBlock"] for a in vpc.get("Ipv6CidrBlockAssociationSet", [])]
+    # moto writes hextets with leading zeros (0b6c); AWS and tfgen write IPv6 canonically
+    ipv6_cidrs = [
+        str(ipaddress.ip_network(a["Ipv6CidrBlock"]))
+        for a in vpc.get("Ipv6CidrBlockAssociationSet", [])
+    ]
     rtb = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
     return {"id": vpc_id, "ipv6": ipv6_cidrs[0] if ipv6_cidrs else None, "rtb": rtb}
 

@@ -68,9 +68,10 @@ def test_render_and_check_hooks(tmp_path: Path):
         "GIT_COMMITTER_EMAIL": "t@example.com",
     }
 
-    first = run_hooks(repo, env)  # a new module (untracked files): pre-commit passes
+    first = run_hooks(repo, env)  # a new module (untracked files): the hook fails, naming it
     module = repo / "modules" / "lambda-endpoint-example"
-    assert first.returncode == 0, first.stdout + first.stderr
+    assert first.returncode == 1, first.stdout + first.stderr
+    assert "created modules/lambda-endpoint-example" in first.stdout
     assert (module / "main.tf").read_bytes() == (
         REPO / "modules" / "lambda-endpoint-example" / "main.tf"
     ).read_bytes()

@@ -63,3 +63,24 @@ def tfgen_process(
         timeout=timeout,
         check=False,
     )
+
+
+def console_script() -> Path:
+    """The installed `tfgen` console script beside this Python (scripts/install puts it in
+    .venv/bin)."""
+    script = Path(sys.executable).parent / "tfgen"
+    assert script.is_file(), f"no tfgen console script beside {sys.executable}: pip install -e ."
+    return script
+
+
+def tfgen_script(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`tfgen ARGS` through the installed console script, stdin not a terminal."""
+    return subprocess.run(
+        [str(console_script()), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        timeout=600,
+        check=False,
+    )

@@ -38,9 +38,9 @@ def test_schema_is_json_schema():
 
 
 def test_render_reproduces_committed_example(tmp_path: Path):
-    answers = tmp_path / "example.yaml"
-    answers.write_text(tfgen("example").stdout)
-    result = tfgen("render", str(answers), "-o", str(tmp_path / "out"), "--no-scan")
+    # the README's first command: the example from stdin (no answers file to name as source)
+    example = tfgen("example").stdout
+    result = tfgen("render", "-", "-o", str(tmp_path / "out"), "--no-scan", stdin=example)
     assert result.returncode == 0, result.stderr
     assert snapshot(tmp_path / "out") == snapshot(EXAMPLE_MODULE)
 

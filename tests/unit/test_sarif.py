@@ -29,7 +29,7 @@ from generator.report.sarif import (
     run_issues,
     sarif_log,
 )
-from generator.run.drift import DriftReport, FileDrift
+from generator.run.compare import DriftReport, FileDrift
 from generator.run.module import RunResult
 from tests.conftest import example_data
 from tests.support.cli import tfgen
