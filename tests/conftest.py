@@ -40,8 +40,9 @@ def private_scan_cache(monkeypatch, tmp_path_factory):
     monkeypatch.setattr(scan_cache, "cache_dir", lambda: folder)
 
 
-# The longest files first: with `-n N --dist loadfile` each of these starts at once on a
-# worker of its own (they mostly wait on the provider's polling), the rest fill in around them.
+# The longest files first (scripts/test runs xdist with --no-loadscope-reorder): the moto
+# scenarios (each on a worker of its own, in a run of their own), then the CPU-heavy ones, so
+# that the last file to start is a short one.
 LONGEST_FIRST = (
     "test_moto_day2.py",
     "test_moto_day2_cross.py",
@@ -50,9 +51,16 @@ LONGEST_FIRST = (
     "test_moto_peering.py",
     "test_moto_network.py",
     "test_moto_import.py",
-    "test_scan.py",
     "test_checkov_policies.py",
+    "test_scan.py",
     "test_terraform.py",
+    "test_batch.py",
+    "test_precommit.py",
+    "test_packaging.py",
+    "test_gate.py",
+    "test_bench.py",
+    "test_typing.py",
+    "test_scaffold.py",
 )
 
 

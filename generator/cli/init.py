@@ -47,7 +47,9 @@ def init(
     if not then_render:
         return
     target = MODULES_ROOT / answers.name
-    result = render_to_folder(answers, target, run_options(no_scan, checkov=checkov))
+    result = render_to_folder(
+        answers, target, run_options(no_scan, checkov=checkov), source=written
+    )
 
     def report() -> int:
         report_run("render", result, text_report(), str(written))

@@ -54,7 +54,17 @@ def test_cookiecutter_defaults_are_tfgen_init_defaults(tmp_path: Path):
     folder = scaffold(str(TEMPLATE), tmp_path / "cc", extra_context={"_scan": "no"})
     init = tfgen("init", "--no-input", "--render", "--no-scan", "-o", "a.yaml", cwd=tmp_path)
     assert init.returncode == 0, init.stderr
-    assert snapshot(folder) == snapshot(tmp_path / "modules" / "lambda-endpoint")
+    # the same module; init's names its answers file as the source (README, record, manifest)
+    from_init = snapshot(tmp_path / "modules" / "lambda-endpoint")
+    named = {"README.md", "tfgen.answers.yaml", "tfgen.manifest.json"}
+    scaffolded = snapshot(folder)
+    assert {k: v for k, v in scaffolded.items() if k not in named} == {
+        k: v for k, v in from_init.items() if k not in named
+    }
+    assert scaffolded.keys() == from_init.keys()
+    record = tmp_path / "modules" / "lambda-endpoint" / "tfgen.answers.yaml"
+    assert load_answers(folder / "tfgen.answers.yaml") == load_answers(record)
+    assert "a record of ../../a.yaml" in record.read_text()
 
 
 @pytest.mark.checkov
@@ -151,7 +161,7 @@ def test_init_in_a_real_terminal_renders(tmp_path: Path):
         answer("Actions (comma-separated) [", "")
         answer("Functions (comma-separated) [", "")
         answer("Add a peered VPC? [y/N]:", "")
-        expect("modules/tty-endpoint (8 files): verified")
+        expect("modules/tty-endpoint (8 files, created): verified")
         assert proc.wait(timeout=60) == 0
     finally:
         if proc.poll() is None:

@@ -11,7 +11,12 @@ from generator.answers.load import parse_answers
 from generator.core.errors import ScannerUnavailable
 from generator.moduledir.write import write_files
 from generator.run.module import RunOptions, render_to_folder, rendered_files
-from generator.scan.checkov import checkov_executable, run_checkov, run_checkov_each
+from generator.scan.checkov import (
+    ScanReport,
+    checkov_executable,
+    run_checkov,
+    run_checkov_each,
+)
 from tests.support.golden_cases import case_answers, case_names
 
 CHECKOV = checkov_executable()
@@ -39,10 +44,25 @@ def test_both_environments_work_side_by_side():
     assert str(CHECKOV.parent.parent) in probe.stdout  # checkov's own (bc-python-hcl2) copy
 
 
-@pytest.mark.parametrize("case", ["built-in example", *case_names()])
-def test_generated_modules_have_zero_failed_checks(case: str, tmp_path: Path):
-    write_files(tmp_path, rendered_files(parse_answers(case_answers(case))))
-    report = run_checkov([tmp_path], CHECKOV)
+CASES = ["built-in example", *case_names()]
+
+
+@pytest.fixture(scope="module")
+def case_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ScanReport]:
+    """Every golden case's module scanned by one checkov process (a report per module, as a
+    batch is scanned: test_one_process_over_a_batch_splits_per_module below shows they equal
+    a scan of each module alone)."""
+    root = tmp_path_factory.mktemp("cases")
+    folders = {case: root / f"case-{index}" for index, case in enumerate(CASES)}
+    for case, folder in folders.items():
+        write_files(folder, rendered_files(parse_answers(case_answers(case))))
+    reports = run_checkov_each(root, CHECKOV)
+    return {case: reports[folder] for case, folder in folders.items()}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_generated_modules_have_zero_failed_checks(case: str, case_reports):
+    report = case_reports[case]
     assert report.failed == 0, [str(f) for f in report.findings]
     # The smallest module (no group created, no peers: its rules have count 0) passes 9.
     assert report.passed >= 9

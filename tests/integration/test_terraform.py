@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -28,14 +29,21 @@ def test_fmt_finds_nothing_to_change(rendered: Path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_init_and_validate_through_example(rendered: Path):
+@pytest.fixture(scope="module")
+def initialized(rendered: Path) -> Path:
+    """The module's example root after `terraform init` (offline mirror), once per case."""
     example = rendered / "example"
     terraform(["init", "-input=false", "-no-color", "-backend=false"], example)
+    return example
+
+
+def test_init_and_validate_through_example(initialized: Path):
+    example = initialized
     result = terraform(["validate", "-no-color", "-json"], example)
     assert '"valid": true' in result.stdout, result.stdout
 
 
-def test_validate_catches_a_broken_module(rendered: Path, tmp_path: Path):
+def test_validate_catches_a_broken_module(rendered: Path, initialized: Path, tmp_path: Path):
     """The check above can fail: a wrong argument in main.tf makes validate fail."""
     broken = tmp_path / "broken"
     write_files(
@@ -48,7 +56,10 @@ def test_validate_catches_a_broken_module(rendered: Path, tmp_path: Path):
     )
     main = broken / "main.tf"
     main.write_text(main.read_text().replace("vpc_endpoint_type", "vpc_endpoint_kind", 1))
-    terraform(["init", "-input=false", "-no-color", "-backend=false"], broken / "example")
+    # the same providers and module wiring as the initialized root: `terraform init` again
+    # would only recreate them (the module call's source is the relative "..")
+    shutil.copytree(initialized / ".terraform", broken / "example" / ".terraform", symlinks=True)
+    shutil.copy(initialized / ".terraform.lock.hcl", broken / "example" / ".terraform.lock.hcl")
     result = terraform(["validate", "-no-color"], broken / "example", check=False)
     assert result.returncode != 0
     assert "vpc_endpoint_kind" in result.stdout + result.stderr

@@ -78,10 +78,15 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def rendered_by_tfgen(tmp_path: Path, answers_yaml: str = ANSWERS_YAML) -> dict[str, bytes]:
-    answers = tmp_path / "answers.yaml"
-    answers.write_text(answers_yaml)
+    # from stdin: a cookiecutter project's answers live only in its record (no source file)
     result = tfgen(
-        "render", str(answers), "-o", str(tmp_path / "rendered"), "--no-scan", cwd=tmp_path
+        "render",
+        "-",
+        "-o",
+        str(tmp_path / "rendered"),
+        "--no-scan",
+        cwd=tmp_path,
+        stdin=answers_yaml,
     )
     assert result.returncode == 0, result.stderr
     return snapshot(tmp_path / "rendered")
