@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.day2 import ENDPOINT, GROUP, ZONE, M, Scenario
+from tests.support.day2 import ENDPOINT, FIRST_APPLY, ZONE, M, Scenario
 from tests.support.realtools import needs_terraform
 
 pytestmark = [needs_terraform, pytest.mark.terraform, pytest.mark.slow]
@@ -28,27 +28,15 @@ pytestmark = [needs_terraform, pytest.mark.terraform, pytest.mark.slow]
 
 def test_day_two(moto_url: str, tmp_path: Path):
     day2 = Scenario(moto_url, tmp_path)
-    world, module, resources, check_aws, step = (
-        day2.world,
-        day2.module,
-        day2.resources,
-        day2.check_aws,
-        day2.step,
-    )
+    world, module = day2.world, day2.module
+    resources, check_aws, step = day2.resources, day2.check_aws, day2.step
 
     # 1. no peers
     begun = time.monotonic()
     module.render(world.answers([]))
     day2.init()
     planned = module.plan()
-    planned.expect(
-        create=[
-            ENDPOINT,
-            GROUP,
-            M + "aws_vpc_endpoint_private_dns.lambda",
-            M + "aws_vpc_security_group_ingress_rule.vpc[0]",
-        ]
-    )
+    planned.expect(create=list(FIRST_APPLY))
     module.apply()
     first = check_aws([], None)
     step("no peers", begun)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.day2 import ENDPOINT, GROUP, ZONE, M, Scenario
+from tests.support.day2 import FIRST_APPLY, ZONE, M, Scenario
 from tests.support.realtools import needs_terraform
 
 pytestmark = [needs_terraform, pytest.mark.terraform, pytest.mark.slow]
@@ -22,13 +22,8 @@ pytestmark = [needs_terraform, pytest.mark.terraform, pytest.mark.slow]
 
 def test_day_two_across_regions_and_accounts(moto_url: str, tmp_path: Path):
     day2 = Scenario(moto_url, tmp_path)
-    world, module, resources, check_aws, step = (
-        day2.world,
-        day2.module,
-        day2.resources,
-        day2.check_aws,
-        day2.step,
-    )
+    world, module = day2.world, day2.module
+    resources, check_aws, step = day2.resources, day2.check_aws, day2.step
 
     # 1. deployed with one same-account DNS peer
     begun = time.monotonic()
@@ -37,10 +32,7 @@ def test_day_two_across_regions_and_accounts(moto_url: str, tmp_path: Path):
     planned = module.plan()
     planned.expect(
         create=[
-            ENDPOINT,
-            GROUP,
-            M + "aws_vpc_endpoint_private_dns.lambda",
-            M + "aws_vpc_security_group_ingress_rule.vpc[0]",
+            *FIRST_APPLY,
             *resources("beta"),
             ZONE,
             M + 'aws_route53_record.lambda["A"]',

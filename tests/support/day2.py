@@ -26,6 +26,14 @@ ENDPOINT = M + "aws_vpc_endpoint.lambda"
 GROUP = M + "aws_security_group.endpoint[0]"
 ZONE = M + "aws_route53_zone.lambda"
 KEEP = (ENDPOINT, GROUP, ZONE)  # never deleted or replaced
+# What a first apply creates whatever the peers: the endpoint, its group and 443 rule from the
+# VPC, and the endpoint's private DNS setting.
+FIRST_APPLY = (
+    ENDPOINT,
+    GROUP,
+    M + "aws_vpc_endpoint_private_dns.lambda",
+    M + "aws_vpc_security_group_ingress_rule.vpc[0]",
+)
 
 
 class World:
