@@ -108,14 +108,10 @@ def gate(answers: Path, modules_root: Path, shard: str | None, reporting: Report
     """`tfgen check --answers DIR`: the gate (generator/run/gate.py)."""
     from generator.core.errors import UsageError
     from generator.report.text import report_drift
-    from generator.run.batch import expand_sources, parse_shard, select_shard
-    from generator.run.gate import check_sources
+    from generator.run.gate import check_sources, gate_sources
 
     if not answers.exists():
         raise UsageError(f"--answers {answers}: no such file or folder")
-    sources = expand_sources([answers])
-    if not sources:
-        raise UsageError(f"--answers {answers}: no answers files (*.yaml, *.yml, *.json)")
-    selected = select_shard(sources, *parse_shard(shard)) if shard else None
+    sources, selected = gate_sources([answers], shard)
     reports, errors = check_sources(sources, modules_root, selected)
     finish(lambda: report_drift(reports, reporting, errors))

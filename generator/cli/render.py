@@ -175,9 +175,8 @@ def _dry_run(
     from generator.answers.load import load_answers
     from generator.core.errors import UsageError
     from generator.report.text import report_drift
-    from generator.run.batch import expand_sources, parse_shard, select_shard
     from generator.run.compare import compare_module
-    from generator.run.gate import check_sources, expected_files
+    from generator.run.gate import check_sources, expected_files, gate_sources
 
     if any(str(path) == "-" for path in answers):
         raise UsageError("--check reads answers files, not stdin")
@@ -188,9 +187,6 @@ def _dry_run(
         expected = expected_files(model, target, answers[0])
         reports = [compare_module(target, model.name, expected)]
         finish(lambda: report_drift(reports, reporting))
-    sources = expand_sources(list(answers))
-    if not sources:
-        raise UsageError("no answers files (*.yaml, *.yml, *.json) found")
-    selected = select_shard(sources, *parse_shard(shard)) if shard else None
+    sources, selected = gate_sources(list(answers), shard)
     found, errors = check_sources(sources, output or MODULES_ROOT, selected, whole_set=False)
     finish(lambda: report_drift(found, reporting, errors))

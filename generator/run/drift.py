@@ -26,19 +26,12 @@ if TYPE_CHECKING:
 
 def check_module(folder: Path) -> DriftReport:
     """Compare a module folder with what its answers render to now (nothing is written)."""
-    from generator.run.gate import expected_files
-    from generator.run.module import module_answers_and_source
+    from generator.run.module import folder_plan, planned_files
 
     refuse_links_leaving(folder)  # nothing outside the module is read, or written by --fix
-    answers, source, _warnings = module_answers_and_source(folder)
-    if source is None:
-        from generator.run.module import rendered_files
-
-        rendered = rendered_files(answers)
-        expected = {name: text.encode("utf-8") for name, text in rendered.items()}
-    else:
-        expected = expected_files(answers, folder, source)
-    return compare_module(folder, answers.name, expected)
+    plan, _warnings = folder_plan(folder)
+    expected = {name: text.encode("utf-8") for name, text in planned_files(plan).items()}
+    return compare_module(folder, plan.answers.name, expected)
 
 
 PARALLEL_FROM = 24  # below this, starting worker processes costs more than it saves
@@ -76,11 +69,11 @@ def fix_module(folder: Path, report: DriftReport, options: RunOptions | None = N
     rendered from its own answers, verified and scanned in a staging folder, swapped in under
     the folder's lock (Terraform's working files stay). A module whose render has findings is
     left as it was (`report.fixed` stays False)."""
-    from generator.run.module import DEFAULT_OPTIONS, module_answers_and_source, render_to_folder
+    from generator.run.module import DEFAULT_OPTIONS, folder_answers, render_to_folder
 
     refuse_links_leaving(folder)
     # the folder is a tfgen module the user named: a deleted manifest is drift to repair
     options = replace(options or DEFAULT_OPTIONS, force=True)
-    answers, source, _warnings = module_answers_and_source(folder)
+    answers, source, _warnings = folder_answers(folder)
     result = render_to_folder(answers, folder, options, source)
     report.fixed = result.written

@@ -21,6 +21,18 @@ from generator.run.compare import HAND_EDIT, DriftReport, FileDrift, compare_mod
 TERRAFORM_FILE_SUFFIXES = (".tf", ".tf.json")
 
 
+def gate_sources(paths: list[Path], shard: str | None) -> tuple[list[Path], list[Path] | None]:
+    """The answers files named (a folder: its *.yaml, *.yml, *.json) and the shard of them to
+    compare (None: all). UsageError when there are none."""
+    from generator.run.batch import expand_sources, parse_shard, select_shard
+
+    sources = expand_sources(paths)
+    if not sources:
+        shown = " ".join(str(path) for path in paths)
+        raise UsageError(f"{shown}: no answers files (*.yaml, *.yml, *.json)")
+    return sources, select_shard(sources, *parse_shard(shard)) if shard else None
+
+
 def expected_files(answers: Answers, target: Path, source: Path) -> dict[str, bytes]:
     """What `tfgen render SOURCE -o TARGET` would write there now (retired peers carried over
     from the module's record, as a render does)."""

@@ -328,12 +328,10 @@ def validate_folder(folder: Path, options: RunOptions = DEFAULT_OPTIONS) -> RunR
     manifest names, else its tfgen.answers.yaml). What tfgen wrote is decided by rendering
     those answers, never by the folder's own manifest."""
     refuse_links_leaving(folder)
-    answers, source, warnings = module_answers_and_source(folder)
-    carried, _upgrade = answers_for_target(answers, folder, drop_retired=False, force=True)
+    plan, warnings = folder_plan(folder)
     files, unreadable = _module_texts(folder, list(WRITTEN_FILES))
-    plan = plan_module(carried, relative_source(source, folder))
     result = RunResult(
-        answers.name, str(folder), files=sorted(files), warnings=[*warnings, *plan.warnings]
+        plan.answers.name, str(folder), files=sorted(files), warnings=[*warnings, *plan.warnings]
     )
     expected = planned_files(plan)
     result.findings = unreadable + verify_plan(plan, files) + _hand_findings(folder, expected)
@@ -380,11 +378,6 @@ def _hand_findings(folder: Path, expected: dict[str, str]) -> list[Finding]:
     return [Finding("verify", item.path, words.get(item.kind, item.kind)) for item in report.drift]
 
 
-def module_answers(folder: Path) -> Answers:
-    """The answers a module folder is rendered from (see module_answers_and_source)."""
-    return module_answers_and_source(folder)[0]
-
-
 def module_source(folder: Path) -> Path | None:
     """The answers file the folder's manifest names as its source, when it is there."""
     manifest = read_manifest(folder)
@@ -395,10 +388,12 @@ def module_source(folder: Path) -> Path | None:
     return path if path.is_file() else None
 
 
-def module_answers_and_source(folder: Path) -> tuple[Answers, Path | None, list[Problem]]:
-    """The one source of truth: the answers file the module was rendered from (named in its
-    manifest) when it is there, else the module's own tfgen.answers.yaml. With both, a
-    warning says when the record no longer matches its source (the source wins)."""
+def folder_answers(folder: Path) -> tuple[Answers, Path | None, list[Problem]]:
+    """The one source of truth of a module folder: (the answers a render into it uses, their
+    source file or None, warnings). The source is the answers file the manifest names when it
+    is there, else the folder's own tfgen.answers.yaml; the answers carry the folder's retired
+    peers over, as a render does. With both files, a warning says when the record no longer
+    matches its source (the source wins)."""
     from generator.core.errors import AnswersError
 
     record = folder / ANSWERS_FILE
@@ -406,14 +401,15 @@ def module_answers_and_source(folder: Path) -> tuple[Answers, Path | None, list[
     if source is None:
         if not record.is_file():
             raise UsageError(f"{folder}: not a tfgen module (no {ANSWERS_FILE})")
-        return load_answers(record), None, []
-    answers = load_answers(source)
-    warnings = []
+        return load_answers(record), None, []  # the record carries its own retired peers
+    carried, _upgrade = answers_for_target(
+        load_answers(source), folder, drop_retired=False, force=True
+    )
     try:
         kept = load_answers(record) if record.is_file() else None
     except AnswersError:
         kept = None
-    carried, _upgrade = answers_for_target(answers, folder, drop_retired=False, force=True)
+    warnings = []
     if kept is None or kept.normalized() != carried.normalized():
         warnings.append(
             Problem(
@@ -422,16 +418,20 @@ def module_answers_and_source(folder: Path) -> tuple[Answers, Path | None, list[
                 f"re-render to update the record (tfgen render {source})",
             )
         )
-    return answers, source, warnings
+    return carried, source, warnings
+
+
+def folder_plan(folder: Path) -> tuple[ModulePlan, list[Problem]]:
+    """The plan of what a render into the folder from its answers would write, and warnings."""
+    answers, source, warnings = folder_answers(folder)
+    return plan_module(answers, relative_source(source, folder)), warnings
 
 
 def regenerate_readme(folder: Path) -> bool:
     """`tfgen docs`: rewrite only README.md of a module folder from its tfgen.answers.yaml, and
     its checksum in the manifest. Each file is replaced atomically. True when README.md changed."""
     refuse_links_leaving(folder)
-    answers, source, _warnings = module_answers_and_source(folder)
-    carried, _upgrade = answers_for_target(answers, folder, drop_retired=False, force=True)
-    text = render_plan(plan_module(carried, relative_source(source, folder)))[README_FILE]
+    text = render_plan(folder_plan(folder)[0])[README_FILE]
     with target_lock(folder):
         manifest = read_manifest(folder)
         if manifest is None:
