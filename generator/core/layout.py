@@ -31,3 +31,24 @@ WRITTEN_FILES = (
     README_FILE,
     ANSWERS_FILE,
 )
+
+# ---- the shared module (modules/lambda-endpoint) and the deployment roots that call it ------
+LICENSE_FILE = "LICENSE"
+SHARED_TEMPLATE_DIR = "shared"  # under templates/terraform
+# The shared module's Terraform and test files, each rendered from <name>.j2.
+SHARED_TERRAFORM_FILES = (
+    VERSIONS_FILE,
+    VARIABLES_FILE,
+    MAIN_FILE,
+    PEERING_FILE,
+    "dns.tf",
+    OUTPUTS_FILE,
+    "modules/peer/versions.tf",
+    "modules/peer/variables.tf",
+    "modules/peer/main.tf",
+    "modules/peer/outputs.tf",
+    "examples/basic/main.tf",
+    "examples/peers/main.tf",
+    "tests/guards.tftest.hcl",
+    "tests/outputs.tftest.hcl",
+)

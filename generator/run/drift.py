@@ -27,8 +27,11 @@ if TYPE_CHECKING:
 def check_module(folder: Path) -> DriftReport:
     """Compare a module folder with what its answers render to now (nothing is written)."""
     from generator.run.module import folder_plan, planned_files
+    from generator.run.shared import expected_shared_files, is_shared_module
 
     refuse_links_leaving(folder)  # nothing outside the module is read, or written by --fix
+    if is_shared_module(folder):
+        return compare_module(folder, folder.name, expected_shared_files())
     plan, _warnings = folder_plan(folder)
     expected = {name: text.encode("utf-8") for name, text in planned_files(plan).items()}
     return compare_module(folder, plan.answers.name, expected)
@@ -70,8 +73,13 @@ def fix_module(folder: Path, report: DriftReport, options: RunOptions | None = N
     the folder's lock (Terraform's working files stay). A module whose render has findings is
     left as it was (`report.fixed` stays False)."""
     from generator.run.module import DEFAULT_OPTIONS, folder_answers, render_to_folder
+    from generator.run.shared import is_shared_module, write_shared_module
 
     refuse_links_leaving(folder)
+    if is_shared_module(folder):
+        write_shared_module(folder, force=True)
+        report.fixed = True
+        return
     # the folder is a tfgen module the user named: a deleted manifest is drift to repair
     options = replace(options or DEFAULT_OPTIONS, force=True)
     answers, source, _warnings = folder_answers(folder)

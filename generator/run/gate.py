@@ -93,11 +93,17 @@ def duplicate_report(name: str, target: Path, sources: list[Path]) -> DriftRepor
 
 def unrendered_folders(root: Path, names: set[str]) -> list[DriftReport]:
     """Folders under root holding Terraform files that no answers file renders into."""
+    from generator.run.shared import expected_shared_files, is_shared_module
+
     if not root.is_dir():
         return []
     found = []
     for folder in sorted(path for path in root.iterdir() if path.is_dir()):
         if folder.name in names or folder.name.startswith("."):
+            continue
+        if is_shared_module(folder):
+            # the deployments' shared module: held to what this tfgen renders, byte for byte
+            found.append(compare_module(folder, folder.name, expected_shared_files()))
             continue
         terraform = [
             relative

@@ -45,6 +45,21 @@ def rule_result(protocol: Any, from_port: Any, to_port: Any, sources: list[Any])
     return lib.UNKNOWN if any(lib.unresolved(s) for s in sources) else lib.PASSED
 
 
+def expand_each(
+    rule: dict[str, Any], sources: list[Any], scope: lib.Scope
+) -> tuple[list[Any], bool]:
+    """A source that is `each.value...` of a for_each checkov did not expand (a map of peers):
+    every string its for_each holds instead, when it is static; and whether that was done
+    (then the sources cover every instance the for_each can make, however many there are)."""
+    expanded: list[Any] = []
+    every_instance = False
+    for source in sources:
+        candidates = scope.each_candidates(rule, source)
+        every_instance = every_instance or candidates is not None
+        expanded.extend([source] if candidates is None else candidates)
+    return expanded, every_instance
+
+
 def inline_rules(group: dict[str, Any], scope: lib.Scope) -> list[Any]:
     results = []
     for block in lib.as_list(group.get("ingress")):
@@ -96,14 +111,17 @@ def separate_rules(name: str, scope: lib.Scope) -> list[Any]:
                     scope.resolve(lib.first(rule, "cidr_blocks", None))
                 ) + lib.as_list(scope.resolve(lib.first(rule, "ipv6_cidr_blocks", None)))
                 protocol = scope.resolve(lib.first(rule, "protocol"))
-            sources = [s for s in sources if s is not None]
+            sources, every_instance = expand_each(
+                rule, [s for s in sources if s is not None], scope
+            )
             result = rule_result(
                 protocol,
                 scope.resolve(lib.first(rule, "from_port", lib.MISSING)),
                 scope.resolve(lib.first(rule, "to_port", lib.MISSING)),
                 sources,
             )
-            results.append(lib.UNKNOWN if is_active is None and result == lib.PASSED else result)
+            unsure = is_active is None and not every_instance
+            results.append(lib.UNKNOWN if unsure and result == lib.PASSED else result)
     return results
 
 

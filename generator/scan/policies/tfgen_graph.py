@@ -283,6 +283,28 @@ class Scope:
                 return value
         return self.resolve(found, depth + 1)
 
+    _EACH = re.compile(r"^each\.(?:value|key)(?:\.[A-Za-z_][\w-]*)?$")
+
+    def each_candidates(self, conf: dict[str, Any], value: Any) -> list[Any] | None:
+        """For a value that is `each.value[.attr]` (or `each.key`) of a block whose for_each
+        checkov left unexpanded (a `for` over a map of peers): every string literal in that
+        for_each once its variables are substituted (a superset of the values the instances
+        can take), or None when the for_each still refers to something not static."""
+        if not isinstance(value, str) or not self._EACH.match(strip_interpolation(value).strip()):
+            return None
+        each = first(conf, "for_each", None)
+        if not isinstance(each, str):
+            return None
+        text = re.sub(
+            r"(?<![\w.])var\.([A-Za-z_][\w-]*)",
+            lambda match: repr(self.resolve(match.group(0))),
+            each,
+        )
+        if re.search(r"(?<![\w.])(?:var|local|data|module|aws_[\w]+)\.", text):
+            return None
+        literals = re.findall(r"'([^'\\]*)'|\"([^\"\\]*)\"", text)
+        return [one or other for one, other in literals if "${" not in (one or other)]
+
     def references(self, text: str, kind: str) -> list[dict[str, Any]]:
         """Resources of `kind` in this module instance that `text` refers to."""
         names = set(re.findall(rf"(?<![\w.]){re.escape(kind)}\.([A-Za-z_][\w-]*)", text))
