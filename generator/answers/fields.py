@@ -103,6 +103,29 @@ def _ipv6_network(value: Any) -> str:
     return value
 
 
+ROLE_ARN_RE = re.compile(
+    r"arn:aws(?:-cn|-us-gov|-iso|-iso-b)?:iam::(?P<account>\d{12}):role/"
+    r"(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}",
+    re.ASCII,
+)
+EXTERNAL_ID_RE = re.compile(r"[\w+=,.@:/-]{2,1224}", re.ASCII)
+PROFILE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", re.ASCII)
+# A git module source as Terraform reads it, without a ref (the ref is its own answer).
+MODULE_SOURCE_RE = re.compile(
+    r"git::(?:https://|ssh://)[A-Za-z0-9.@:_~/-]{1,400}\.git//[A-Za-z0-9._/-]{1,200}", re.ASCII
+)
+GIT_REF_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,127}", re.ASCII)
+
+
+def _pattern(regex: re.Pattern[str], what: str) -> Any:
+    def check(value: str) -> str:
+        if not regex.fullmatch(value) or ".." in value.split("//", 1)[-1].split("/"):
+            raise ValueError(f"{preview(value)} is not {what}")
+        return value
+
+    return AfterValidator(check)
+
+
 def _source_text(value: Any) -> Any:
     """A value that reaches a policy or a tag, as the text the file wrote. The loader makes a
     number or boolean only of plain `123`, `true` and `false` (see yamlsafe), whose text is
@@ -154,3 +177,20 @@ ConditionValues = Annotated[str | list[str], BeforeValidator(_condition_values)]
 Switch = Annotated[bool, BeforeValidator(_boolean)]
 TagText = Annotated[str, BeforeValidator(_source_text)]
 PrincipalText = Annotated[str, BeforeValidator(_source_text)]
+RoleArn = Annotated[
+    str, _pattern(ROLE_ARN_RE, "an IAM role ARN (arn:aws:iam::<account>:role/<name>)")
+]
+ExternalId = Annotated[
+    str, _pattern(EXTERNAL_ID_RE, "an external id (2-1224 characters of [A-Za-z0-9+=,.@:/_-])")
+]
+ProfileName = Annotated[
+    str, _pattern(PROFILE_RE, "a profile name (1-64 characters [A-Za-z0-9._-], no spaces)")
+]
+ModuleSource = Annotated[
+    str,
+    _pattern(
+        MODULE_SOURCE_RE,
+        "a git module source such as git::https://github.com/acme/infra.git//modules/lambda-endpoint",
+    ),
+]
+GitRef = Annotated[str, _pattern(GIT_REF_RE, "a git tag, branch or commit (e.g. v0.3.0)")]

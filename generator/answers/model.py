@@ -24,12 +24,17 @@ from generator.answers.fields import (
     AzId,
     ConditionValues,
     EndpointId,
+    ExternalId,
+    GitRef,
     Ipv4Cidr,
     Ipv6Cidr,
     ModuleName,
+    ModuleSource,
     PeeringConnectionId,
     PrincipalText,
+    ProfileName,
     Region,
+    RoleArn,
     RouteTableId,
     SecurityGroupId,
     SecurityGroupRuleId,
@@ -217,6 +222,37 @@ class ImportedIds(Strict):
     )
 
 
+class ProviderSettings(Strict):
+    """How a deployment's provider block reaches an account (the deployment layout): an IAM
+    role to assume there, or a named profile; none = the default credentials."""
+
+    role_arn: RoleArn | None = Field(
+        default=None,
+        description="A role to assume (arn:aws:iam::<account>:role/<name>): in a peer's "
+        "account, one that may accept the peering, manage its route tables and associate its "
+        "VPC with the private hosted zone.",
+    )
+    external_id: ExternalId | None = Field(
+        default=None, description="The external id the role's trust policy asks for."
+    )
+    profile: ProfileName | None = Field(
+        default=None, description="A named profile of the AWS config files, instead of a role."
+    )
+
+
+class DeploymentSettings(Strict):
+    """Where a deployment root finds the shared module (the deployment layout)."""
+
+    module_source: ModuleSource | None = Field(
+        default=None,
+        description="A git source of the shared module instead of the local path, e.g. "
+        "git::https://github.com/acme/infra.git//modules/lambda-endpoint (with module_ref).",
+    )
+    module_ref: GitRef | None = Field(
+        default=None, description="The tag, branch or commit of module_source to pin (v0.3.0)."
+    )
+
+
 class PeerVpc(Strict):
     name: ModuleName = Field(
         description="Names the peer in the module: a-z, 0-9 and '-', starting with a letter; "
@@ -264,12 +300,20 @@ class PeerVpc(Strict):
     dns: Switch = Field(
         default=True, description="Resolve lambda.<region>.amazonaws.com in the peer."
     )
+    provider: ProviderSettings | None = Field(
+        default=None,
+        description="In another account or region (deployment layout): how its provider "
+        "block reaches it (role_arn, external_id, profile).",
+    )
 
 
 class RetiredPeer(Strict):
     name: ModuleName = Field(description="The removed peer's name.")
     account_id: AccountId | None = Field(default=None, description="Its account (absent = same).")
     region: Region | None = Field(default=None, description="Its region (absent = same).")
+    provider: ProviderSettings | None = Field(
+        default=None, description="How its provider block reached it (as it had it)."
+    )
 
 
 def _gb_per_month(value: Any) -> Any:
@@ -372,6 +416,15 @@ class Answers(Strict):
         ),
     )
     tags: dict[str, TagText] = Field(default={}, description="Applied to every taggable resource.")
+    provider: ProviderSettings | None = Field(
+        default=None,
+        description="How the deployment's default provider reaches the endpoint's account "
+        "(deployment layout; absent = the default credentials).",
+    )
+    deployment: DeploymentSettings | None = Field(
+        default=None,
+        description="Where the deployment root finds the shared module (absent = the local path).",
+    )
     cost: Cost = Field(
         default_factory=Cost,
         description="Inputs of the README's monthly cost estimate (no effect on the module).",
@@ -390,6 +443,9 @@ class Answers(Strict):
         The keys that only adopted endpoints use are left out while unset, so that answers
         files and manifests of modules rendered before they existed stay byte-stable."""
         data = self.model_dump(mode="json", by_alias=True)
+        for item in [*data["peering"], *data["retired_peers"]]:
+            if item.get("provider") is None:
+                del item["provider"]
         for path, unset in OPTIONAL_WHEN_UNSET:
             *parents, key = path
             holder = data
@@ -409,6 +465,8 @@ OPTIONAL_WHEN_UNSET: tuple[tuple[tuple[str, ...], Any], ...] = (
     (("security_group", "description"), None),
     (("policy", "version"), POLICY_VERSION_DEFAULT),
     (("import",), None),
+    (("provider",), None),
+    (("deployment",), None),
 )
 
 

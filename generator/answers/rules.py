@@ -43,6 +43,7 @@ def check_all(answers: Answers) -> list[Problem]:
         check_peering,
         check_import,
         check_retired_peers,
+        check_providers,
         network.check_network,
     )
     return [problem for check in checks for problem in check(answers)]
@@ -284,6 +285,41 @@ def check_retired_peers(answers: Answers) -> Iterator[Problem]:
                 "alias to keep, so remove this entry",
             )
         seen.setdefault(peer.name, index)
+
+
+def check_providers(answers: Answers) -> Iterator[Problem]:
+    """A provider's role is in the account it acts in; a git source comes with its ref."""
+    from generator.answers.fields import ROLE_ARN_RE
+
+    places = [("provider", answers.provider, answers.account_id)]
+    places += [
+        (f"peering[{index}].provider", peer.provider, peer.account_id)
+        for index, peer in enumerate(answers.peering)
+    ]
+    places += [
+        (f"retired_peers[{index}].provider", peer.provider, peer.account_id)
+        for index, peer in enumerate(answers.retired_peers)
+    ]
+    for path, settings, account in places:
+        if settings is None:
+            continue
+        if settings.role_arn and settings.profile:
+            yield Problem(f"{path}.profile", "give role_arn or profile, not both")
+        if settings.external_id and not settings.role_arn:
+            yield Problem(f"{path}.external_id", "an external id goes with a role_arn")
+        match = ROLE_ARN_RE.fullmatch(settings.role_arn or "")
+        if match and account and match.group("account") != account:
+            yield Problem(
+                f"{path}.role_arn",
+                f"the role is in account {match.group('account')}, not {account} (account_id)",
+            )
+    deployment = answers.deployment
+    if deployment is not None and bool(deployment.module_source) != bool(deployment.module_ref):
+        missing = "module_ref" if deployment.module_source else "module_source"
+        yield Problem(
+            f"deployment.{missing}",
+            "a git source of the shared module needs both module_source and module_ref",
+        )
 
 
 def warnings(answers: Answers) -> list[Problem]:

@@ -43,6 +43,21 @@ if TYPE_CHECKING:
     show_default=True,
     help="With --answers: where the modules are (<root>/<name>).",
 )
+@click.option(
+    "--deployments-root",
+    metavar="DIR",
+    type=click.Path(path_type=Path),
+    help="With --answers: the answers render as deployment roots <DIR>/<name> (the "
+    "deployment layout), and the shared module --module-dir is checked too.",
+)
+@click.option(
+    "--module-dir",
+    metavar="DIR",
+    type=click.Path(path_type=Path),
+    default=Path("modules/lambda-endpoint"),
+    show_default=True,
+    help="With --deployments-root: the shared module's folder.",
+)
 @SHARD_OPTION
 @SCAN_OPTION
 @CHECKOV_OPTION
@@ -53,6 +68,8 @@ def check(
     jobs: int | None,
     answers_dir: Path | None,
     modules_root: Path,
+    deployments_root: Path | None,
+    module_dir: Path,
     shard: str | None,
     no_scan: bool,
     checkov: str | None,
@@ -76,6 +93,8 @@ def check(
     if answers_dir is not None:
         if folders or fix:
             raise UsageError("--answers checks the modules its answers render: no FOLDER or --fix")
+        if deployments_root is not None:
+            gate(answers_dir, deployments_root, shard, reporting, module_dir)
         gate(answers_dir, modules_root, shard, reporting)
     targets = modules_in(folders) if folders else find_modules(MODULES_ROOT)
     unowned = []
@@ -104,7 +123,13 @@ def recorded_modules(root: Path) -> list[Path]:
     return sorted(path for path in root.iterdir() if (path / ANSWERS_FILE).is_file())
 
 
-def gate(answers: Path, modules_root: Path, shard: str | None, reporting: ReportOptions) -> None:
+def gate(
+    answers: Path,
+    modules_root: Path,
+    shard: str | None,
+    reporting: ReportOptions,
+    module_dir: Path | None = None,
+) -> None:
     """`tfgen check --answers DIR`: the gate (generator/run/gate.py)."""
     from generator.core.errors import UsageError
     from generator.report.text import report_drift
@@ -113,5 +138,5 @@ def gate(answers: Path, modules_root: Path, shard: str | None, reporting: Report
     if not answers.exists():
         raise UsageError(f"--answers {answers}: no such file or folder")
     sources, selected = gate_sources([answers], shard)
-    reports, errors = check_sources(sources, modules_root, selected)
+    reports, errors = check_sources(sources, modules_root, selected, module_dir=module_dir)
     finish(lambda: report_drift(reports, reporting, errors))

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 # Where modules go when no -o/--output is given: modules/<name>.
 MODULES_ROOT = Path("modules")
+DEPLOYMENTS_ROOT = Path("deployments")  # deployment roots of the shared-module layout
 DEBUG_ENV_VAR = "TFGEN_DEBUG"
 BUG_EXIT = 3
 

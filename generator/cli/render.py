@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from generator.cli.exits import MODULES_ROOT, finish
+from generator.cli.exits import DEPLOYMENTS_ROOT, MODULES_ROOT, finish
 from generator.cli.options import (
     CACHE_OPTION,
     CHECKOV_OPTION,
@@ -48,6 +48,20 @@ if TYPE_CHECKING:
     "grows about 1.3 MiB per module).",
 )
 @SHARD_OPTION
+@click.option(
+    "--layout",
+    type=click.Choice(["module", "deployment"]),
+    help="deployment: a thin root (default deployments/<name>) that calls the shared module "
+    "(--module-dir); module: the self-contained module folder of tfgen 0.2 (default; a folder "
+    "that already holds a deployment keeps its layout).",
+)
+@click.option(
+    "--module-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("modules/lambda-endpoint"),
+    show_default=True,
+    help="With --layout deployment: where the shared module is (written when it differs).",
+)
 @click.option("--force", is_flag=True, help="Replace an output folder tfgen did not write.")
 @click.option(
     "--drop-retired",
@@ -79,6 +93,8 @@ def render(
     jobs: int | None,
     scan_chunk: int | None,
     shard: str | None,
+    layout: str | None,
+    module_dir: Path,
     force: bool,
     drop_retired: bool,
     dry_run: bool,
@@ -96,6 +112,7 @@ def render(
     from generator.answers.load import load_answers, load_answers_stream
     from generator.core.errors import UsageError
     from generator.report.text import report_run
+    from generator.run.deployment import is_deployment, render_deployment_to_folder
     from generator.run.module import render_to_folder
 
     options = run_options(no_scan, no_cache, force, checkov, jobs, scan_chunk, drop_retired)
@@ -112,9 +129,12 @@ def render(
         if str(source) == "-"
         else load_answers(source)
     )
-    result = render_to_folder(
-        model, output or MODULES_ROOT / model.name, options, None if str(source) == "-" else source
-    )
+    answers_path = None if str(source) == "-" else source
+    if layout == "deployment" or (layout is None and output is not None and is_deployment(output)):
+        target = output or DEPLOYMENTS_ROOT / model.name
+        result = render_deployment_to_folder(model, target, module_dir, options, answers_path)
+    else:
+        result = render_to_folder(model, output or MODULES_ROOT / model.name, options, answers_path)
     answers_file = None if str(source) == "-" else str(source)
 
     def report() -> int:

@@ -65,8 +65,17 @@ def _sigil_escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group(1)):04X}{{"
 
 
+class Expression(str):
+    """A Terraform expression the plan writes itself (`module.x.y`, never user text): written
+    as is where a value goes, so literals and references can share one aligned block."""
+
+    __slots__ = ()
+
+
 def hcl_literal(value: Any) -> str:
-    """A single-line HCL literal for a scalar or a list of scalars."""
+    """A single-line HCL literal for a scalar or a list of scalars (an Expression as is)."""
+    if isinstance(value, Expression):
+        return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:

@@ -52,3 +52,9 @@ SHARED_TERRAFORM_FILES = (
     "tests/guards.tftest.hcl",
     "tests/outputs.tftest.hcl",
 )
+
+# A deployment root's files (deployments/<name>/): the only files tfgen owns there.
+PROVIDERS_FILE = "providers.tf"
+IMPORTS_FILE = "imports.tf"  # only when something is adopted
+DEPLOYMENT_TEMPLATE_DIR = "deployment"  # under templates/terraform
+DEPLOYMENT_FILES = (PROVIDERS_FILE, MAIN_FILE, OUTPUTS_FILE)

@@ -102,17 +102,26 @@ def unified(path: str, old: bytes | None, new: bytes | None) -> str:
     return "".join(line if line.endswith("\n") else line + "\n" for line in diff)
 
 
-def compare_module(folder: Path, name: str, expected: dict[str, bytes]) -> DriftReport:
+def compare_module(
+    folder: Path, name: str, expected: dict[str, bytes], owned: set[str] | None = None
+) -> DriftReport:
     """The folder's files against the bytes the answers render (`expected`): each edited,
     missing and extra file with its diff and its cause. Terraform's working files are not part
     of a module, unless git tracks them there (committed, they change what the module does)."""
+    manifest = read_manifest(folder) or {} if folder.is_dir() else {}
+    written: dict[str, str] = manifest.get("files", {})
+    # `owned` (a deployment root): only tfgen's files are compared, the rendered ones and
+    # those the manifest lists; the folder's other files are the user's
+    mine = None if owned is None else owned | set(written) | {MANIFEST_FILE}
     actual = (
-        {relative: read_module_file(path) for relative, path in module_files(folder)}
+        {
+            relative: read_module_file(path)
+            for relative, path in module_files(folder)
+            if mine is None or relative in mine
+        }
         if folder.is_dir()
         else {}
     )
-    manifest = read_manifest(folder) or {} if folder.is_dir() else {}
-    written: dict[str, str] = manifest.get("files", {})
     version = manifest.get("tfgen_version")
     report = DriftReport(
         name, str(folder), rendered_by=version if isinstance(version, str) else None

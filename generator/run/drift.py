@@ -32,6 +32,10 @@ def check_module(folder: Path) -> DriftReport:
     refuse_links_leaving(folder)  # nothing outside the module is read, or written by --fix
     if is_shared_module(folder):
         return compare_module(folder, folder.name, expected_shared_files())
+    from generator.run.deployment import check_deployment, is_deployment
+
+    if is_deployment(folder):
+        return check_deployment(folder)
     plan, _warnings = folder_plan(folder)
     expected = {name: text.encode("utf-8") for name, text in planned_files(plan).items()}
     return compare_module(folder, plan.answers.name, expected)
@@ -79,6 +83,11 @@ def fix_module(folder: Path, report: DriftReport, options: RunOptions | None = N
     if is_shared_module(folder):
         write_shared_module(folder, force=True)
         report.fixed = True
+        return
+    from generator.run.deployment import fix_deployment, is_deployment
+
+    if is_deployment(folder):
+        report.fixed = fix_deployment(folder, options or DEFAULT_OPTIONS)
         return
     # the folder is a tfgen module the user named: a deleted manifest is drift to repair
     options = replace(options or DEFAULT_OPTIONS, force=True)

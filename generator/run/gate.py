@@ -43,15 +43,29 @@ def expected_files(answers: Answers, target: Path, source: Path) -> dict[str, by
     return {name: text.encode("utf-8") for name, text in files.items()}
 
 
+def expected_deployment_files(
+    answers: Answers, root: Path, module_dir: Path, source: Path
+) -> dict[str, bytes]:
+    """What `tfgen render SOURCE --layout deployment -o ROOT` would write there now."""
+    from generator.run.deployment import deployment_files, plan_for_root
+    from generator.run.module import answers_for_target
+
+    carried, _warnings = answers_for_target(answers, root, drop_retired=False, force=True)
+    files = deployment_files(plan_for_root(carried, root, module_dir, source))
+    return {name: text.encode("utf-8") for name, text in files.items()}
+
+
 def check_sources(
     sources: list[Path],
     modules_root: Path,
     selected: list[Path] | None = None,
     whole_set: bool = True,
+    module_dir: Path | None = None,
 ) -> tuple[list[DriftReport], list[tuple[str, TfgenError]]]:
     """The gate over answers files: (one report per module or problem, answers that fail to
     load). `selected`: the shard to compare (default: all); `whole_set`: also report folders
-    under the root that no answers file renders."""
+    under the root that no answers file renders. `module_dir`: the answers render as
+    deployment roots under `modules_root` that call the shared module there (checked too)."""
     if modules_root.exists() and not modules_root.is_dir():
         raise UsageError(f"{modules_root}: the modules root is not a folder")
     loaded: dict[Path, Answers] = {}
@@ -73,12 +87,20 @@ def check_sources(
         if source not in chosen or len(owners[answers.name]) > 1:
             continue
         target = modules_root / answers.name
-        report = compare_module(target, answers.name, expected_files(answers, target, source))
+        if module_dir is not None:
+            expected = expected_deployment_files(answers, target, module_dir, source)
+            report = compare_module(target, answers.name, expected, owned=set(expected))
+        else:
+            report = compare_module(target, answers.name, expected_files(answers, target, source))
         if not target.is_dir():
             report.missing_module = str(source)
         reports.append(report)
     if whole_set:
         reports += unrendered_folders(modules_root, set(owners))
+    if module_dir is not None and not (whole_set and module_dir.parent == modules_root):
+        from generator.run.shared import expected_shared_files
+
+        reports.append(compare_module(module_dir, module_dir.name, expected_shared_files()))
     return reports, errors
 
 

@@ -58,7 +58,7 @@ output "private_hosted_zone_id" {
 }
 
 output "peer_sides" {
-  description = "What each remote peer's modules/peer call needs from this side, by name: the connection to accept or use, the zone to join (after the authorization of another account) and the endpoint VPC's CIDRs to route to."
+  description = "What each remote peer's modules/peer call needs from this side, by name: the connection to accept or use, the zone to join (after the authorization of another account), the endpoint VPC's CIDRs to route to and the tags of the accepter side."
   value = {
     for name, peer in var.peers : name => {
       connection_id          = local.requested_connection_ids[name]
@@ -66,6 +66,7 @@ output "peer_sides" {
       zone_name              = data.aws_vpc_endpoint_service.lambda.private_dns_name
       destination_cidrs      = local.vpc_cidrs
       destination_ipv6_cidrs = peer.ipv6_cidr == null ? [] : local.vpc_ipv6_cidrs
+      tags                   = local.peer_tags[name]
     } if peer.remote
   }
 }

@@ -92,6 +92,7 @@ module "peer_analytics" {
   dns                    = true
   zone_id                = module.lambda_endpoint.peer_sides["analytics"].zone_id
   zone_name              = module.lambda_endpoint.peer_sides["analytics"].zone_name
+  tags                   = module.lambda_endpoint.peer_sides["analytics"].tags
 }
 
 output "peering_connection_ids" {

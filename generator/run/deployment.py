@@ -1,0 +1,282 @@
+"""One answers file -> a deployment root (deployments/<name>/) that calls the shared module
+(modules/lambda-endpoint/): rendered, verified, scanned together in a staging tree, then
+written. In the root, tfgen writes and removes only its own files (the manifest lists them);
+every other file there is the user's and stays as it is."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from generator import __version__
+from generator.answers.model import Answers
+from generator.core.errors import UsageError
+from generator.core.files import is_terraform_working_file, refuse_links_leaving, write_text_atomic
+from generator.core.findings import Finding
+from generator.core.layout import MANIFEST_FILE
+from generator.moduledir.write import (
+    manifest_json,
+    read_manifest,
+    read_module_file,
+    sha256_text,
+    target_lock,
+    write_files,
+)
+from generator.plan.deployment import DeploymentPlan, plan_deployment
+from generator.render.deployment import render_deployment
+from generator.run.compare import DriftReport, compare_module
+from generator.run.module import (
+    DEFAULT_OPTIONS,
+    RunOptions,
+    RunResult,
+    answers_for_target,
+    relative_source,
+    scan_folder,
+)
+from generator.run.shared import shared_module_files, write_shared_module
+
+DEPLOYMENT_KIND = "deployment"
+
+
+def is_deployment(folder: Path) -> bool:
+    manifest = read_manifest(folder)
+    return manifest is not None and manifest.get("kind") == DEPLOYMENT_KIND
+
+
+def relative_module(root: Path, module_dir: Path) -> str:
+    """The shared module's folder as the root's module source names it (posix, ./ or ../)."""
+    relative = Path(os.path.relpath(os.path.abspath(module_dir), os.path.abspath(root)))
+    text = relative.as_posix()
+    return text if text.startswith("../") else f"./{text}"
+
+
+def deployment_files(plan: DeploymentPlan) -> dict[str, str]:
+    """Every file tfgen owns in the root, manifest included."""
+    files = render_deployment(plan)
+    manifest: dict[str, Any] = {
+        "kind": DEPLOYMENT_KIND,
+        "tfgen_version": __version__,
+        "answers_sha256": plan.answers.digest(),
+        **({"answers_source": plan.module.source} if plan.module.source else {}),
+        "module_source": plan.module_source,
+        "files": {name: sha256_text(text) for name, text in sorted(files.items())},
+    }
+    files[MANIFEST_FILE] = manifest_json(manifest)
+    return files
+
+
+def plan_for_root(
+    answers: Answers, root: Path, module_dir: Path, source: Path | None
+) -> DeploymentPlan:
+    return plan_deployment(
+        answers, relative_module(root, module_dir), relative_source(source, root)
+    )
+
+
+def verify(plan: DeploymentPlan, files: dict[str, str]) -> list[Finding]:
+    from generator.verify.deployment import verify_deployment
+    from generator.verify.shared import verify_shared_module
+
+    shared = shared_module_files()
+    return verify_shared_module(shared) + verify_deployment(plan, files, shared)
+
+
+def user_files(root: Path, owned: set[str]) -> list[Path]:
+    """The root's files that are not tfgen's (the user's own), Terraform's working files aside."""
+    if not root.is_dir():
+        return []
+    found = []
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if path.is_file() and relative not in owned and not is_terraform_working_file(relative):
+            found.append(path)
+    return found
+
+
+def check_root(root: Path, owned: set[str], force: bool) -> dict[str, Any] | None:
+    """The root's manifest (None for a new root). A folder that is not a tfgen deployment is
+    refused when it holds a file tfgen would write (unless forced); the user's other files
+    are welcome."""
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"{root} is not a folder")
+    if root.is_symlink():
+        raise UsageError(f"{root} is a symbolic link; give the real folder")
+    manifest = read_manifest(root) if root.is_dir() else None
+    if manifest is not None and manifest.get("kind") != DEPLOYMENT_KIND:
+        if not force:
+            raise UsageError(
+                f"{root} holds a tfgen module of another layout: render the deployment into a "
+                "new folder (see docs/layout.md, Migrating), or use --force"
+            )
+        return None
+    if manifest is None and not force:
+        clash = sorted(name for name in owned if (root / name).exists())
+        if clash:
+            raise UsageError(
+                f"{root} is not a tfgen deployment and already holds {', '.join(clash)}: "
+                "tfgen would overwrite them; move them or use --force"
+            )
+    return manifest
+
+
+def render_deployment_to_folder(
+    answers: Answers,
+    root: Path,
+    module_dir: Path,
+    options: RunOptions = DEFAULT_OPTIONS,
+    source: Path | None = None,
+) -> RunResult:
+    """Render the root and the shared module, verify both, scan them together (the root's
+    own files included) in a staging tree, and only then write: the shared module (when the
+    root uses the local path), then the root's tfgen files. Nothing is written on a finding."""
+    shown = str(root)
+    root = Path(os.path.abspath(root))
+    try:
+        with target_lock(root):
+            return _render(answers, root, Path(os.path.abspath(module_dir)), options, source, shown)
+    except OSError as error:
+        raise UsageError(f"cannot write {error.filename or root}: {error.strerror}") from None
+
+
+def _render(
+    answers: Answers,
+    root: Path,
+    module_dir: Path,
+    options: RunOptions,
+    source: Path | None,
+    shown: str,
+) -> RunResult:
+    if root.is_dir():
+        refuse_links_leaving(root)
+    carried, upgrade = answers_for_target(answers, root, options.drop_retired, options.force)
+    plan = plan_for_root(carried, root, module_dir, source)
+    files = deployment_files(plan)
+    previous = check_root(root, set(files), options.force)
+    result = RunResult(
+        carried.name,
+        shown,
+        files=sorted(files),
+        findings=verify(plan, files),
+        warnings=[*plan.warnings, *upgrade],
+    )
+    if result.findings:
+        return result
+    local = not plan.module_source.startswith("git::")
+    if options.scan:
+        with tempfile.TemporaryDirectory(prefix=".tfgen-scan-") as scratch:
+            stage_root = stage_tree(Path(scratch), root, module_dir, files, local)
+            result.scan = scan_folder(stage_root, options.checkov, cache=options.cache)
+            result.findings = result.scan.findings
+        if result.findings:
+            return result
+    if local:
+        write_shared_module(module_dir, force=options.force)
+    result.change = write_owned(root, files, previous)
+    result.written = True
+    return result
+
+
+def stage_tree(
+    scratch: Path, root: Path, module_dir: Path, files: dict[str, str], local: bool
+) -> Path:
+    """A copy of what the scan must see, laid out as on disk: the root (its user files too)
+    and the shared module at the same relative path; the folder to scan (their common
+    parent, which checkov needs to follow the module source)."""
+    common = Path(os.path.commonpath([root, module_dir])) if local else root
+    staged_root = scratch / "tree" / root.relative_to(common)
+    for path in user_files(root, set(files)):
+        relative = path.relative_to(root)
+        if relative.suffix in (".tf", ".tfvars", ".json") or relative.name.endswith(".tf.json"):
+            target = staged_root / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    write_files(staged_root, files)
+    if local:
+        # the module's code only: its examples call it too, and checkov reports one result
+        # per module resource address, which an example's call could stand for
+        code = {
+            name: text
+            for name, text in shared_module_files().items()
+            if not name.startswith(("examples/", "tests/"))
+        }
+        write_files(scratch / "tree" / module_dir.relative_to(common), code)
+    return scratch / "tree"
+
+
+def write_owned(root: Path, files: dict[str, str], previous: dict[str, Any] | None) -> str:
+    """Write tfgen's files into the root, each atomically, the manifest last; remove the files
+    the previous render wrote that this one does not; never touch any other file. `created`
+    (no deployment there before), `changed` or `unchanged`."""
+    root.mkdir(parents=True, exist_ok=True)
+    changed = False
+    for name in [*sorted(set(files) - {MANIFEST_FILE}), MANIFEST_FILE]:
+        path = root / name
+        if path.is_file() and read_module_file(path) == files[name].encode("utf-8"):
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(path, files[name])
+        changed = True
+    for name in sorted(set((previous or {}).get("files", {})) - set(files)):
+        if (root / name).is_file():
+            (root / name).unlink()
+            changed = True
+    if previous is None:
+        return "created"
+    return "changed" if changed else "unchanged"
+
+
+def folder_module_dir(root: Path) -> Path:
+    """The shared module folder a root's manifest names as its local source (the default
+    layout's when it names a git source or none)."""
+    manifest = read_manifest(root) or {}
+    named = manifest.get("module_source")
+    if isinstance(named, str) and named.startswith(("./", "../")) and "//" not in named:
+        return Path(os.path.normpath(root / named))
+    return Path(os.path.normpath(root / "../../modules/lambda-endpoint"))
+
+
+def expected_deployment(root: Path) -> tuple[DeploymentPlan, dict[str, bytes]]:
+    """What a render of the root's answers (its source, else its record) would write there."""
+    from generator.run.module import folder_answers
+
+    answers, source, _warnings = folder_answers(root)
+    plan = plan_for_root(answers, root, folder_module_dir(root), source)
+    files = deployment_files(plan)
+    return plan, {name: text.encode("utf-8") for name, text in files.items()}
+
+
+def check_deployment(root: Path) -> DriftReport:
+    """Drift of a deployment root: its tfgen files only; the user's files are never reported."""
+    from generator.run.compare import UPGRADE, FileDrift
+    from generator.run.shared import shared_module_version
+
+    plan, expected = expected_deployment(root)
+    report = compare_module(root, plan.answers.name, expected, owned=set(expected))
+    module_dir = folder_module_dir(root)
+    shared = shared_module_version(module_dir) if module_dir.is_dir() else None
+    if shared is not None and report.rendered_by is not None and shared != report.rendered_by:
+        report.drift.append(
+            FileDrift(
+                ".",
+                "version mismatch",
+                f"rendered by tfgen {report.rendered_by}, but its shared module {module_dir} "
+                f"by tfgen {shared}: render both with one tfgen\n",
+                UPGRADE,
+            )
+        )
+    return report
+
+
+def fix_deployment(root: Path, options: RunOptions = DEFAULT_OPTIONS) -> bool:
+    """Render the root again from its answers (verified and scanned); True when written."""
+    from generator.run.module import folder_answers
+
+    answers, source, _warnings = folder_answers(root)
+    result = render_deployment_to_folder(
+        answers, root, folder_module_dir(root), replace(options, force=True), source
+    )
+    return result.written

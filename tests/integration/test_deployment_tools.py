@@ -1,0 +1,88 @@
+"""Deployment roots through the real tools: `tfgen render --layout deployment` scans the root
+and the shared module together with checkov (the pack's checks read the values through the
+module call; a deliberate skip sits on the call), and terraform validates each root."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.answers.load import parse_answers
+from generator.run.deployment import render_deployment_to_folder
+from generator.run.module import RunOptions
+from generator.scan.checkov import PACK_CHECK_IDS, checkov_documents, checkov_executable
+from tests.support.golden_cases import case_answers
+from tests.support.realtools import needs_terraform, terraform
+
+CHECKOV = checkov_executable()
+CASES = ["peering-three-mixed", "full-access-existing-groups", "adopted-endpoint"]
+# The pack's checks that apply (checkov reports UNKNOWN as nothing): a zone only with DNS
+# peers (8); no policy statements to read with AWS's full-access policy (2, 3), and groups
+# made elsewhere cannot be read (5).
+ALL = set(PACK_CHECK_IDS)
+EXPECTED = {
+    "peering-three-mixed": ALL,
+    "full-access-existing-groups": ALL
+    - {"CKV_TFGEN_2", "CKV_TFGEN_3", "CKV_TFGEN_5", "CKV_TFGEN_8"},
+    "adopted-endpoint": ALL - {"CKV_TFGEN_8"},
+}
+needs_checkov = pytest.mark.skipif(CHECKOV is None, reason="CHECKOV TESTS NOT RUN")
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory) -> Path:
+    """A repository per case with its deployment root (rendered, verified, scanned)."""
+    top = tmp_path_factory.mktemp("repos")
+    for case in CASES:
+        root = top / case
+        (root / "answers").mkdir(parents=True)
+        data = case_answers(case)
+        source = root / "answers" / f"{case}.yaml"
+        source.write_text(yaml.safe_dump(data), encoding="utf-8")
+        result = render_deployment_to_folder(
+            parse_answers(data),
+            root / "deployments" / case,
+            root / "modules" / "lambda-endpoint",
+            RunOptions(cache=False),
+            source,
+        )
+        assert result.written, result.findings
+        assert result.scan is not None and result.scan.failed == 0
+        # the module's code alone: its examples would stand for the root in checkov's results
+        for extra in ("examples", "tests"):
+            shutil.rmtree(root / "modules" / "lambda-endpoint" / extra)
+    return top
+
+
+@pytest.mark.checkov
+@needs_checkov
+@pytest.mark.parametrize("case", CASES)
+def test_the_pack_sees_every_value_through_the_module_call(repo: Path, case: str):
+    assert CHECKOV is not None
+    documents = checkov_documents(repo / case, CHECKOV, None)  # the root, the shared module
+    results = [document["results"] for document in documents]
+    seen = {
+        c["check_id"]: kind
+        for r in results
+        for kind in ("passed_checks", "failed_checks", "skipped_checks")
+        for c in r[kind]
+    }
+    assert "failed_checks" not in seen.values()
+    covered = {check for check in seen if check.startswith("CKV_TFGEN")}
+    assert covered == EXPECTED[case]
+    if case == "full-access-existing-groups":
+        assert seen["CKV_TFGEN_1"] == "skipped_checks"  # the skip on the module call holds
+
+
+@needs_terraform
+@pytest.mark.parametrize("case", CASES)
+def test_each_root_validates(repo: Path, case: str):
+    folder = repo / case / "deployments" / case
+    terraform(["init", "-input=false", "-no-color", "-backend=false"], folder)
+    result = terraform(["validate", "-no-color"], folder, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    fmt = terraform(["fmt", "-check", "-recursive", "-no-color"], folder, check=False)
+    assert fmt.returncode == 0, fmt.stdout
