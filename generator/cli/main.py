@@ -20,6 +20,7 @@ from generator.cli import (
     exits,
     import_endpoint,
     init,
+    migrate,
     render,
     scan,
     schema,
@@ -70,6 +71,7 @@ for _command in (
     example.example,
     init.init,
     import_endpoint.import_endpoint,
+    migrate.migrate,
     setup.setup,
     scan.scan,
 ):

@@ -38,7 +38,11 @@ def validate(
     from generator.run.module import validate_folder
 
     reporting = report_options(output_format, report_file, legacy_report)
-    result = validate_folder(folder, run_options(no_scan, no_cache, checkov=checkov))
+    from generator.run.deployment import is_deployment, validate_deployment
+
+    options = run_options(no_scan, no_cache, checkov=checkov)
+    check = validate_deployment if is_deployment(folder) else validate_folder
+    result = check(folder, options)
 
     def report() -> int:
         report_run("validate", result, reporting, str(folder / ANSWERS_FILE))

@@ -216,10 +216,16 @@ def providers(answers: Answers, plan: ModulePlan) -> tuple[ProviderBlock, ...]:
 
 
 def plan_deployment(
-    answers: Answers, relative_module: str = f"../../{SHARED_MODULE_DIR}", source: str | None = None
+    answers: Answers,
+    relative_module: str = f"../../{SHARED_MODULE_DIR}",
+    source: str | None = None,
+    migrated: bool = False,
 ) -> DeploymentPlan:
     """The root's plan for checked answers; `relative_module`: the shared module's folder
-    relative to the root (posix); `source`: the answers file relative to the root."""
+    relative to the root (posix); `source`: the answers file relative to the root;
+    `migrated`: the root takes over the state of a 0.2 module (moved blocks)."""
+    from generator.plan.migration import migration_moves
+
     plan = plan_module(answers, source)
     module_source, peer_source = module_sources(answers, relative_module)
     return DeploymentPlan(
@@ -231,6 +237,7 @@ def plan_deployment(
         providers=providers(answers, plan),
         skips=checkov_skips(answers, plan),
         warnings=(*plan.warnings, *provider_warnings(answers)),
+        moves=migration_moves(plan) if migrated else (),
     )
 
 

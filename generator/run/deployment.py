@@ -54,11 +54,13 @@ def relative_module(root: Path, module_dir: Path) -> str:
     return text if text.startswith("../") else f"./{text}"
 
 
-def deployment_files(plan: DeploymentPlan) -> dict[str, str]:
-    """Every file tfgen owns in the root, manifest included."""
+def deployment_files(plan: DeploymentPlan, migrated: str | None = None) -> dict[str, str]:
+    """Every file tfgen owns in the root, manifest included (`migrated`: the version of the
+    0.2 module it took over, recorded so that re-renders keep the moves)."""
     files = render_deployment(plan)
     manifest: dict[str, Any] = {
         "kind": DEPLOYMENT_KIND,
+        **({"migrated_from": migrated} if migrated else {}),
         "tfgen_version": __version__,
         "answers_sha256": plan.answers.digest(),
         **({"answers_source": plan.module.source} if plan.module.source else {}),
@@ -69,12 +71,42 @@ def deployment_files(plan: DeploymentPlan) -> dict[str, str]:
     return files
 
 
+def migrated_from(root: Path) -> str | None:
+    """The tfgen version of the 0.2 module whose state the root took over (its manifest)."""
+    manifest = read_manifest(root) if root.is_dir() else None
+    value = (manifest or {}).get("migrated_from")
+    return value if isinstance(value, str) else None
+
+
 def plan_for_root(
-    answers: Answers, root: Path, module_dir: Path, source: Path | None
+    answers: Answers,
+    root: Path,
+    module_dir: Path,
+    source: Path | None,
+    migrated: str | None = None,
 ) -> DeploymentPlan:
+    """The root's plan; its moved blocks stay while its manifest says it was migrated (or
+    `migrated` names the version it is being migrated from)."""
     return plan_deployment(
-        answers, relative_module(root, module_dir), relative_source(source, root)
+        answers,
+        relative_module(root, module_dir),
+        relative_source(source, root),
+        migrated=(migrated or migrated_from(root)) is not None,
     )
+
+
+def root_files(
+    answers: Answers,
+    root: Path,
+    module_dir: Path,
+    source: Path | None,
+    migrated: str | None = None,
+) -> tuple[DeploymentPlan, dict[str, str]]:
+    """The plan and every tfgen file of the root (the migration carried over from its
+    manifest unless `migrated` names it)."""
+    migrated = migrated or migrated_from(root)
+    plan = plan_for_root(answers, root, module_dir, source, migrated)
+    return plan, deployment_files(plan, migrated)
 
 
 def verify(plan: DeploymentPlan, files: dict[str, str]) -> list[Finding]:
@@ -129,6 +161,7 @@ def render_deployment_to_folder(
     module_dir: Path,
     options: RunOptions = DEFAULT_OPTIONS,
     source: Path | None = None,
+    migrated: str | None = None,
 ) -> RunResult:
     """Render the root and the shared module, verify both, scan them together (the root's
     own files included) in a staging tree, and only then write: the shared module (when the
@@ -137,7 +170,8 @@ def render_deployment_to_folder(
     root = Path(os.path.abspath(root))
     try:
         with target_lock(root):
-            return _render(answers, root, Path(os.path.abspath(module_dir)), options, source, shown)
+            module = Path(os.path.abspath(module_dir))
+            return _render(answers, root, module, options, source, shown, migrated)
     except OSError as error:
         raise UsageError(f"cannot write {error.filename or root}: {error.strerror}") from None
 
@@ -149,12 +183,12 @@ def _render(
     options: RunOptions,
     source: Path | None,
     shown: str,
+    migrated: str | None = None,
 ) -> RunResult:
     if root.is_dir():
         refuse_links_leaving(root)
     carried, upgrade = answers_for_target(answers, root, options.drop_retired, options.force)
-    plan = plan_for_root(carried, root, module_dir, source)
-    files = deployment_files(plan)
+    plan, files = root_files(carried, root, module_dir, source, migrated)
     previous = check_root(root, set(files), options.force)
     result = RunResult(
         carried.name,
@@ -244,8 +278,7 @@ def expected_deployment(root: Path) -> tuple[DeploymentPlan, dict[str, bytes]]:
     from generator.run.module import folder_answers
 
     answers, source, _warnings = folder_answers(root)
-    plan = plan_for_root(answers, root, folder_module_dir(root), source)
-    files = deployment_files(plan)
+    plan, files = root_files(answers, root, folder_module_dir(root), source)
     return plan, {name: text.encode("utf-8") for name, text in files.items()}
 
 
@@ -280,3 +313,40 @@ def fix_deployment(root: Path, options: RunOptions = DEFAULT_OPTIONS) -> bool:
         answers, root, folder_module_dir(root), replace(options, force=True), source
     )
     return result.written
+
+
+def validate_deployment(root: Path, options: RunOptions = DEFAULT_OPTIONS) -> RunResult:
+    """`tfgen validate` of a deployment root: its tfgen files as on disk, verified against its
+    answers (and against what they render), then scanned with the shared module and the
+    user's own files, as a render scans them. Writes nothing."""
+    from generator.run.module import folder_answers
+
+    refuse_links_leaving(root)
+    answers, source, warnings = folder_answers(root)
+    module_dir = folder_module_dir(root)
+    plan, expected = root_files(answers, root, module_dir, source)
+    on_disk = {
+        name: read_module_file(root / name).decode("utf-8", "replace")
+        for name in expected
+        if (root / name).is_file()
+    }
+    report = compare_module(
+        root,
+        answers.name,
+        {name: text.encode("utf-8") for name, text in expected.items()},
+        owned=set(expected),
+    )
+    result = RunResult(
+        answers.name, str(root), files=sorted(on_disk), warnings=[*warnings, *plan.warnings]
+    )
+    result.findings = verify(plan, on_disk) + [
+        Finding("verify", item.path, f"{item.kind}: differs from what its answers render")
+        for item in report.drift
+    ]
+    if options.scan:
+        local = not plan.module_source.startswith("git::")
+        with tempfile.TemporaryDirectory(prefix=".tfgen-scan-") as scratch:
+            staged = stage_tree(Path(scratch), root, module_dir, on_disk, local)
+            result.scan = scan_folder(staged, options.checkov, cache=options.cache)
+        result.findings += result.scan.findings
+    return result

@@ -47,11 +47,11 @@ def expected_deployment_files(
     answers: Answers, root: Path, module_dir: Path, source: Path
 ) -> dict[str, bytes]:
     """What `tfgen render SOURCE --layout deployment -o ROOT` would write there now."""
-    from generator.run.deployment import deployment_files, plan_for_root
+    from generator.run.deployment import root_files
     from generator.run.module import answers_for_target
 
     carried, _warnings = answers_for_target(answers, root, drop_retired=False, force=True)
-    files = deployment_files(plan_for_root(carried, root, module_dir, source))
+    _plan, files = root_files(carried, root, module_dir, source)
     return {name: text.encode("utf-8") for name, text in files.items()}
 
 

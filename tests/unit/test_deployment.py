@@ -252,3 +252,15 @@ def test_a_folder_that_is_not_a_deployment_is_not_overwritten(repo: Path):
     result = render(repo)
     assert result.returncode == 2 and "main.tf" in result.stderr
     assert (root / "main.tf").read_text(encoding="utf-8") == "# someone else's\n"
+
+
+def test_validate_checks_tfgen_files_of_a_root_and_ignores_the_users(repo: Path):
+    root = repo / "deployments" / "lambda-cross-peer"
+    assert render(repo).returncode == 0
+    (root / "backend.tf").write_text('terraform {\n  backend "s3" {}\n}\n', encoding="utf-8")
+    ok = tfgen("validate", "--no-scan", str(root), cwd=repo)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    main = root / "main.tf"
+    main.write_text(main.read_text(encoding="utf-8").replace("10.0.0.0/16", "10.9.0.0/16"))
+    bad = tfgen("validate", "--no-scan", str(root), cwd=repo)
+    assert bad.returncode == 1 and "vpc_cidr" in bad.stdout + bad.stderr

@@ -56,8 +56,8 @@ variable "zone_id" {
   default     = null
 
   validation {
-    condition     = var.zone_id == null || can(regex("^Z[0-9A-Z]+$", var.zone_id))
-    error_message = "The zone_id must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ."
+    condition     = var.zone_id == null || can(regex("^[0-9A-Z]{1,32}$", var.zone_id))
+    error_message = "The zone_id must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ (no /hostedzone/ prefix)."
   }
 }
 

@@ -1,0 +1,132 @@
+"""From a tfgen 0.2 module (its code copied into the module folder, deployed through its
+example/ root) to a deployment root that calls the shared module: the moved blocks.
+
+Resource addresses are a contract with deployed state. In 0.2 each peer had resources of its
+own name (`aws_route.to_<peer>[i]`, counted by position); the shared module keys them by peer
+name in one for_each, and a peer's side lives in modules/peer (called by the shared module for
+peers of its own provider, by the root for the others). Every instance a 0.2 module can hold
+is listed here with its new address, so that `terraform plan` over the deployed state shows
+moves and in-place updates only. Moves from the root into a local-path module are allowed;
+into a git-sourced one they are not (Terraform keeps moves within one module package), so a
+migration renders the local path.
+"""
+
+from __future__ import annotations
+
+from generator.core.hcl import hcl_literal
+from generator.plan.module_plan import MODULE_CALL, ModulePlan
+from generator.plan.peering import Peer
+
+M = f"module.{MODULE_CALL}"
+
+
+def _key(text: str) -> str:
+    return f"[{hcl_literal(text)}]"
+
+
+def peer_side(peer: Peer) -> str:
+    """The module instance that holds a peer's side in the deployment layout."""
+    return f"module.peer_{peer.key}" if peer.alias else f"{M}.module.peer{_key(peer.name)}"
+
+
+def migration_moves(plan: ModulePlan) -> tuple[tuple[str, str], ...]:
+    """(from, to) for every resource instance of the 0.2 module whose address changes."""
+    answers = plan.answers
+    # 0.1 keyed some instances by id; 0.2 moved them to positions (its moved.tf): chained here
+    moves: list[tuple[str, str]] = [
+        (
+            f"{M}.{move['resource']}{_key(move['old_key'])}",
+            f"{M}.{move['resource']}[{move['index']}]",
+        )
+        for move in plan.moves
+    ]
+    if plan.peering.dns is not None:
+        moves.append((f"{M}.aws_route53_zone.lambda", f"{M}.aws_route53_zone.lambda[0]"))
+    vpc_cidrs = [answers.vpc.cidr, *answers.vpc.extra_cidrs]
+    vpc_ipv6_count = 1 + len(answers.vpc.ipv6_cidrs)
+    for peer in plan.peering.peers:
+        old, name, side = peer.key, _key(peer.name), peer_side(peer)
+        if peer.creates_connection:
+            moves.append(
+                (
+                    f"{M}.aws_vpc_peering_connection.{old}",
+                    f"{M}.aws_vpc_peering_connection.peer{name}",
+                )
+            )
+        if peer.accepts_request:
+            moves.append(
+                (
+                    f"{M}.aws_vpc_peering_connection_accepter.{old}",
+                    f"{M}.aws_vpc_peering_connection_accepter.endpoint{name}",
+                )
+            )
+        elif peer.needs_accepter:
+            moves.append(
+                (
+                    f"{M}.aws_vpc_peering_connection_accepter.{old}",
+                    f"{side}.aws_vpc_peering_connection_accepter.this[0]",
+                )
+            )
+        # endpoint VPC -> peer: to_<peer>[t], to_<peer>_extra[t * extras + e], to_<peer>_ipv6[t]
+        extras = list(peer.extra_cidrs)
+        for table in range(len(peer.local_route_table_ids)):
+            moves.append(
+                (
+                    f"{M}.aws_route.to_{old}[{table}]",
+                    f"{M}.aws_route.to_peer{_key(f'{peer.name} {table} {peer.cidr}')}",
+                )
+            )
+            for index, cidr in enumerate(extras):
+                moves.append(
+                    (
+                        f"{M}.aws_route.to_{old}_extra[{table * len(extras) + index}]",
+                        f"{M}.aws_route.to_peer{_key(f'{peer.name} {table} {cidr}')}",
+                    )
+                )
+            if peer.ipv6_cidr:
+                moves.append(
+                    (
+                        f"{M}.aws_route.to_{old}_ipv6[{table}]",
+                        f"{M}.aws_route.to_peer{_key(f'{peer.name} {table} ipv6')}",
+                    )
+                )
+        # peer -> endpoint VPC: from_<peer>[t] (the VPC CIDR), from_<peer>_extra[t * n + e],
+        # from_<peer>_ipv6[t * n + c] (each IPv6 CIDR of the endpoint VPC)
+        secondary = vpc_cidrs[1:]
+        for table in range(len(peer.route_table_ids)):
+            moves.append(
+                (
+                    f"{M}.aws_route.from_{old}[{table}]",
+                    f"{side}.aws_route.to_endpoint{_key(f'{table} {vpc_cidrs[0]}')}",
+                )
+            )
+            for index, cidr in enumerate(secondary):
+                moves.append(
+                    (
+                        f"{M}.aws_route.from_{old}_extra[{table * len(secondary) + index}]",
+                        f"{side}.aws_route.to_endpoint{_key(f'{table} {cidr}')}",
+                    )
+                )
+            if peer.ipv6_cidr:
+                for index in range(vpc_ipv6_count):
+                    moves.append(
+                        (
+                            f"{M}.aws_route.from_{old}_ipv6[{table * vpc_ipv6_count + index}]",
+                            f"{side}.aws_route.to_endpoint{_key(f'{table} ipv6-{index}')}",
+                        )
+                    )
+        if peer.dns:
+            if peer.cross_account:
+                moves.append(
+                    (
+                        f"{M}.aws_route53_vpc_association_authorization.{old}",
+                        f"{M}.aws_route53_vpc_association_authorization.peer{name}",
+                    )
+                )
+            moves.append(
+                (
+                    f"{M}.aws_route53_zone_association.{old}",
+                    f"{side}.aws_route53_zone_association.this[0]",
+                )
+            )
+    return tuple(moves)

@@ -1,0 +1,68 @@
+"""The moved blocks of a migration from the 0.2 layout: each one leaves an address the 0.2
+module declares and lands on one the shared module (or its peer side) declares."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator.answers.load import parse_answers
+from generator.core.hcl import parse_hcl
+from generator.plan.deployment import plan_deployment
+from generator.plan.migration import migration_moves
+from generator.plan.module_plan import plan_module
+from generator.render.deployment import render_deployment
+from generator.render.shared import render_shared_module
+from generator.run.module import rendered_files
+from tests.support.golden_cases import case_answers, case_names
+
+PEERED = [name for name in case_names() if case_answers(name).get("peering")]
+
+
+def declared(files: dict[str, str], folder: str = "") -> set[str]:
+    found = set()
+    for name, text in files.items():
+        inside = name[len(folder) :] if name.startswith(folder) else None
+        if inside is None or "/" in inside or not inside.endswith(".tf"):
+            continue
+        for block in parse_hcl(text).get("resource", []):
+            for kind, named in block.items():
+                found.update(f"{kind}.{label}" for label in named)
+    return found
+
+
+def base(address: str) -> tuple[str, str]:
+    """('module path', 'type.name') of an instance address."""
+    parts = re.sub(r"\[[^\]]*\]", "", address).split(".")
+    return ".".join(parts[:-2]), ".".join(parts[-2:])
+
+
+@pytest.mark.parametrize("case", PEERED)
+def test_moves_go_from_02_addresses_to_the_shared_modules(case: str):
+    answers = parse_answers(case_answers(case))
+    old = declared(rendered_files(answers))
+    shared = render_shared_module()
+    new = {
+        "module.lambda_endpoint": declared(shared),
+        "peer": declared(shared, "modules/peer/"),
+    }
+    moves = migration_moves(plan_module(answers))
+    assert moves
+    sources = {source for source, _ in moves}
+    for source, target in moves:
+        where, resource = base(source)
+        assert where == "module.lambda_endpoint" and resource in old, source
+        if target in sources:  # a step of 0.2's own moves from 0.1, chained on
+            continue
+        where, resource = base(target)
+        side = "module.lambda_endpoint" if where == "module.lambda_endpoint" else "peer"
+        assert resource in new[side], target
+    assert len({target for _, target in moves}) == len(moves)  # one source per address
+
+
+def test_a_migrated_root_carries_its_moves_and_a_new_one_none():
+    answers = parse_answers(case_answers("peering-three-mixed"))
+    assert "moved.tf" not in render_deployment(plan_deployment(answers))
+    migrated = render_deployment(plan_deployment(answers, migrated=True))
+    assert migrated["moved.tf"].count("moved {") == len(migration_moves(plan_module(answers)))
