@@ -122,6 +122,16 @@ def render(
     if len(answers) > 1 or answers[0].is_dir() or shard:
         if any(str(path) == "-" for path in answers):
             raise UsageError("'-' (stdin) works for a single answers file only")
+        if layout == "deployment":
+            _render_batch(
+                answers,
+                output or DEPLOYMENTS_ROOT,
+                options,
+                reporting,
+                shard,
+                fail_on_change,
+                module_dir,
+            )
         _render_batch(answers, output or MODULES_ROOT, options, reporting, shard, fail_on_change)
     source = answers[0]
     model = (
@@ -151,6 +161,7 @@ def _render_batch(
     reporting: ReportOptions,
     shard: str | None,
     fail_on_change: bool = False,
+    module_dir: Path | None = None,
 ) -> NoReturn:
     from generator.core.errors import UsageError
     from generator.report.text import batch_exit_code, batch_progress, report_batch
@@ -163,7 +174,12 @@ def _render_batch(
         sources = select_shard(sources, *parse_shard(shard))
     shown, progress = batch_progress(reporting, len(sources))
     with shown:
-        items = render_batch(sources, out_root, options, progress=progress)
+        if module_dir is not None:  # the deployment layout
+            from generator.run.deployment import render_deployments
+
+            items = render_deployments(sources, out_root, module_dir, options, progress)
+        else:
+            items = render_batch(sources, out_root, options, progress=progress)
 
     def report() -> int:
         report_batch(items, reporting)

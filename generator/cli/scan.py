@@ -45,5 +45,15 @@ def scan(
     checks = list(PACK_CHECK_IDS) if pack_only else None
     executable = ensure_checkov(checkov)
     # One checkov process per folder: checkov 3.3.30 scans only the first of several -d.
-    reports = [(folder, run_checkov([folder], executable, checks)) for folder in folders]
+    from generator.run.deployment import is_deployment, scan_deployment
+
+    reports = [
+        (
+            folder,
+            scan_deployment(folder, executable, checks)
+            if is_deployment(folder)
+            else run_checkov([folder], executable, checks),
+        )
+        for folder in folders
+    ]
     finish(lambda: report_scan(reports, reporting))

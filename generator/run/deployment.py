@@ -350,3 +350,66 @@ def validate_deployment(root: Path, options: RunOptions = DEFAULT_OPTIONS) -> Ru
             result.scan = scan_folder(staged, options.checkov, cache=options.cache)
         result.findings += result.scan.findings
     return result
+
+
+def render_deployments(
+    sources: list[Path],
+    out_root: Path,
+    module_dir: Path,
+    options: RunOptions = DEFAULT_OPTIONS,
+    progress: Any = None,
+) -> list[Any]:
+    """A batch in the deployment layout: each answers file into out_root/<name>, one after
+    another (each verified and scanned with the shared module, which the first one writes);
+    an answers file that fails stops only itself. Two answers files naming one root: the
+    second is refused."""
+    from generator.answers.load import load_answers
+    from generator.core.errors import TfgenError
+    from generator.run.batch import BatchItem
+
+    items: list[BatchItem] = []
+    seen: dict[str, Path] = {}
+    for source in sources:
+        note = progress or (lambda _source, _event: None)
+        try:
+            answers = load_answers(source)
+            if answers.name in seen:
+                raise UsageError(f"{source}: name {answers.name!r} is also {seen[answers.name]}'s")
+            seen[answers.name] = source
+            result = render_deployment_to_folder(
+                answers, out_root / answers.name, module_dir, options, source
+            )
+            items.append(BatchItem(str(source), result=result))
+            note(str(source), "written" if result.written else "verify failed")
+        except TfgenError as error:
+            items.append(BatchItem(str(source), error=error))
+            note(str(source), "error")
+    return items
+
+
+def scan_deployment(root: Path, executable: Path, checks: list[str] | None = None) -> Any:
+    """checkov over a deployment root as Terraform reads it: its files as on disk, with the
+    shared module its manifest names at the same relative path (scanning the root alone
+    would leave the module call unresolved, and the pack's checks with nothing to read)."""
+    from generator.scan.checkov import run_checkov
+
+    root = Path(os.path.abspath(root))
+    refuse_links_leaving(root)
+    manifest = read_manifest(root) or {}
+    owned = {
+        name: read_module_file(root / name).decode("utf-8", "replace")
+        for name in manifest.get("files", {})
+        if (root / name).is_file()
+    }
+    module_dir = folder_module_dir(root)
+    local = module_dir.is_dir() and not str(manifest.get("module_source", "")).startswith("git::")
+    with tempfile.TemporaryDirectory(prefix=".tfgen-scan-") as scratch:
+        staged = stage_tree(Path(scratch), root, module_dir, owned, local)
+        if local:  # the module as it is on disk, not as this tfgen renders it
+            common = Path(os.path.commonpath([root, module_dir]))
+            target = staged / module_dir.relative_to(common)
+            shutil.rmtree(target)
+            shutil.copytree(
+                module_dir, target, ignore=shutil.ignore_patterns("examples", "tests", ".terraform")
+            )
+        return run_checkov([staged], executable, checks)

@@ -86,3 +86,18 @@ def test_each_root_validates(repo: Path, case: str):
     assert result.returncode == 0, result.stdout + result.stderr
     fmt = terraform(["fmt", "-check", "-recursive", "-no-color"], folder, check=False)
     assert fmt.returncode == 0, fmt.stdout
+
+
+@pytest.mark.checkov
+@needs_checkov
+def test_tfgen_scan_of_a_root_reads_through_to_the_shared_module(repo: Path, tmp_path: Path):
+    from tests.support.cli import tfgen
+
+    copy = tmp_path / "open"
+    shutil.copytree(repo / "peering-three-mixed", copy)
+    main = copy / "deployments" / "peering-three-mixed" / "main.tf"
+    clean = tfgen("scan", "--pack-only", str(main.parent))
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    main.write_text(main.read_text(encoding="utf-8").replace('"10.1.0.0/16"', '"0.0.0.0/0"'))
+    result = tfgen("scan", "--pack-only", str(main.parent))
+    assert result.returncode == 1 and "CKV_TFGEN_5" in result.stdout + result.stderr

@@ -264,3 +264,21 @@ def test_validate_checks_tfgen_files_of_a_root_and_ignores_the_users(repo: Path)
     main.write_text(main.read_text(encoding="utf-8").replace("10.0.0.0/16", "10.9.0.0/16"))
     bad = tfgen("validate", "--no-scan", str(root), cwd=repo)
     assert bad.returncode == 1 and "vpc_cidr" in bad.stdout + bad.stderr
+
+
+def test_a_batch_renders_a_root_per_answers_file_and_the_shared_module_once(repo: Path):
+    import yaml
+
+    data = yaml.safe_load((repo / "answers" / "cross.yaml").read_text(encoding="utf-8"))
+    data["name"] = "second"
+    (repo / "answers" / "second.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = tfgen("render", "answers", "--layout", "deployment", "--no-scan", cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(p.name for p in (repo / "deployments").iterdir()) == [
+        "lambda-cross-peer",
+        "second",
+    ]
+    shared = [p for p in (repo / "modules").iterdir()]
+    assert [p.name for p in shared] == ["lambda-endpoint"]
+    gate = tfgen("check", "--answers", "answers", "--deployments-root", "deployments", cwd=repo)
+    assert gate.returncode == 0, gate.stdout + gate.stderr
