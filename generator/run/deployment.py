@@ -202,8 +202,9 @@ def _render(
     local = not plan.module_source.startswith("git::")
     if options.scan:
         with tempfile.TemporaryDirectory(prefix=".tfgen-scan-") as scratch:
-            stage_root = stage_tree(Path(scratch), root, module_dir, files, local)
-            result.scan = scan_folder(stage_root, options.checkov, cache=options.cache)
+            tree = stage_tree(Path(scratch), root, module_dir, files, local)
+            scan = scan_folder(tree, options.checkov, cache=options.cache)
+            result.scan = rebased(scan, tree, root, module_dir) if local else scan
             result.findings = result.scan.findings
         if result.findings:
             return result
@@ -212,6 +213,20 @@ def _render(
     result.change = write_owned(root, files, previous)
     result.written = True
     return result
+
+
+def rebased(report: Any, tree: Path, root: Path, module_dir: Path) -> Any:
+    """A scan of a staging tree with each finding's file relative to the root, as the reports
+    name files (the shared module's as ../../modules/lambda-endpoint/main.tf)."""
+    from dataclasses import replace as copy_with
+
+    common = Path(os.path.commonpath([root, module_dir]))
+    staged_root = tree / root.relative_to(common)
+    report.findings = [
+        copy_with(finding, file=Path(os.path.relpath(tree / finding.file, staged_root)).as_posix())
+        for finding in report.findings
+    ]
+    return report
 
 
 def stage_tree(
@@ -321,6 +336,7 @@ def validate_deployment(root: Path, options: RunOptions = DEFAULT_OPTIONS) -> Ru
     user's own files, as a render scans them. Writes nothing."""
     from generator.run.module import folder_answers
 
+    shown, root = str(root), Path(os.path.abspath(root))
     refuse_links_leaving(root)
     answers, source, warnings = folder_answers(root)
     module_dir = folder_module_dir(root)
@@ -337,7 +353,7 @@ def validate_deployment(root: Path, options: RunOptions = DEFAULT_OPTIONS) -> Ru
         owned=set(expected),
     )
     result = RunResult(
-        answers.name, str(root), files=sorted(on_disk), warnings=[*warnings, *plan.warnings]
+        answers.name, shown, files=sorted(on_disk), warnings=[*warnings, *plan.warnings]
     )
     result.findings = verify(plan, on_disk) + [
         Finding("verify", item.path, f"{item.kind}: differs from what its answers render")
@@ -346,8 +362,9 @@ def validate_deployment(root: Path, options: RunOptions = DEFAULT_OPTIONS) -> Ru
     if options.scan:
         local = not plan.module_source.startswith("git::")
         with tempfile.TemporaryDirectory(prefix=".tfgen-scan-") as scratch:
-            staged = stage_tree(Path(scratch), root, module_dir, on_disk, local)
-            result.scan = scan_folder(staged, options.checkov, cache=options.cache)
+            tree = stage_tree(Path(scratch), root, module_dir, on_disk, local)
+            scan = scan_folder(tree, options.checkov, cache=options.cache)
+            result.scan = rebased(scan, tree, root, module_dir) if local else scan
         result.findings += result.scan.findings
     return result
 
@@ -412,4 +429,5 @@ def scan_deployment(root: Path, executable: Path, checks: list[str] | None = Non
             shutil.copytree(
                 module_dir, target, ignore=shutil.ignore_patterns("examples", "tests", ".terraform")
             )
-        return run_checkov([staged], executable, checks)
+        report = run_checkov([staged], executable, checks)
+        return rebased(report, staged, root, module_dir) if local else report

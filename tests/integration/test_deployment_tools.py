@@ -100,4 +100,6 @@ def test_tfgen_scan_of_a_root_reads_through_to_the_shared_module(repo: Path, tmp
     assert clean.returncode == 0, clean.stdout + clean.stderr
     main.write_text(main.read_text(encoding="utf-8").replace('"10.1.0.0/16"', '"0.0.0.0/0"'))
     result = tfgen("scan", "--pack-only", str(main.parent))
-    assert result.returncode == 1 and "CKV_TFGEN_5" in result.stdout + result.stderr
+    output = result.stdout + result.stderr
+    assert result.returncode == 1 and "CKV_TFGEN_5" in output
+    assert "../../modules/lambda-endpoint/main.tf" in output  # the real file, from the root
