@@ -101,13 +101,16 @@ def answers_for(vpc: dict, subnets: list[dict], spoke: dict, pending: dict, pcx:
 
 
 def routes(ec2, rtb: str) -> dict[str, str]:
+    """Destination -> peering connection; IPv6 destinations canonical (a route to the VPC's
+    IPv6 CIDR carries moto's own form of it, leading-zero hextets and all)."""
     table = ec2.describe_route_tables(RouteTableIds=[rtb])["RouteTables"][0]
-    return {
-        r.get("DestinationCidrBlock") or r["DestinationIpv6CidrBlock"]: r.get(
-            "VpcPeeringConnectionId", ""
-        )
-        for r in table["Routes"]
-    }
+    found = {}
+    for route in table["Routes"]:
+        destination = route.get("DestinationCidrBlock") or route["DestinationIpv6CidrBlock"]
+        if ":" in destination:
+            destination = str(ipaddress.ip_network(destination))
+        found[destination] = route.get("VpcPeeringConnectionId", "")
+    return found
 
 
 def planned(example: Path) -> dict[str, dict[str, Any]]:
