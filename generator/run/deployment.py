@@ -110,11 +110,10 @@ def root_files(
 
 
 def verify(plan: DeploymentPlan, files: dict[str, str]) -> list[Finding]:
+    from generator.run.shared import shared_module_findings
     from generator.verify.deployment import verify_deployment
-    from generator.verify.shared import verify_shared_module
 
-    shared = shared_module_files()
-    return verify_shared_module(shared) + verify_deployment(plan, files, shared)
+    return [*shared_module_findings(), *verify_deployment(plan, files, shared_module_files())]
 
 
 def user_files(root: Path, owned: set[str]) -> list[Path]:
@@ -230,11 +229,17 @@ def rebased(report: Any, tree: Path, root: Path, module_dir: Path) -> Any:
 
 
 def stage_tree(
-    scratch: Path, root: Path, module_dir: Path, files: dict[str, str], local: bool
+    scratch: Path,
+    root: Path,
+    module_dir: Path,
+    files: dict[str, str],
+    local: bool,
+    module: dict[str, str] | None = None,
 ) -> Path:
     """A copy of what the scan must see, laid out as on disk: the root (its user files too)
-    and the shared module at the same relative path; the folder to scan (their common
-    parent, which checkov needs to follow the module source)."""
+    and the shared module at the same relative path (`module`: its files, default the ones
+    this tfgen renders); the folder to scan (their common parent, which checkov needs to
+    follow the module source)."""
     common = Path(os.path.commonpath([root, module_dir])) if local else root
     staged_root = scratch / "tree" / root.relative_to(common)
     for path in user_files(root, set(files)):
@@ -249,7 +254,7 @@ def stage_tree(
         # per module resource address, which an example's call could stand for
         code = {
             name: text
-            for name, text in shared_module_files().items()
+            for name, text in (shared_module_files() if module is None else module).items()
             if not name.startswith(("examples/", "tests/"))
         }
         write_files(scratch / "tree" / module_dir.relative_to(common), code)
@@ -420,14 +425,19 @@ def scan_deployment(root: Path, executable: Path, checks: list[str] | None = Non
     }
     module_dir = folder_module_dir(root)
     local = module_dir.is_dir() and not str(manifest.get("module_source", "")).startswith("git::")
-    with tempfile.TemporaryDirectory(prefix=".tfgen-scan-") as scratch:
-        staged = stage_tree(Path(scratch), root, module_dir, owned, local)
-        if local:  # the module as it is on disk, not as this tfgen renders it
-            common = Path(os.path.commonpath([root, module_dir]))
-            target = staged / module_dir.relative_to(common)
-            shutil.rmtree(target)
-            shutil.copytree(
-                module_dir, target, ignore=shutil.ignore_patterns("examples", "tests", ".terraform")
+    # the module as it is on disk, not as this tfgen renders it
+    on_disk = (
+        {
+            path.relative_to(module_dir).as_posix(): read_module_file(path).decode(
+                "utf-8", "replace"
             )
+            for path in module_dir.rglob("*.tf")
+            if ".terraform" not in path.parts
+        }
+        if local
+        else None
+    )
+    with tempfile.TemporaryDirectory(prefix=".tfgen-scan-") as scratch:
+        staged = stage_tree(Path(scratch), root, module_dir, owned, local, on_disk)
         report = run_checkov([staged], executable, checks)
         return rebased(report, staged, root, module_dir) if local else report

@@ -4,10 +4,12 @@ repository, whatever the number of deployments."""
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 
 from generator import __version__
 from generator.core.errors import InternalError, UsageError
+from generator.core.findings import Finding
 from generator.core.layout import MANIFEST_FILE
 from generator.moduledir.write import (
     check_target,
@@ -42,6 +44,14 @@ def shared_module_files() -> dict[str, str]:
     return files
 
 
+@cache
+def shared_module_findings() -> tuple[Finding, ...]:
+    """verify of the shared module: the same files in every render, so verified once."""
+    from generator.verify.shared import verify_shared_module
+
+    return tuple(verify_shared_module(render_shared_module()))
+
+
 def is_shared_module(folder: Path) -> bool:
     """Whether `folder` holds a shared module that tfgen wrote (its manifest says so)."""
     manifest = read_manifest(folder)
@@ -66,10 +76,9 @@ def write_shared_module(target: Path, force: bool = False) -> str:
     """Write the shared module into `target` (atomically, under its lock) unless it is already
     there byte for byte: `created`, `changed` or `unchanged`."""
     from generator.run.module import change_of
-    from generator.verify.shared import verify_shared_module
 
     files = shared_module_files()
-    findings = verify_shared_module(files)
+    findings = shared_module_findings()
     if findings:  # the same for every deployment: a fault of tfgen's templates
         raise InternalError(f"the shared module does not verify: {findings[0]}")
     target = Path(os.path.abspath(target))
