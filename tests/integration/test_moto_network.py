@@ -211,8 +211,10 @@ def test_secondary_cidrs_ipv6_and_accepted_connection(moto_url: str, tmp_path: P
         rules = ec2.describe_security_group_rules(
             Filters=[{"Name": "group-id", "Values": [group_id]}]
         )["SecurityGroupRules"]
+        # Canonical form: a rule built from the VPC's own IPv6 CIDR (read by the module's data
+        # source) carries moto's leading-zero hextets.
         sources = {
-            r.get("CidrIpv4") or r.get("CidrIpv6")
+            str(ipaddress.ip_network(r.get("CidrIpv4") or r.get("CidrIpv6")))
             for r in rules
             if not r["IsEgress"] and r["FromPort"] == 443
         }
