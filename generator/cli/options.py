@@ -69,6 +69,21 @@ SHARD_OPTION = click.option(
     help="Only shard I of N (1 <= I <= N): files sorted by name, every N-th from the I-th, so "
     "N CI jobs cover each exactly once.",
 )
+LAYOUT_OPTION = click.option(
+    "--layout",
+    type=click.Choice(["module", "deployment"]),
+    help="deployment: a thin root (default deployments/<name>) that calls the shared module "
+    "(--module-dir); module: the self-contained module folder of tfgen 0.2. Default: the layout "
+    "of what is already there (-o, or deployments/<name>), deployment when the answers say "
+    "where the module is (deployment:), else module.",
+)
+MODULE_DIR_OPTION = click.option(
+    "--module-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("modules/lambda-endpoint"),
+    show_default=True,
+    help="With the deployment layout: where the shared module is (written when it differs).",
+)
 CACHE_OPTION = click.option(
     "--no-cache", is_flag=True, help="Scan even if an identical module was scanned clean before."
 )

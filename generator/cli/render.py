@@ -13,6 +13,8 @@ from generator.cli.options import (
     CACHE_OPTION,
     CHECKOV_OPTION,
     FORMAT_OPTION,
+    LAYOUT_OPTION,
+    MODULE_DIR_OPTION,
     REPORT_OPTION,
     SCAN_OPTION,
     SHARD_OPTION,
@@ -48,20 +50,8 @@ if TYPE_CHECKING:
     "grows about 1.3 MiB per module).",
 )
 @SHARD_OPTION
-@click.option(
-    "--layout",
-    type=click.Choice(["module", "deployment"]),
-    help="deployment: a thin root (default deployments/<name>) that calls the shared module "
-    "(--module-dir); module: the self-contained module folder of tfgen 0.2 (default; a folder "
-    "that already holds a deployment keeps its layout).",
-)
-@click.option(
-    "--module-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("modules/lambda-endpoint"),
-    show_default=True,
-    help="With --layout deployment: where the shared module is (written when it differs).",
-)
+@LAYOUT_OPTION
+@MODULE_DIR_OPTION
 @click.option("--force", is_flag=True, help="Replace an output folder tfgen did not write.")
 @click.option(
     "--drop-retired",
@@ -112,14 +102,17 @@ def render(
     from generator.answers.load import load_answers, load_answers_stream
     from generator.core.errors import UsageError
     from generator.report.text import report_run
-    from generator.run.deployment import is_deployment, render_deployment_to_folder
+    from generator.run.deployment import holds_deployments, layout_of, render_deployment_to_folder
     from generator.run.module import render_to_folder
 
     options = run_options(no_scan, no_cache, force, checkov, jobs, scan_chunk, drop_retired)
     reporting = report_options(output_format, report_file)
+    batch = len(answers) > 1 or answers[0].is_dir() or bool(shard)
+    if batch and layout is None and output is not None and holds_deployments(output):
+        layout = "deployment"
     if dry_run:
-        _dry_run(answers, output, shard, reporting)
-    if len(answers) > 1 or answers[0].is_dir() or shard:
+        _dry_run(answers, output, shard, reporting, layout, module_dir)
+    if batch:
         if any(str(path) == "-" for path in answers):
             raise UsageError("'-' (stdin) works for a single answers file only")
         if layout == "deployment":
@@ -140,7 +133,7 @@ def render(
         else load_answers(source)
     )
     answers_path = None if str(source) == "-" else source
-    if layout == "deployment" or (layout is None and output is not None and is_deployment(output)):
+    if layout_of(layout, model, output, DEPLOYMENTS_ROOT) == "deployment":
         target = output or DEPLOYMENTS_ROOT / model.name
         result = render_deployment_to_folder(model, target, module_dir, options, answers_path)
     else:
@@ -205,24 +198,53 @@ def _changed_exit(paths: list[str], changes: list[str | None], fail_on_change: b
 
 
 def _dry_run(
-    answers: tuple[Path, ...], output: Path | None, shard: str | None, reporting: ReportOptions
+    answers: tuple[Path, ...],
+    output: Path | None,
+    shard: str | None,
+    reporting: ReportOptions,
+    layout: str | None = None,
+    module_dir: Path | None = None,
 ) -> NoReturn:
-    """`render --check`: what a render would change, as `tfgen check` shows drift."""
+    """`render --check`: what a render would change, as `tfgen check` shows drift (in the
+    deployment layout: the root's own files and the shared module)."""
     from generator.answers.load import load_answers
     from generator.core.errors import UsageError
     from generator.report.text import report_drift
     from generator.run.compare import compare_module
-    from generator.run.gate import check_sources, expected_files, gate_sources
+    from generator.run.deployment import layout_of
+    from generator.run.gate import (
+        check_sources,
+        expected_deployment_files,
+        expected_files,
+        gate_sources,
+    )
+    from generator.run.shared import expected_shared_files
 
     if any(str(path) == "-" for path in answers):
         raise UsageError("--check reads answers files, not stdin")
     single = len(answers) == 1 and not answers[0].is_dir() and not shard
     if single:
         model = load_answers(answers[0])
-        target = output or MODULES_ROOT / model.name
-        expected = expected_files(model, target, answers[0])
-        reports = [compare_module(target, model.name, expected)]
+        if layout_of(layout, model, output, DEPLOYMENTS_ROOT) == "deployment":
+            shared = module_dir or Path("modules/lambda-endpoint")
+            root = output or DEPLOYMENTS_ROOT / model.name
+            expected = expected_deployment_files(model, root, shared, answers[0])
+            reports = [
+                compare_module(root, model.name, expected, owned=set(expected)),
+                compare_module(shared, shared.name, expected_shared_files()),
+            ]
+        else:
+            target = output or MODULES_ROOT / model.name
+            expected = expected_files(model, target, answers[0])
+            reports = [compare_module(target, model.name, expected)]
         finish(lambda: report_drift(reports, reporting))
     sources, selected = gate_sources(list(answers), shard)
-    found, errors = check_sources(sources, output or MODULES_ROOT, selected, whole_set=False)
+    deployments = layout == "deployment"
+    found, errors = check_sources(
+        sources,
+        output or (DEPLOYMENTS_ROOT if deployments else MODULES_ROOT),
+        selected,
+        whole_set=False,
+        module_dir=module_dir if deployments else None,
+    )
     finish(lambda: report_drift(found, reporting, errors))

@@ -47,6 +47,32 @@ def is_deployment(folder: Path) -> bool:
     return manifest is not None and manifest.get("kind") == DEPLOYMENT_KIND
 
 
+def layout_of(
+    layout: str | None,
+    answers: Answers | None,
+    output: Path | None,
+    deployments_root: Path,
+) -> str:
+    """The layout a render uses: the one asked for; else the layout of what is already at the
+    target (`output`, or `deployments_root/<name>` when no output is named: a render keeps a
+    deployment a deployment); else deployment when the answers name where the shared module is
+    (`deployment:`); else the module layout of 0.2."""
+    if layout is not None:
+        return layout
+    if output is not None:
+        return "deployment" if is_deployment(output) else "module"
+    if answers is not None and (
+        answers.deployment is not None or is_deployment(deployments_root / answers.name)
+    ):
+        return "deployment"
+    return "module"
+
+
+def holds_deployments(root: Path) -> bool:
+    """Whether a batch's output root already holds deployment roots."""
+    return root.is_dir() and any(is_deployment(child) for child in sorted(root.iterdir()))
+
+
 def relative_module(root: Path, module_dir: Path) -> str:
     """The shared module's folder as the root's module source names it (posix, ./ or ../)."""
     relative = Path(os.path.relpath(os.path.abspath(module_dir), os.path.abspath(root)))

@@ -33,6 +33,13 @@ from generator.scaffold.questionnaire import (
 # The one file the template's project folder holds; the post-generation hook replaces it.
 PLACEHOLDER = ".tfgen-scaffold"
 SOURCE = "cookiecutter answers"
+# The template's own choice (not an answer): what the project folder becomes.
+LAYOUTS = ("module", "deployment")
+LAYOUT_PROMPT = (
+    "Layout: module: the folder is one self-contained module (tfgen 0.2); deployment: the folder "
+    "is a repository with answers/<name>.yaml, the shared module modules/lambda-endpoint and the "
+    "thin root deployments/<name> that calls it (docs/layout.md)."
+)
 
 
 def _say(text: str) -> None:
@@ -74,12 +81,19 @@ def post_gen(context: Mapping[str, Any], project_dir: Path) -> int:
     except ValueError as error:
         _say(f"tfgen: _scan: {error}")
         return 2
+    layout = str(context.get("layout", "module"))
+    if layout not in LAYOUTS:
+        _say(f"tfgen: layout: {layout!r} is not one of {', '.join(LAYOUTS)}")
+        return 2
     placeholder = project_dir / PLACEHOLDER
     if placeholder.is_file():
         placeholder.unlink()
-    os.chdir(project_dir.parent)  # the folder itself is swapped for the rendered one
     try:
-        result = render_to_folder(answers, project_dir, RunOptions(scan=scan))
+        if layout == "deployment":
+            result = _render_repository(answers, project_dir, RunOptions(scan=scan))
+        else:
+            os.chdir(project_dir.parent)  # the folder itself is swapped for the rendered one
+            result = render_to_folder(answers, project_dir, RunOptions(scan=scan))
     except TfgenError as error:
         _say(f"tfgen: {error}")
         return error.exit_code
@@ -98,6 +112,29 @@ def post_gen(context: Mapping[str, Any], project_dir: Path) -> int:
     )
     _say(f"tfgen: wrote {project_dir} ({len(result.files)} files): verified; {scanned}")
     return 0
+
+
+def _render_repository(answers: Answers, project_dir: Path, options: Any) -> Any:
+    """The deployment layout: the project folder becomes a repository holding the commented
+    answers file, the shared module and the root that calls it, as `tfgen init` and
+    `tfgen render --layout deployment` would lay them out."""
+    from generator.answers.writer import commented_yaml
+    from generator.core.files import write_text_atomic
+    from generator.run.deployment import render_deployment_to_folder
+
+    os.chdir(project_dir)
+    source = Path("answers") / f"{answers.name}.yaml"
+    result = render_deployment_to_folder(
+        answers,
+        Path("deployments") / answers.name,
+        Path("modules") / "lambda-endpoint",
+        options,
+        source,
+    )
+    if not result.findings:
+        source.parent.mkdir(exist_ok=True)
+        write_text_atomic(source, commented_yaml(answers, source.as_posix()))
+    return result
 
 
 def cookiecutter_config() -> dict[str, Any]:
@@ -119,8 +156,10 @@ def cookiecutter_config() -> dict[str, Any]:
         if question.key == "region":
             config["__az_prefix"] = "{{ " + json.dumps(prefixes) + "[cookiecutter.region] }}"
             config["__partition"] = "{{ " + json.dumps(partitions) + "[cookiecutter.region] }}"
+    config["layout"] = list(LAYOUTS)
     config["_scan"] = True
     config["__prompts__"] = {
         q.key: f"{q.prompt}: {q.help[:1].lower()}{q.help[1:]}" for q in QUESTIONS
     }
+    config["__prompts__"]["layout"] = LAYOUT_PROMPT
     return config

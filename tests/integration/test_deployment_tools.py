@@ -103,3 +103,17 @@ def test_tfgen_scan_of_a_root_reads_through_to_the_shared_module(repo: Path, tmp
     output = result.stdout + result.stderr
     assert result.returncode == 1 and "CKV_TFGEN_5" in output
     assert "../../modules/lambda-endpoint/main.tf" in output  # the real file, from the root
+
+
+@needs_terraform
+def test_the_committed_example_root_validates_against_the_committed_shared_module(
+    tmp_path: Path,
+):
+    from tests.conftest import REPO
+
+    shutil.copytree(REPO / "modules" / "lambda-endpoint", tmp_path / "modules" / "lambda-endpoint")
+    root = tmp_path / "deployments" / "lambda-endpoint-example"
+    shutil.copytree(REPO / "deployments" / "lambda-endpoint-example", root)
+    terraform(["init", "-input=false", "-no-color", "-backend=false"], root)
+    result = terraform(["validate", "-no-color"], root, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr

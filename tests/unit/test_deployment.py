@@ -282,3 +282,92 @@ def test_a_batch_renders_a_root_per_answers_file_and_the_shared_module_once(repo
     assert [p.name for p in shared] == ["lambda-endpoint"]
     gate = tfgen("check", "--answers", "answers", "--deployments-root", "deployments", cwd=repo)
     assert gate.returncode == 0, gate.stdout + gate.stderr
+
+
+def test_a_deployment_keeps_its_layout_without_the_flag(repo: Path):
+    # once deployments/<name> holds a deployment, `render answers` renders it there again (not
+    # a 0.2 module folder beside it)
+    assert render(repo).returncode == 0
+    answers = repo / "answers" / "cross.yaml"
+    answers.write_text(answers.read_text(encoding="utf-8").replace("10.0.0.0/16", "10.0.0.0/17"))
+    again = tfgen("render", "answers/cross.yaml", "--no-scan", "--format", "json", cwd=repo)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert json.loads(again.stdout)["module"]["change"] == "changed"
+    assert sorted(p.name for p in (repo / "modules").iterdir()) == ["lambda-endpoint"]
+    main = (repo / "deployments" / "lambda-cross-peer" / "main.tf").read_text(encoding="utf-8")
+    assert '"10.0.0.0/17"' in main
+    # a batch into a root that holds deployments keeps the layout too
+    batch = tfgen("render", "answers", "-o", "deployments", "--no-scan", cwd=repo)
+    assert batch.returncode == 0, batch.stdout + batch.stderr
+    assert sorted(p.name for p in (repo / "modules").iterdir()) == ["lambda-endpoint"]
+
+
+def test_answers_that_name_the_module_source_render_a_deployment(repo: Path):
+    import yaml
+
+    answers = repo / "answers" / "cross.yaml"
+    data = yaml.safe_load(answers.read_text(encoding="utf-8"))
+    data["deployment"] = {
+        "module_source": "git::https://git.example.com/platform/terraform.git//modules/lambda-endpoint",
+        "module_ref": "v1.4.0",
+    }
+    answers.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = tfgen("render", "answers/cross.yaml", "--no-scan", cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    main = (repo / "deployments" / "lambda-cross-peer" / "main.tf").read_text(encoding="utf-8")
+    assert "?ref=v1.4.0" in main
+    assert not (repo / "modules" / "lambda-cross-peer").exists()
+    # the layout asked for wins
+    legacy = tfgen("render", "answers/cross.yaml", "--layout", "module", "--no-scan", cwd=repo)
+    assert legacy.returncode == 0, legacy.stdout + legacy.stderr
+    assert (repo / "modules" / "lambda-cross-peer" / "main.tf").is_file()
+
+
+def test_render_check_of_a_deployment_shows_the_diff_and_writes_nothing(repo: Path):
+    missing = tfgen("render", "--check", "answers/cross.yaml", "--layout", "deployment", cwd=repo)
+    assert missing.returncode == 1
+    assert not (repo / "deployments").exists() and not (repo / "modules").exists()
+    assert render(repo).returncode == 0
+    clean = tfgen("render", "--check", "answers/cross.yaml", cwd=repo)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    answers = repo / "answers" / "cross.yaml"
+    answers.write_text(answers.read_text(encoding="utf-8").replace("10.0.0.0/16", "10.0.0.0/17"))
+    before = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()}
+    changed = tfgen("render", "--check", "answers/cross.yaml", cwd=repo)
+    assert changed.returncode == 1
+    assert "+  vpc_cidr" in changed.stdout and "10.0.0.0/17" in changed.stdout
+    assert {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()} == before
+    # an edited shared module is part of what a render would change
+    answers.write_text(answers.read_text(encoding="utf-8").replace("10.0.0.0/17", "10.0.0.0/16"))
+    dns = repo / "modules" / "lambda-endpoint" / "dns.tf"
+    dns.write_text(dns.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    shared = tfgen("render", "--check", "answers/cross.yaml", cwd=repo)
+    assert shared.returncode == 1 and "dns.tf: edited" in shared.stdout
+    batch = tfgen("render", "--check", "answers", "--layout", "deployment", cwd=repo)
+    assert batch.returncode == 1 and "dns.tf: edited" in batch.stdout
+
+
+def test_init_renders_the_deployment_layout(tmp_path: Path):
+    result = tfgen(
+        "init", "--no-input", "--render", "--layout", "deployment", "--no-scan", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "answers" / "lambda-endpoint.yaml").is_file()
+    root = tmp_path / "deployments" / "lambda-endpoint"
+    assert json.loads((root / "tfgen.manifest.json").read_text())["kind"] == "deployment"
+    assert (tmp_path / "modules" / "lambda-endpoint" / "modules" / "peer" / "main.tf").is_file()
+
+
+def test_the_committed_example_root_is_what_tfgen_renders():
+    # deployments/lambda-endpoint-example: the built-in example in the deployment layout, next
+    # to the shared module it calls (re-render: tfgen example | tfgen render - --layout deployment)
+    from tests.conftest import REPO
+
+    root = REPO / "deployments" / "lambda-endpoint-example"
+    data = case_answers("built-in example")
+    result = tfgen("check", str(root), str(REPO / "modules" / "lambda-endpoint"), cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = json.loads((root / "tfgen.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["kind"] == "deployment"
+    assert f'name            = "{data["name"]}"' in (root / "main.tf").read_text(encoding="utf-8")
+    assert manifest["module_source"] == "../../modules/lambda-endpoint"

@@ -126,8 +126,12 @@ def test_template_asks_the_questionnaires_questions_with_its_defaults():
 
     raw = json.loads((TEMPLATE / "cookiecutter.json").read_text())
     asked = [key for key in raw if not key.startswith("_")]
-    assert asked == [question.key for question in questionnaire.QUESTIONS]
+    # the questionnaire's questions, then the template's own choice of layout (module first:
+    # the default)
+    assert asked == [question.key for question in questionnaire.QUESTIONS] + ["layout"]
+    assert raw["layout"] == ["module", "deployment"]
     assert set(raw["__prompts__"]) == set(asked)  # every question has its explanation
+    asked.remove("layout")
     assert raw["region"] == list(questionnaire.REGIONS)
     for region in questionnaire.REGIONS:  # the Jinja AZ-id prefix and partition, every region
         context = generate_context(
