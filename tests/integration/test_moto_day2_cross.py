@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.day2 import FIRST_APPLY, ZONE, M, Scenario
+from tests.support.day2 import FIRST_APPLY, OTHER_ACCOUNT, ZONE, M, Scenario
+from tests.support.migration import migrated_plan
 from tests.support.realtools import needs_terraform
 
+ROLE = f"arn:aws:iam::{OTHER_ACCOUNT}:role/REPLACE-WITH-PEERING-ROLE"  # any role: moto maps it
 pytestmark = [needs_terraform, pytest.mark.terraform, pytest.mark.slow]
 
 
@@ -75,6 +77,27 @@ def test_day_two_across_regions_and_accounts(moto_url: str, tmp_path: Path):
         check_aws(["beta", "delta"], first)
         assert "peer_gamma" in (module.folder / "versions.tf").read_text()
         step("remove gamma (retired)", begun)
+
+        # Migration to the deployment layout over this state (golden case peering-retired: a
+        # retired peer's alias, a live cross-account peer): planned only, never applied here.
+        # The cross-account peer's role goes into the answers first (the 0.2 example's
+        # placeholder role is not an answer): re-rendered, the 0.2 module changes only its
+        # record, and the root's provider for delta assumes that role.
+        begun = time.monotonic()
+        data = world.answers(["beta", "delta"])
+        (delta,) = [peer for peer in data["peering"] if peer["name"] == "delta"]
+        delta["provider"] = {"role_arn": ROLE}
+        module.render(data)
+        assert module.plan().exit_code == 0
+        migrated = migrated_plan(module.folder, tmp_path / "deployments" / "day2", world.url)
+        targets = {
+            change["address"]
+            for change in migrated.document["resource_changes"]
+            if change.get("previous_address")
+        }
+        assert "module.peer_delta.aws_vpc_peering_connection_accepter.this[0]" in targets
+        assert not any("gamma" in address for address in targets)
+        step("migrate (plan only)", begun)
 
         # 5. remove the cross-account peer
         begun = time.monotonic()

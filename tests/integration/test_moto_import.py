@@ -15,6 +15,7 @@ import pytest
 
 from tests.integration.test_adopt import guide_endpoint
 from tests.support.cli import tfgen_process
+from tests.support.migration import migrated_plan
 from tests.support.moto_patches import patch_moto
 from tests.support.realtools import (
     moto_client,
@@ -102,3 +103,21 @@ def test_import_render_apply_adopts_the_guide_endpoint(
             ["plan", "-input=false", "-no-color", "-detailed-exitcode"], example, check=False
         )
         assert second.returncode == 0, second.stdout + second.stderr
+
+        # Migration of the adopted module to the deployment layout (golden case
+        # adopted-endpoint): the root's import blocks find their resources already in state
+        # after the moves; nothing is imported again, created or replaced.
+        migrated = migrated_plan(tmp_path / "module", tmp_path / "deployments" / "adopted", url)
+        assert (tmp_path / "deployments" / "adopted" / "imports.tf").is_file()
+        importing = [
+            change["address"]
+            for change in migrated.document["resource_changes"]
+            if "importing" in change["change"]
+        ]
+        assert importing == []
+        moved = {
+            change["previous_address"]: change["address"]
+            for change in migrated.document["resource_changes"]
+            if change.get("previous_address")
+        }
+        assert moved == {}  # 0.2's addresses already sat in module.lambda_endpoint

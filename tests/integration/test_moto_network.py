@@ -22,6 +22,7 @@ import pytest
 from generator.answers.load import parse_answers
 from generator.moduledir.write import write_files
 from generator.run.module import rendered_files
+from tests.support.migration import migrated_plan
 from tests.support.realtools import (
     moto_client,
     needs_terraform,
@@ -30,6 +31,7 @@ from tests.support.realtools import (
 )
 
 pytestmark = [needs_terraform, pytest.mark.terraform, pytest.mark.slow]
+M = "module.lambda_endpoint."
 REGION = "us-east-2"
 ZONE_NAME = f"lambda.{REGION}.amazonaws.com."
 VPC_CIDR, VPC_EXTRA = "10.0.0.0/16", "100.64.0.0/16"
@@ -241,6 +243,17 @@ def test_secondary_cidrs_ipv6_and_accepted_connection(moto_url: str, tmp_path: P
             for eni in enis
         }
         assert set(addresses) == {s["SubnetId"] for s in subnets}
+
+        # Migration to the deployment layout over this state (golden case
+        # network-extra-cidrs-ipv6-accept): moves and in-place updates only.
+        migrated = migrated_plan(module, tmp_path / "deployments" / "net-moto", moto_url)
+        targets = {
+            change["address"]
+            for change in migrated.document["resource_changes"]
+            if change.get("previous_address")
+        }
+        assert M + 'aws_vpc_peering_connection_accepter.endpoint["pending"]' in targets
+        assert M + 'aws_route.to_peer["spoke 0 ipv6"]' in targets
     finally:
         terraform(["destroy", "-auto-approve", "-input=false", "-no-color"], example)
     assert VPC_EXTRA not in routes(ec2, pending["rtb"])
