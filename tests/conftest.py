@@ -67,3 +67,31 @@ LONGEST_FIRST = (
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
+# ---- CPU per test (TFGEN_TEST_CPU=FOLDER): where the suite's CPU goes, for bench/ and the
+# CI-time work. Each worker appends "cpu seconds<TAB>test id" lines (its own CPU and that of
+# the processes it waited for: checkov, terraform) to FOLDER/<worker>.tsv.
+def _cpu_seconds() -> float:
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    import os
+
+    folder = os.environ.get("TFGEN_TEST_CPU")
+    if not folder:
+        yield
+        return
+    begun = _cpu_seconds()
+    yield
+    spent = _cpu_seconds() - begun
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    with open(Path(folder) / f"{worker}.tsv", "a", encoding="utf-8") as log:
+        log.write(f"{spent:.2f}\t{item.nodeid}\n")

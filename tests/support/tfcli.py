@@ -115,6 +115,11 @@ def offline_env(workdir: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["TF_IN_AUTOMATION"] = "1"
     env["CHECKPOINT_DISABLE"] = "1"
+    # terraform and the AWS provider are Go programs; the provider builds its whole schema on
+    # every start. A lazier garbage collector takes a quarter less CPU for about 10% more
+    # memory per process (measured: validate 3.2 -> 2.3 CPU s, 450 -> 490 MB), which on 2
+    # cores is the suite's wall time. A value already set wins.
+    env.setdefault("GOGC", "400")
     env.pop("TF_LOG", None)
     mirror = plugin_mirror()
     if mirror is not None:
