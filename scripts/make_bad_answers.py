@@ -813,6 +813,46 @@ mut(
     "31 operators",
 )
 
+# values that checkov or Terraform would read as something else than tfgen checks (issue 26)
+mut(
+    "skip-marker-in-tag",
+    "tags.team",
+    lambda d: d["tags"].update(team="checkov:skip=CKV_TFGEN_1:harmless"),
+    "a tag value checkov would read as a skip of the policy check",
+)
+mut(
+    "skip-marker-in-tag-key",
+    "checkov skip marker",
+    lambda d: d["tags"].update({"bridgecrew:skip=CKV_AWS_24": "x"}),
+    "a tag key in checkov's older spelling",
+)
+mut(
+    "skip-marker-in-description",
+    "security_group.description",
+    lambda d: d["security_group"].update(description="Lambda API cortex:skip=CKV_TFGEN_5"),
+    "a group description with a skip marker",
+)
+mut(
+    "skip-marker-in-condition",
+    "policy.statements[0].conditions.StringEquals.aws:PrincipalTag/team",
+    lambda d: S(d).update(
+        conditions={"StringEquals": {"aws:PrincipalTag/team": "checkov:skip=CKV_TFGEN_2"}}
+    ),
+    "a condition value with a skip marker",
+)
+mut(
+    "nfc-kelvin-in-tag",
+    "not in Unicode NFC form",
+    lambda d: d["tags"].update(team="\u212aelvin"),
+    "KELVIN SIGN: Terraform sends a plain K",
+)
+mut(
+    "nfc-combining-accent-in-condition",
+    "policy.statements[0].conditions.StringEquals.aws:PrincipalTag/team",
+    lambda d: S(d).update(conditions={"StringEquals": {"aws:PrincipalTag/team": "cafe\u0301"}}),
+    "e + COMBINING ACUTE: Terraform sends one character",
+)
+
 for old in [*OUT.glob("*.yaml"), *OUT.glob("*.json")]:
     old.unlink()
 for name, (expect, why, text) in sorted(cases.items()):

@@ -6,6 +6,7 @@ come back as one AnswersError, each problem with its field path.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from generator.answers import rules, yamlsafe
 from generator.answers.model import LIST_LIMITS, Answers
 from generator.core.errors import AnswersError, Problem, UsageError, preview
 from generator.core.files import read_regular_file
+from generator.core.markers import has_skip_marker, nfc_changes
 
 MAX_ANSWERS_BYTES = 1_000_000
 
@@ -47,14 +49,51 @@ def _pydantic_problems(error: ValidationError) -> list[Problem]:
     return problems
 
 
+def _text_problem(text: str, what: str) -> str | None:
+    """Why a string of the answers cannot reach a generated file as it is, or None."""
+    if has_skip_marker(text):
+        return (
+            f"{what} {preview(text)} holds a checkov skip marker ('checkov:skip='): checkov "
+            "reads it anywhere in a resource block, strings included, and would skip a check; "
+            "remove it"
+        )
+    if nfc_changes(text):
+        return (
+            f"{what} {preview(text, escape=True)} is not in Unicode NFC form, and Terraform "
+            "normalizes every string it sends: AWS would receive "
+            f"{preview(unicodedata.normalize('NFC', text), escape=True)}; write it in that form"
+        )
+    return None
+
+
+def text_problems(data: Any, loc: tuple[int | str, ...] = ()) -> list[Problem]:
+    """Every string of the decoded answers (keys too) that checkov or Terraform would read as
+    something else than tfgen checks: a skip marker, a text NFC normalization changes."""
+    problems = []
+    if isinstance(data, dict):
+        for name, value in data.items():
+            if isinstance(name, str) and (message := _text_problem(name, "key")):
+                problems.append(Problem(_field_path(loc), message))
+            problems += text_problems(value, (*loc, str(name)))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            problems += text_problems(value, (*loc, index))
+    elif isinstance(data, str) and (message := _text_problem(data, "value")):
+        problems.append(Problem(_field_path(loc), message))
+    return problems
+
+
 def parse_answers(data: Any, source: str = "answers") -> Answers:
     """Build the model from already-decoded data; all problems are raised together."""
     if not isinstance(data, dict):
         raise AnswersError([Problem("", "the answers must be a mapping of keys")], source)
+    problems = text_problems(data)
     try:
         answers = Answers.model_validate(data)
     except ValidationError as error:
-        raise AnswersError(_pydantic_problems(error), source) from None
+        raise AnswersError(problems + _pydantic_problems(error), source) from None
+    if problems:
+        raise AnswersError(problems, source)
     problems = rules.check_all(answers)
     if problems:
         raise AnswersError(problems, source)

@@ -145,6 +145,14 @@ def endpoint_policy_document(answers: Answers) -> dict[str, Any] | None:
     return document
 
 
+# Go's encoding/json, behind Terraform's jsonencode, writes these as six-character \\u escapes
+# (<, > and & for HTML safety, U+2028/U+2029 for JavaScript); Python's json writes them as is.
+JSONENCODE_ESCAPED = "<>&\u2028\u2029"
+
+
 def policy_size(document: dict[str, Any]) -> int:
-    """Characters of the policy as Terraform's jsonencode sends it (compact JSON)."""
-    return len(json.dumps(document, separators=(",", ":"), ensure_ascii=False))
+    """Characters of the policy exactly as Terraform's jsonencode sends it: compact JSON, with
+    the characters Go escapes counted as their escapes (control characters are escaped the
+    same way by both)."""
+    text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+    return len(text) + 5 * sum(text.count(character) for character in JSONENCODE_ESCAPED)

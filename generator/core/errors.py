@@ -9,10 +9,11 @@ from dataclasses import dataclass
 PREVIEW_CHARS = 40
 
 
-def preview(value: object) -> str:
+def preview(value: object, escape: bool = False) -> str:
     """A value as shown in an error: its repr cut to a few characters, so a report never
-    echoes more of a long input (a secret pasted into a condition, say) than it needs."""
-    text = repr(value)
+    echoes more of a long input (a secret pasted into a condition, say) than it needs;
+    `escape`: every non-ASCII character as its \\u escape (to tell look-alikes apart)."""
+    text = ascii(value) if escape else repr(value)
     if len(text) <= PREVIEW_CHARS:
         return text
     return f"{text[: PREVIEW_CHARS - 10]}... ({len(text)} characters)"

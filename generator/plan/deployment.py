@@ -162,35 +162,6 @@ def shared_arguments(plan: ModulePlan) -> dict[str, Any]:
     return arguments
 
 
-def checkov_skips(answers: Answers, plan: ModulePlan) -> tuple[tuple[str, str], ...]:
-    """The pack's checks that the answers deliberately fail, with the reason (on the call)."""
-    skips = []
-    if answers.policy.full_access:
-        skips.append(
-            (
-                "CKV_TFGEN_1",
-                "policy.full_access is true in the answers, an explicit choice of AWS's "
-                "full-access default policy",
-            )
-        )
-    if not answers.private_dns and plan.peering.dns is None:
-        skips.append(
-            (
-                "CKV_TFGEN_4",
-                "private_dns is false in the answers: clients use the endpoint-specific DNS names",
-            )
-        )
-    if len(answers.subnets) == 1:
-        skips.append(
-            (
-                "CKV_TFGEN_6",
-                f"the answers list one subnet, {answers.subnets[0].id}: no AZ redundancy, a "
-                "choice the README warns about",
-            )
-        )
-    return tuple(skips)
-
-
 def providers(answers: Answers, plan: ModulePlan) -> tuple[ProviderBlock, ...]:
     blocks = [ProviderBlock(None, answers.region, None, answers.provider)]
     settings = {peer.name: peer.provider for peer in answers.peering}
@@ -235,7 +206,7 @@ def plan_deployment(
         arguments=shared_arguments(plan),
         remote=tuple(RemotePeer(peer) for peer in plan.peering.aliases),
         providers=providers(answers, plan),
-        skips=checkov_skips(answers, plan),
+        skips=plan.skips,
         warnings=(*plan.warnings, *provider_warnings(answers)),
         moves=migration_moves(plan) if migrated else (),
     )

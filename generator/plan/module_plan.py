@@ -38,6 +38,9 @@ class ModulePlan:
     # The answers file the module is rendered from, relative to the module folder (posix), when
     # rendered from a file: the one source users edit; the module's copy is its record.
     source: str | None = None
+    # The pack's checks the answers deliberately fail, (id, reason): the only checkov skips a
+    # generated file may carry (on the endpoint, or on the deployment's module call).
+    skips: tuple[tuple[str, str], ...] = ()
 
 
 def module_arguments(
@@ -85,7 +88,37 @@ def plan_module(answers: Answers, source: str | None = None) -> ModulePlan:
         imports=tuple(import_targets(answers)),
         moves=tuple(moved_instances(answers, peering)),
         source=source,
+        skips=checkov_skips(answers, peering),
     )
+
+
+def checkov_skips(answers: Answers, peering: PeeringPlan) -> tuple[tuple[str, str], ...]:
+    """The pack's checks that the answers deliberately fail, with the reason."""
+    skips = []
+    if answers.policy.full_access:
+        skips.append(
+            (
+                "CKV_TFGEN_1",
+                "policy.full_access is true in the answers, an explicit choice of AWS's "
+                "full-access default policy",
+            )
+        )
+    if not answers.private_dns and peering.dns is None:
+        skips.append(
+            (
+                "CKV_TFGEN_4",
+                "private_dns is false in the answers: clients use the endpoint-specific DNS names",
+            )
+        )
+    if len(answers.subnets) == 1:
+        skips.append(
+            (
+                "CKV_TFGEN_6",
+                f"the answers list one subnet, {answers.subnets[0].id}: no AZ redundancy, a "
+                "choice the README warns about",
+            )
+        )
+    return tuple(skips)
 
 
 def moved_instances(answers: Answers, peering: PeeringPlan) -> list[dict[str, Any]]:

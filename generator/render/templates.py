@@ -132,6 +132,7 @@ def render_plan(plan: ModulePlan) -> dict[str, str]:
         "peering": plan.peering,
         "warnings": list(plan.warnings),
         "imports": list(plan.imports),
+        "skips": list(plan.skips),
         "module_call": MODULE_CALL,
         "policy_document": policy,
         "policy_json": json.dumps(policy, indent=2, ensure_ascii=False) if policy else "",

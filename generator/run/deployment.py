@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -230,7 +231,9 @@ def _render(
             tree = stage_tree(Path(scratch), root, module_dir, files, local)
             scan = scan_folder(tree, options.checkov, cache=options.cache)
             result.scan = rebased(scan, tree, root, module_dir) if local else scan
-            result.findings = result.scan.findings
+            result.findings = result.scan.findings + tfgen_skips(
+                result.scan, plan, root, module_dir, files
+            )
         if result.findings:
             return result
     if local:
@@ -251,7 +254,26 @@ def rebased(report: Any, tree: Path, root: Path, module_dir: Path) -> Any:
         copy_with(finding, file=Path(os.path.relpath(tree / finding.file, staged_root)).as_posix())
         for finding in report.findings
     ]
+    report.skips = [
+        {**skip, "file": Path(os.path.relpath(tree / skip["file"], staged_root)).as_posix()}
+        if skip.get("file")
+        else skip
+        for skip in report.skips
+    ]
     return report
+
+
+def tfgen_skips(
+    report: Any, plan: DeploymentPlan, root: Path, module_dir: Path, owned: Iterable[str]
+) -> list[Finding]:
+    """The checks checkov skipped in tfgen's files (the root's and the shared module's, as a
+    rebased report names them) without a skip of the plan; a skip in the user's files is theirs."""
+    from generator.verify.skips import unexpected_skips
+
+    shared = {
+        Path(os.path.relpath(module_dir / name, root)).as_posix() for name in shared_module_files()
+    }
+    return unexpected_skips(report.skips, plan.skips, {*owned, *shared})
 
 
 def stage_tree(
@@ -397,6 +419,7 @@ def validate_deployment(root: Path, options: RunOptions = DEFAULT_OPTIONS) -> Ru
             scan = scan_folder(tree, options.checkov, cache=options.cache)
             result.scan = rebased(scan, tree, root, module_dir) if local else scan
         result.findings += result.scan.findings
+        result.findings += tfgen_skips(result.scan, plan, root, module_dir, on_disk)
     return result
 
 

@@ -31,6 +31,7 @@ from generator.render.templates import render_plan
 from generator.scan.checkov import ScanReport, ensure_checkov, run_checkov
 from generator.scan.chunks import MAX_CHUNK
 from generator.verify.module import verify_plan
+from generator.verify.skips import unexpected_skips
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class RunResult:
     written: bool = False
     warnings: list[Problem] = field(default_factory=list)
     change: str | None = None  # once written: created, changed or unchanged
+    # The checks the plan renders a skip for: the only ones a scan of it may skip.
+    skips: tuple[tuple[str, str], ...] = ()
 
     @property
     def exit_code(self) -> int:
@@ -165,11 +168,11 @@ def planned_files(plan: ModulePlan) -> dict[str, str]:
 
 def render_and_verify(
     answers: Answers, source: str | None = None
-) -> tuple[dict[str, str], list[Finding], list[Problem]]:
-    """Plan once, render, verify: (files, findings, warnings)."""
+) -> tuple[dict[str, str], list[Finding], list[Problem], tuple[tuple[str, str], ...]]:
+    """Plan once, render, verify: (files, findings, warnings, the plan's checkov skips)."""
     plan = plan_module(answers, source)
     files = planned_files(plan)
-    return files, verify_plan(plan, files), list(plan.warnings)
+    return files, verify_plan(plan, files), list(plan.warnings), plan.skips
 
 
 def scan_cache_key(folder: Path, checkov: str | None, cache: bool) -> str | None:
@@ -251,25 +254,27 @@ def change_of(target: Path, files: dict[str, str]) -> str:
     return "unchanged"
 
 
-Rendered = tuple[dict[str, str], list[Finding], list[Problem]]
+Rendered = tuple[dict[str, str], list[Finding], list[Problem], tuple[tuple[str, str], ...]]
 
 
 def rendered_result(prepared: Prepared, rendered: Rendered) -> RunResult:
     """Step 2's result: `render_and_verify` of the prepared answers, as the module's result."""
-    files, findings, warnings = rendered
+    files, findings, warnings, skips = rendered
     return RunResult(
         prepared.answers.name,
         prepared.shown,
         files=sorted(files),
         findings=findings,
         warnings=warnings + prepared.warnings,
+        skips=skips,
     )
 
 
 def scanned(result: RunResult, report: ScanReport) -> None:
-    """Step 4 into the result: the scan's findings are the module's findings."""
+    """Step 4 into the result: the scan's findings are the module's findings, and so is every
+    check checkov skipped without a skip of the plan (`unexpected_skips`)."""
     result.scan = report
-    result.findings = report.findings
+    result.findings = report.findings + unexpected_skips(report.skips, result.skips, None)
 
 
 def commit_module(stage: Path, prepared: Prepared, result: RunResult) -> None:
@@ -338,6 +343,7 @@ def validate_folder(folder: Path, options: RunOptions = DEFAULT_OPTIONS) -> RunR
     if options.scan:
         result.scan = scan_folder(folder, options.checkov, cache=options.cache)
         result.findings += result.scan.findings
+        result.findings += unexpected_skips(result.scan.skips, plan.skips, None)
     return result
 
 

@@ -408,13 +408,14 @@ def parse_report(documents: list[dict[str, Any]], folders: list[Path]) -> ScanRe
         )
     skipped = mine("skipped_checks")
     report.skipped = len(skipped)
-    for _file, check in skipped:
+    for file, check in skipped:
         reason = (check.get("check_result") or {}).get("suppress_comment", "")
         report.skips.append(
             {
                 "id": check.get("check_id", ""),
                 "resource": check.get("resource", ""),
                 "reason": reason,
+                "file": file,
             }
         )
     report.findings.sort()

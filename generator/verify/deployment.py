@@ -17,6 +17,7 @@ from generator.plan.module_plan import MODULE_CALL
 from generator.plan.peering import endpoint_private_dns, key
 from generator.verify.imports import check_imports
 from generator.verify.module import check_schema, parse_files
+from generator.verify.skips import skip_marker_findings
 
 _META = ("source", "providers", "for_each", "count", "depends_on", BLOCK_MARK)
 
@@ -257,4 +258,5 @@ def verify_deployment(
         for finding in check_imports(plan.answers, imports, resources)
     ]
     findings += check_schema(parsed, terraform)
+    findings += skip_marker_findings(files, plan.skips)
     return findings

@@ -23,6 +23,7 @@ from generator.core.layout import (
 from generator.plan.module_plan import MODULE_CALL, ModulePlan, plan_module
 from generator.verify.imports import check_imports
 from generator.verify.peering import check_peering
+from generator.verify.skips import skip_marker_findings
 
 HTTPS_PORT = 443
 OPEN_CIDRS = ("0.0.0.0/0", "::/0")
@@ -135,6 +136,7 @@ def verify_plan(plan: ModulePlan, files: dict[str, str]) -> list[Finding]:
     findings += check_peering(answers, plan.peering, parsed, module_files)
     findings += check_imports(answers, parsed[EXAMPLE_FILE], module)
     findings += check_schema(parsed, files)
+    findings += skip_marker_findings(files, plan.skips)
     return findings
 
 

@@ -82,6 +82,25 @@ def test_failed_check_is_reported_with_id_file_and_line(tmp_path: Path):
     assert finding.resource == "aws_security_group.open"
 
 
+def test_a_skip_marker_inside_a_string_switches_a_check_off_and_tfgen_sees_it(tmp_path: Path):
+    """checkov reads `checkov:skip=` inside a string value too (issue 26): the check that
+    fails becomes a skip, so the scan's skips are held to the plan's (none here)."""
+    from generator.verify.skips import unexpected_skips
+
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_security_group" "open" {\n'
+        '  name        = "open"\n'
+        '  description = "checkov:skip=CKV_AWS_24:a value, not a decision"\n'
+        '  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n'
+        '    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n'
+    )
+    report = run_checkov([tmp_path], CHECKOV)
+    assert "CKV_AWS_24" not in {f.check_id for f in report.findings}
+    assert {"id": "CKV_AWS_24", "file": "main.tf"}.items() <= report.skips[0].items()
+    findings = unexpected_skips(report.skips, (), None)
+    assert [(f.check_id, f.file, f.stage) for f in findings] == [("CKV_AWS_24", "main.tf", "scan")]
+
+
 def test_render_with_scan_writes_only_when_clean(example_answers, tmp_path: Path):
     result = render_to_folder(example_answers, tmp_path / "out", RunOptions(checkov=str(CHECKOV)))
     assert result.written and result.scan.failed == 0

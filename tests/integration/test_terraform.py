@@ -63,3 +63,43 @@ def test_validate_catches_a_broken_module(rendered: Path, initialized: Path, tmp
     result = terraform(["validate", "-no-color"], broken / "example", check=False)
     assert result.returncode != 0
     assert "vpc_endpoint_kind" in result.stdout + result.stderr
+
+
+def test_the_policy_size_is_what_jsonencode_sends(tmp_path: Path):
+    """AWS's 20,480-character limit applies to what Terraform sends: jsonencode (Go's
+    encoding/json) writes <, >, & and U+2028/U+2029 as six-character escapes (issue 26)."""
+    import copy
+    import json
+
+    from generator.answers.policy import endpoint_policy_document, policy_size
+    from tests.conftest import example_data
+
+    data = copy.deepcopy(example_data())
+    data["policy"]["statements"][0]["conditions"] = {
+        "StringEquals": {"aws:PrincipalTag/team": "a&b<c>d\u2028e\u2029f caf\u00e9 \U0001f642"}
+    }
+    document = endpoint_policy_document(parse_answers(data))
+    assert document is not None
+    (tmp_path / "policy.json").write_text(json.dumps(document), encoding="utf-8")
+    result = run_console(tmp_path, 'length(jsonencode(jsondecode(file("policy.json"))))')
+    assert int(result) == policy_size(document)
+    naive = len(json.dumps(document, separators=(",", ":"), ensure_ascii=False))
+    assert policy_size(document) == naive + 25
+
+
+def run_console(folder: Path, expression: str) -> str:
+    import subprocess
+
+    from tests.support.tfcli import find_terraform, offline_env
+
+    completed = subprocess.run(  # no configuration in `folder`: no provider to start
+        [str(find_terraform()), "console"],
+        cwd=folder,
+        env=offline_env(folder),
+        input=expression + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return completed.stdout.strip()

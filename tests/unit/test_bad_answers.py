@@ -58,3 +58,23 @@ def test_bad_answers_json_report_names_the_problem(path: Path, tmp_path: Path):
     assert report["status"] == "error" and report["exit_code"] == 2
     text = "\n".join(f"{e['path']}: {e['message']}" for e in report["errors"])
     assert expectation(path) in text
+
+
+def test_the_corpus_is_what_the_script_generates(tmp_path: Path, monkeypatch):
+    """tests/bad_answers/ equals scripts/make_bad_answers.py's output over the built-in
+    example: no hand-made or stale case, and a new case is added by the script."""
+    import contextlib
+    import io
+    import runpy
+
+    from tests.conftest import REPO as ROOT
+
+    (tmp_path / "tests" / "bad_answers").mkdir(parents=True)
+    example = (ROOT / "generator" / "catalog" / "example.answers.yaml").read_text()
+    monkeypatch.setattr("sys.stdin", io.StringIO(example))
+    with contextlib.chdir(tmp_path), contextlib.redirect_stdout(io.StringIO()):
+        runpy.run_path(str(ROOT / "scripts" / "make_bad_answers.py"), run_name="__main__")
+    made = {p.name: p.read_bytes() for p in (tmp_path / "tests" / "bad_answers").iterdir()}
+    committed = {p.name: p.read_bytes() for p in CORPUS.iterdir() if p.is_file()}
+    assert sorted(made) == sorted(committed)
+    assert [name for name in made if made[name] != committed[name]] == []
