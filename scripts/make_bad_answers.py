@@ -853,6 +853,77 @@ mut(
     "e + COMBINING ACUTE: Terraform sends one character",
 )
 
+# IAM's grammar exactly (issue 26): wildcards * and ? only, ASCII typed values, no trailing
+# whitespace; AWS's rules for group names and descriptions
+C = lambda operator, value: (
+    lambda d: S(d).update(
+        conditions={
+            operator: {
+                "aws:SourceIp"
+                if "Ip" in operator
+                else "aws:MultiFactorAuthAge"
+                if "Numeric" in operator
+                else "aws:CurrentTime": value
+            }
+        }
+    )
+)
+mut(
+    "action-wildcard-character-class",
+    "IAM's wildcards are * and ? only",
+    lambda d: (d["policy"].update(allow_wildcards=True), S(d).update(actions=["lambda:[A-Z]*"])),
+    "fnmatch's [A-Z] is no IAM wildcard: a Deny with it matches nothing",
+)
+mut(
+    "operator-trailing-newline",
+    "policy.statements[0].conditions",
+    lambda d: S(d).update(conditions={"StringEquals\n": {"aws:PrincipalTag/team": "a"}}),
+    "an operator with a trailing newline",
+)
+mut(
+    "numeric-arabic-indic-digits",
+    "is not a number",
+    C("NumericLessThan", "\u0663\u0666\u0660\u0660"),
+    "Arabic-Indic digits IAM does not parse",
+)
+mut(
+    "numeric-trailing-newline",
+    "is not a number",
+    C("NumericLessThan", "3600\n"),
+    "a trailing newline",
+)
+mut(
+    "date-with-space",
+    "is not a date",
+    C("DateLessThan", "2026-01-31 00:00:00"),
+    "a space for the T",
+)
+mut(
+    "date-fullwidth-digits",
+    "is not a date",
+    C("DateLessThan", "\uff12\uff10\uff12\uff16-01-31"),
+    "fullwidth digits",
+)
+mut(
+    "ip-netmask",
+    "is not an IP address or CIDR",
+    C("IpAddress", "10.0.0.0/255.0.0.0"),
+    "netmask notation",
+)
+mut("ip-zone-id", "is not an IP address or CIDR", C("IpAddress", "fe80::1%eth0"), "an IPv6 zone id")
+mut(
+    "group-description-trailing-newline",
+    "security_group.description",
+    lambda d: d["security_group"].update(description="Lambda API\n"),
+    "a trailing newline AWS refuses",
+)
+mut(
+    "group-name-trailing-newline",
+    "security_group.name",
+    lambda d: d["security_group"].update(name="lambda-endpoint\n"),
+    "a trailing newline AWS refuses",
+)
+
 for old in [*OUT.glob("*.yaml"), *OUT.glob("*.json")]:
     old.unlink()
 for name, (expect, why, text) in sorted(cases.items()):

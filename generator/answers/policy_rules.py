@@ -4,7 +4,6 @@ and the policy's size. Pure functions: answers in, problems out (run by rules.ch
 from __future__ import annotations
 
 import datetime
-import fnmatch
 import ipaddress
 import re
 from collections.abc import Iterator
@@ -43,11 +42,36 @@ CONDITION_OPERATORS = (
 )  # fmt: skip
 # IAM's condition operator grammar: at most one set prefix, then an operator, then at most
 # one `IfExists` (which Null has not: it already tests whether the key exists).
+# Every pattern here is matched whole (fullmatch: `$` accepts a trailing newline) in ASCII
+# (`\d` accepts Arabic-Indic or fullwidth digits, which IAM does not parse).
 CONDITION_OPERATOR_RE = re.compile(
-    r"^(?:(?P<set>ForAnyValue|ForAllValues):)?(?P<base>[A-Za-z]+?)(?P<if_exists>IfExists)?$"
+    r"(?:(?P<set>ForAnyValue|ForAllValues):)?(?P<base>[A-Za-z]+?)(?P<if_exists>IfExists)?",
+    re.ASCII,
 )
-NUMERIC_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
-EPOCH_RE = re.compile(r"^\d{1,12}$")
+NUMERIC_RE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?", re.ASCII)
+EPOCH_RE = re.compile(r"[0-9]{1,12}", re.ASCII)
+# ISO 8601 as IAM reads it: a date, optionally a time to the minute, second or fraction, and
+# an offset (Z or +hh:mm); no space for the T, no week or ordinal dates.
+ISO_DATE_RE = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?(?:Z|[+-][0-9]{2}:[0-9]{2})?)?",
+    re.ASCII,
+)
+# IpAddress takes an address or CIDR in prefix notation: no netmask (10.0.0.0/255.0.0.0), no
+# IPv6 zone id (fe80::1%eth0), which Python's ipaddress would accept.
+IP_CONDITION_RE = re.compile(r"[0-9A-Fa-f:.]+(?:/[0-9]{1,3})?", re.ASCII)
+# IAM action wildcards are `*` (any run) and `?` (one character): nothing else is a pattern.
+ACTION_PATTERN_RE = re.compile(r"[A-Za-z0-9*?]+", re.ASCII)
+
+
+def action_matches(pattern: str, names: list[str]) -> list[str]:
+    """The action names an IAM action pattern matches (`*` and `?` only, case-insensitive as
+    IAM compares actions)."""
+    translated = "".join(
+        ".*" if char == "*" else "." if char == "?" else re.escape(char) for char in pattern
+    )
+    compiled = re.compile(translated, re.IGNORECASE | re.ASCII)
+    return [name for name in names if compiled.fullmatch(name)]
 
 
 def check_policy(answers: Answers) -> Iterator[Problem]:
@@ -152,7 +176,14 @@ def check_actions(
                     f"{action!r} is a wildcard; refused unless "
                     "policy.allow_wildcards is true (name the actions instead)",
                 )
-            elif action != "*" and not fnmatch.filter(known, name):
+            elif action != "*" and not ACTION_PATTERN_RE.fullmatch(name):
+                yield Problem(
+                    where,
+                    f"{preview(action)} is not an IAM action pattern: IAM's wildcards are * and "
+                    "? only, around letters and digits",
+                )
+                continue
+            elif action != "*" and not action_matches(name, list(known)):
                 yield Problem(where, f"{action!r} matches no Lambda action")
             if action == "*" or service == "lambda":
                 continue
@@ -224,7 +255,7 @@ def _check_function_arn(where: str, arn: str, region: str, partition: str) -> It
 
 def condition_operator_problem(operator: str) -> str | None:
     """None for a valid IAM condition operator, else why it is not one."""
-    match = CONDITION_OPERATOR_RE.match(operator)
+    match = CONDITION_OPERATOR_RE.fullmatch(operator)
     if not match:
         return (
             f"{operator!r} is not an IAM condition operator: at most one ForAnyValue: or "
@@ -251,16 +282,18 @@ def condition_value_problem(base: str, value: str) -> str | None:
         if value not in ("true", "false"):
             return f"{preview(value)} is not true or false ({base} compares booleans)"
     elif base.startswith("Numeric"):
-        if not NUMERIC_RE.match(value):
+        if not NUMERIC_RE.fullmatch(value):
             return f"{preview(value)} is not a number ({base} compares numbers, e.g. 10 or 2.5)"
     elif base.startswith("Date"):
-        if not EPOCH_RE.match(value) and not _iso_date(value):
+        if not EPOCH_RE.fullmatch(value) and not _iso_date(value):
             return (
                 f"{preview(value)} is not a date ({base} takes ISO 8601 such as "
                 "2026-01-31T00:00:00Z, or epoch seconds)"
             )
     elif base in ("IpAddress", "NotIpAddress"):
         try:
+            if not IP_CONDITION_RE.fullmatch(value):
+                raise ValueError(value)
             ipaddress.ip_network(value, strict=False)
         except ValueError:
             return (
@@ -271,7 +304,7 @@ def condition_value_problem(base: str, value: str) -> str | None:
 
 
 def _iso_date(value: str) -> bool:
-    if not re.match(r"^\d{4}-\d{2}-\d{2}", value):
+    if not ISO_DATE_RE.fullmatch(value):
         return False
     try:
         datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -286,7 +319,7 @@ def check_conditions(path: str, statement: PolicyStatement) -> Iterator[Problem]
         reason = condition_operator_problem(operator)
         if reason:
             yield Problem(where, reason)
-        match = CONDITION_OPERATOR_RE.match(operator)
+        match = CONDITION_OPERATOR_RE.fullmatch(operator)
         base = match.group("base") if match and not reason else ""
         for key, value in pairs.items():
             values = value if isinstance(value, list) else [value]

@@ -139,7 +139,7 @@ def check_security_group(answers: Answers) -> Iterator[Problem]:
 
 # AWS: group names and descriptions take a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*
 # (EC2-VPC), and a name may not start with "sg-".
-GROUP_TEXT_RE = re.compile(r"^[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]+$")
+GROUP_TEXT_RE = re.compile(r"[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]+", re.ASCII)
 
 
 def check_group_texts(answers: Answers) -> Iterator[Problem]:
@@ -151,7 +151,7 @@ def check_group_texts(answers: Answers) -> Iterator[Problem]:
         path = f"security_group.{field}"
         if not group.create:
             yield Problem(path, "only a group the module creates has a name (create: true)")
-        if not GROUP_TEXT_RE.match(value):
+        if not GROUP_TEXT_RE.fullmatch(value):
             yield Problem(
                 path,
                 f"{preview(value)} has characters AWS refuses in a security group {field}: "
