@@ -19,7 +19,7 @@ def _aws_id(prefix: str, what: str) -> AfterValidator:
     def check(value: str) -> str:
         if not pattern.fullmatch(value):
             raise ValueError(
-                f"{value!r} is not a {what} id: expected '{prefix}-' followed by 8 or 17 "
+                f"{preview(value)} is not a {what} id: expected '{prefix}-' followed by 8 or 17 "
                 f"lowercase hex digits, e.g. {prefix}-0123456789abcdef0"
             )
         return value
@@ -52,7 +52,7 @@ def _check_region(value: str) -> str:
 def _check_az_id(value: str) -> str:
     if not AZ_ID_RE.fullmatch(value):
         raise ValueError(
-            f"{value!r} is not an availability zone id (e.g. use1-az1); use the AZ id, "
+            f"{preview(value)} is not an availability zone id (e.g. use1-az1); use the AZ id, "
             "not the AZ name such as us-east-1a, because names differ between accounts"
         )
     return value
@@ -60,14 +60,15 @@ def _check_az_id(value: str) -> str:
 
 def _check_account(value: str) -> str:
     if not ACCOUNT_RE.fullmatch(value):
-        raise ValueError(f"{value!r} is not a 12-digit AWS account id (quote it in YAML)")
+        raise ValueError(f"{preview(value)} is not a 12-digit AWS account id (quote it in YAML)")
     return value
 
 
 def _check_name(value: str) -> str:
     if not NAME_RE.fullmatch(value):
         raise ValueError(
-            f"{value!r} is not allowed: use 1-63 characters [a-z0-9-], starting with a letter "
+            f"{preview(value)} is not allowed: use 1-63 characters [a-z0-9-], starting with "
+            "a letter "
             "(it names the module and its folder, so no '/', '..' or spaces)"
         )
     return value
@@ -75,15 +76,15 @@ def _check_name(value: str) -> str:
 
 def _ipv4_network(value: Any) -> str:
     if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not a CIDR string such as 10.0.0.0/16")
+        raise ValueError(f"{preview(value)} is not a CIDR string such as 10.0.0.0/16")
     try:
         network = ipaddress.IPv4Network(value, strict=False)
     except ValueError:
-        raise ValueError(f"{value!r} is not an IPv4 CIDR such as 10.0.0.0/16") from None
+        raise ValueError(f"{preview(value)} is not an IPv4 CIDR such as 10.0.0.0/16") from None
     if "/" not in value:
-        raise ValueError(f"{value!r} has no prefix length; write e.g. {value}/32")
+        raise ValueError(f"{preview(value)} has no prefix length; write e.g. {value}/32")
     if str(network) != value:
-        raise ValueError(f"{value!r} has host bits set; the network is {network}")
+        raise ValueError(f"{preview(value)} has host bits set; the network is {network}")
     return value
 
 
@@ -97,9 +98,11 @@ def _ipv6_network(value: Any) -> str:
             f"{preview(value)} is not an IPv6 CIDR such as 2001:db8:1234:1a00::/56"
         ) from None
     if "/" not in value:
-        raise ValueError(f"{value!r} has no prefix length; write e.g. {value}/56")
+        raise ValueError(f"{preview(value)} has no prefix length; write e.g. {value}/56")
     if str(network) != value:
-        raise ValueError(f"{value!r} is not written canonically (host bits or case); use {network}")
+        raise ValueError(
+            f"{preview(value)} is not written canonically (host bits or case); use {network}"
+        )
     return value
 
 

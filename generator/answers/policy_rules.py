@@ -91,7 +91,9 @@ def check_policy(answers: Answers) -> Iterator[Problem]:
         path = f"policy.statements[{index}]"
         if statement.sid is not None:
             if not re.fullmatch(r"[A-Za-z0-9]{1,100}", statement.sid, re.ASCII):
-                yield Problem(f"{path}.sid", f"{statement.sid!r}: use 1-100 letters and digits")
+                yield Problem(
+                    f"{path}.sid", f"{preview(statement.sid)}: use 1-100 letters and digits"
+                )
             elif statement.sid in sids:
                 yield Problem(
                     f"{path}.sid", f"{statement.sid} repeats statements[{sids[statement.sid]}]"
@@ -138,7 +140,8 @@ def check_principals(path: str, statement: PolicyStatement, answers: Answers) ->
         if not match:
             yield Problem(
                 where,
-                f"{principal!r} is not an IAM principal: use a 12-digit account id or an ARN "
+                f"{preview(principal)} is not an IAM principal: use a 12-digit account id "
+                "or an ARN "
                 "such as arn:aws:iam::111122223333:user/Name or ...:role/Name",
             )
         elif match.group("partition") != partition:
@@ -173,7 +176,7 @@ def check_actions(
             if not allow_wildcards:
                 yield Problem(
                     where,
-                    f"{action!r} is a wildcard; refused unless "
+                    f"{preview(action)} is a wildcard; refused unless "
                     "policy.allow_wildcards is true (name the actions instead)",
                 )
             elif action != "*" and not ACTION_PATTERN_RE.fullmatch(name):
@@ -184,18 +187,19 @@ def check_actions(
                 )
                 continue
             elif action != "*" and not action_matches(name, list(known)):
-                yield Problem(where, f"{action!r} matches no Lambda action")
+                yield Problem(where, f"{preview(action)} matches no Lambda action")
             if action == "*" or service == "lambda":
                 continue
         if service != "lambda":
             yield Problem(
                 where,
-                f"{action!r} is not a Lambda action: a Lambda endpoint policy "
+                f"{preview(action)} is not a Lambda action: a Lambda endpoint policy "
                 "only governs lambda:* actions",
             )
         elif name not in known:
             yield Problem(
-                where, f"{action!r} is not a Lambda IAM action{did_you_mean(action, qualified)}"
+                where,
+                f"{preview(action)} is not a Lambda IAM action{did_you_mean(action, qualified)}",
             )
 
 
@@ -208,23 +212,28 @@ def check_functions(path: str, statement: PolicyStatement, answers: Answers) -> 
         match = FUNCTION_ARN_RE.fullmatch(function)
         if match and match.group("qualifier") == "*":
             yield Problem(
-                where, f"{function!r}: give the unqualified ARN; tfgen adds the ':*' form itself"
+                where,
+                f"{preview(function)}: give the unqualified ARN; tfgen adds the ':*' form itself",
             )
             continue
         if ("*" in function or "?" in function) and not wildcards:
             yield Problem(
-                where, f"{function!r} has a wildcard; refused unless policy.allow_wildcards is true"
+                where,
+                f"{preview(function)} has a wildcard; refused unless policy.allow_wildcards "
+                "is true",
             )
             continue
         if function == "*":
             continue
         if not function.startswith("arn:"):
             if not FUNCTION_NAME_RE.fullmatch(function):
-                yield Problem(where, f"{function!r} is neither a function ARN nor a function name")
+                yield Problem(
+                    where, f"{preview(function)} is neither a function ARN nor a function name"
+                )
             elif answers.account_id is None:
                 yield Problem(
                     where,
-                    f"{function!r} is a bare name: give the full ARN "
+                    f"{preview(function)} is a bare name: give the full ARN "
                     "(arn:aws:lambda:REGION:ACCOUNT:function:NAME) or set account_id",
                 )
             continue
@@ -236,7 +245,8 @@ def _check_function_arn(where: str, arn: str, region: str, partition: str) -> It
     if not match:
         yield Problem(
             where,
-            f"{arn!r} is not a Lambda function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME)",
+            f"{preview(arn)} is not a Lambda function ARN "
+            "(arn:aws:lambda:REGION:ACCOUNT:function:NAME)",
         )
         return
     if match.group("region") != region:
@@ -258,19 +268,19 @@ def condition_operator_problem(operator: str) -> str | None:
     match = CONDITION_OPERATOR_RE.fullmatch(operator)
     if not match:
         return (
-            f"{operator!r} is not an IAM condition operator: at most one ForAnyValue: or "
+            f"{preview(operator)} is not an IAM condition operator: at most one ForAnyValue: or "
             "ForAllValues: prefix, then an operator such as StringEquals, then at most one "
             "IfExists"
         )
     base = match.group("base")
     if base not in CONDITION_OPERATORS:
         return (
-            f"{operator!r} is not an IAM condition operator"
+            f"{preview(operator)} is not an IAM condition operator"
             f"{did_you_mean(base, list(CONDITION_OPERATORS))}"
         )
     if base == "Null" and match.group("if_exists"):
         return (
-            f"{operator!r} is not an IAM condition operator: Null already tests whether the "
+            f"{preview(operator)} is not an IAM condition operator: Null already tests whether the "
             "key exists, so it has no IfExists form"
         )
     return None
@@ -333,7 +343,8 @@ def check_conditions(path: str, statement: PolicyStatement) -> Iterator[Problem]
         for key, value in pairs.items():
             if not key or any(ch.isspace() for ch in key):
                 yield Problem(
-                    f"{where}.{key}", f"{key!r} is not a condition key (e.g. aws:PrincipalOrgID)"
+                    f"{where}.{key}",
+                    f"{preview(key)} is not a condition key (e.g. aws:PrincipalOrgID)",
                 )
             if value == []:
                 yield Problem(f"{where}.{key}", "needs at least one value")

@@ -247,7 +247,9 @@ def check_peering(answers: Answers) -> Iterator[Problem]:
     for index, peer in enumerate(answers.peering):
         path = f"peering[{index}]"
         if peer.name in names:
-            yield Problem(f"{path}.name", f"{peer.name!r} is also peering[{names[peer.name]}].name")
+            yield Problem(
+                f"{path}.name", f"{preview(peer.name)} is also peering[{names[peer.name]}].name"
+            )
         names.setdefault(peer.name, index)
         if peer.vpc_id == answers.vpc.id:
             yield Problem(f"{path}.vpc_id", f"{peer.vpc_id} is the endpoint's own VPC (vpc.id)")
@@ -275,13 +277,17 @@ def check_retired_peers(answers: Answers) -> Iterator[Problem]:
     for index, peer in enumerate(answers.retired_peers):
         path = f"retired_peers[{index}].name"
         if peer.name in current:
-            yield Problem(path, f"{peer.name!r} is a current peer (in peering): remove this entry")
+            yield Problem(
+                path, f"{preview(peer.name)} is a current peer (in peering): remove this entry"
+            )
         elif peer.name in seen:
-            yield Problem(path, f"{peer.name!r} is also retired_peers[{seen[peer.name]}].name")
+            yield Problem(
+                path, f"{preview(peer.name)} is also retired_peers[{seen[peer.name]}].name"
+            )
         elif peer.account_id is None and peer.region in (None, answers.region):
             yield Problem(
                 path,
-                f"{peer.name!r} is in the endpoint's account and region: it has no provider "
+                f"{preview(peer.name)} is in the endpoint's account and region: it has no provider "
                 "alias to keep, so remove this entry",
             )
         seen.setdefault(peer.name, index)

@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from generator.core.errors import preview
+
 # Longer integers are no answer's value and Python's int() refuses past 4300 digits.
 MAX_INT_DIGITS = 30
 _MAX_NESTING = 100
@@ -119,7 +121,8 @@ class _StrictMappings:
                 )
             if key in seen:
                 raise YamlProblem(
-                    "", f"duplicate key {key!r} at {_where(key_node.start_mark)}; each key once"
+                    "",
+                    f"duplicate key {preview(key)} at {_where(key_node.start_mark)}; each key once",
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)  # type: ignore[misc]
@@ -195,7 +198,7 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for key, value in pairs:
         if key in data:
-            raise YamlProblem("", f"duplicate key {key!r}; each key once")
+            raise YamlProblem("", f"duplicate key {preview(key)}; each key once")
         data[key] = value
     return data
 

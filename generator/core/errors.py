@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -25,12 +26,26 @@ def closest(value: str, choices: Iterable[str], cutoff: float) -> str | None:
     return close[0] if close else None
 
 
+PATH_PART_CHARS = 64  # a key of a path longer than this is cut (tag keys: 128 at most)
+LONG_PATH_PART = re.compile(r"[^.\[\]]{" + str(PATH_PART_CHARS + 1) + ",}")
+
+
+def _short_part(match: re.Match[str]) -> str:
+    part = match.group(0)
+    return f"{part[:30]}...({len(part)} characters)"
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with the input, located by its field path (``subnets[0].az_id``)."""
 
     path: str
     message: str
+
+    def __post_init__(self) -> None:
+        # A path names keys of the answers (a condition operator, a tag key): a hostile key
+        # of a thousand characters is shown as a short preview there too.
+        object.__setattr__(self, "path", LONG_PATH_PART.sub(_short_part, self.path))
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from generator.catalog import load_json
+from generator.core.errors import preview
 
 CATALOG_FILE = "aws_regions.json"
 # Peering crosses accounts and regions, never partitions; these are the ones tfgen renders for.
@@ -62,7 +63,7 @@ def region_problem(region: str) -> str | None:
         close = difflib.get_close_matches(region, sorted(regions), n=1, cutoff=0.8)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return (
-            f"{region!r} is not an AWS region tfgen knows (e.g. us-east-1, eu-west-2; "
+            f"{preview(region)} is not an AWS region tfgen knows (e.g. us-east-1, eu-west-2; "
             f"the list is generator/catalog/aws_regions.json){hint}"
         )
     partition = partition_of(region)

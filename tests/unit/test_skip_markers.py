@@ -190,3 +190,40 @@ def test_a_skip_in_the_users_own_file_of_a_root_is_theirs():
     skips = [{"id": "CKV_AWS_144", "resource": "aws_s3_bucket.state", "file": "backend.tf"}]
     assert unexpected_skips(skips, (), {"main.tf", "providers.tf"}) == []
     assert len(unexpected_skips(skips, (), {"main.tf", "backend.tf"})) == 1
+
+
+# ---- messages show a short preview of any value ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["principal", "action", "function", "vpc id", "region", "cidr", "condition operator"],
+)
+def test_a_long_value_is_shown_as_a_short_preview_in_text_and_json(field, tmp_path):
+    long = "x" * 1000
+    data = copy.deepcopy(example_data())
+    statement = data["policy"]["statements"][0]
+    if field == "principal":
+        statement["principals"] = [f"arn:aws:iam::111122223333:user/{long}!"]
+    elif field == "action":
+        statement["actions"] = [f"lambda:{long}"]
+    elif field == "function":
+        statement["functions"] = [f"arn:aws:lambda:us-east-2:123456789012:function:{long}!"]
+    elif field == "vpc id":
+        data["vpc"]["id"] = f"vpc-{long}"
+    elif field == "region":
+        data["region"] = long
+    elif field == "cidr":
+        data["vpc"]["cidr"] = long
+    else:
+        statement["conditions"] = {long: {"aws:PrincipalTag/team": "a"}}
+    answers = tmp_path / "a.yaml"
+    answers.write_text(yaml.safe_dump(data))
+    text = tfgen("render", str(answers), "-o", str(tmp_path / "o"), "--no-scan")
+    report = tfgen(
+        "render", str(answers), "-o", str(tmp_path / "o"), "--no-scan", "--format", "json"
+    )
+    assert text.returncode == 2 and report.returncode == 2
+    assert "x" * 100 not in text.stderr + text.stdout, text.stderr
+    assert "x" * 100 not in report.stdout + report.stderr
+    assert "characters)" in text.stderr
