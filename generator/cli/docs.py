@@ -19,4 +19,6 @@ def docs(folders: tuple[Path, ...]) -> None:
 
     for folder in folders:
         changed = regenerate_readme(folder)
-        click.echo(f"{'wrote' if changed else 'unchanged'} {folder / README_FILE}")
+        from generator.report.text import echo
+
+        echo(f"{'wrote' if changed else 'unchanged'} {folder / README_FILE}")

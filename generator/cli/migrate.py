@@ -74,13 +74,17 @@ def migrate(
     state, copied = module / "example" / "terraform.tfstate", root / "terraform.tfstate"
     if result.written and state.is_file() and not copied.exists():
         shutil.copy2(state, copied)
-        click.echo(f"tfgen: copied {state} to {copied}", err=True)
+        from generator.report.text import echo
+
+        echo(f"tfgen: copied {state} to {copied}", err=True)
     reporting = report_options(output_format, report_file)
 
     def report() -> int:
         report_run("migrate", result, reporting, None if source is None else str(source))
         if result.written:
-            click.echo(
+            from generator.report.text import echo
+
+            echo(
                 f"tfgen: next, in {root}: terraform init && terraform plan (moves and in-place "
                 f"updates only); once applied, remove {module}",
                 err=True,

@@ -193,7 +193,9 @@ def _changed_exit(paths: list[str], changes: list[str | None], fail_on_change: b
     if not fail_on_change or not changed:
         return 0
     for path, change in changed:
-        click.echo(f"tfgen: {change} {path} (--fail-on-change)", err=True)
+        from generator.report.text import echo
+
+        echo(f"tfgen: {change} {path} (--fail-on-change)", err=True)
     return 1
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from generator.answers.model import Answers
 from generator.core.hcl import parse_hcl
+from generator.core.markers import terminal_text
 from generator.core.regions import lambda_dns_name, lambda_service_name
 from generator.plan.peering import PeeringPlan
 from generator.plan.statements import StatementPlan
@@ -33,13 +34,14 @@ _INTERPOLATION = re.compile(r"^\$\{(?P<body>.*)\}$", re.DOTALL)
 
 
 def markdown_text(value: str) -> str:
-    """Plain text safe in a Markdown table cell or sentence."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", value).replace("\n", " ")
+    """Plain text safe in a Markdown table cell or sentence (bidirectional and control
+    characters written as escapes, so the README reads as the module does)."""
+    return terminal_text(_MARKDOWN_SPECIAL.sub(r"\\\1", value).replace("\n", " "))
 
 
 def code_span(value: str) -> str:
     """`value` as inline code inside a Markdown table (a `|` would end the cell)."""
-    value = value.replace("\n", " ").replace("|", "\\|")
+    value = terminal_text(value.replace("\n", " ").replace("|", "\\|"))
     fence = "``" if "`" in value else "`"
     pad = " " if "`" in value else ""
     return f"{fence}{pad}{value}{pad}{fence}"

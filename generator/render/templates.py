@@ -21,6 +21,7 @@ from generator.core.layout import (
     PEERING_TEMPLATES,
     README_FILE,
 )
+from generator.core.markers import json_escaped
 from generator.core.regions import lambda_dns_name, lambda_service_name, partition_of
 from generator.plan.module_plan import MODULE_CALL, ModulePlan, plan_module
 from generator.plan.peering import RetiredAlias
@@ -135,7 +136,10 @@ def render_plan(plan: ModulePlan) -> dict[str, str]:
         "skips": list(plan.skips),
         "module_call": MODULE_CALL,
         "policy_document": policy,
-        "policy_json": json.dumps(policy, indent=2, ensure_ascii=False) if policy else "",
+        # the same JSON, with bidirectional and control characters as \u escapes
+        "policy_json": json_escaped(json.dumps(policy, indent=2, ensure_ascii=False))
+        if policy
+        else "",
         "terraform_version_constraint": TERRAFORM_VERSION_CONSTRAINT,
         "aws_provider_constraint": AWS_PROVIDER_CONSTRAINT,
         "tfgen_version": __version__,

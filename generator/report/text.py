@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from generator import __version__
+from generator.core.markers import terminal_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -51,6 +52,11 @@ class ReportNotWritten(Exception):
         super().__init__(f"cannot write the report {path}: {reason}")
 
 
+def echo(text: str = "", **options: Any) -> None:
+    """click.echo of `text` as `terminal_text` shows it."""
+    click.echo(terminal_text(text), **options)
+
+
 def console() -> Console:
     from rich.console import Console
 
@@ -63,7 +69,7 @@ def say(out: Console, label: str, style: str, text: str = "", end: str = "\n") -
     """`label` in `style`, then `text` exactly as given (a Text is never read as markup)."""
     from rich.text import Text
 
-    out.print(Text.assemble((label, style), text), end=end)
+    out.print(Text.assemble((label, style), terminal_text(text)), end=end)
 
 
 def envelope(command: str, status: str, exit_code: int, **details: Any) -> dict[str, Any]:
@@ -103,7 +109,7 @@ def publish(
         except OSError as error:
             raise ReportNotWritten(options.report_file, str(error.strerror or error)) from None
     if not options.text:
-        click.echo(text)
+        click.echo(text)  # JSON: json.dumps escapes controls; a machine reads it
 
 
 # ---- errors ---------------------------------------------------------------------------------
@@ -131,7 +137,7 @@ def report_error(error: TfgenError, command: str, options: ReportOptions) -> Non
             f": {error.source}: {len(error.problems)} problem(s), nothing written",
         )
         for problem in error.problems:
-            out.print(f"  {problem}")
+            out.print(terminal_text(f"  {problem}"))
     else:
         print_error_line(str(error), out)
 
@@ -202,9 +208,9 @@ def report_import(warnings: Sequence[str], text: str, path: Path | None) -> None
     out = console()
     print_warnings(out, warnings)
     if path is None:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False)  # the answers file itself (YAML escapes what it must)
     else:
-        out.print(f"wrote {path}: render it with `tfgen render {path}`")
+        out.print(terminal_text(f"wrote {path}: render it with `tfgen render {path}`"))
 
 
 # ---- batch render ---------------------------------------------------------------------------
@@ -231,7 +237,11 @@ def report_batch(items: Sequence[BatchItem], options: ReportOptions) -> None:
 
 def print_batch_table(items: Sequence[BatchItem], out: Console) -> None:
     from rich.table import Table
-    from rich.text import Text
+
+    def Text(text: str, style: str = "") -> Any:  # noqa: N802 - rich's Text, shown safely
+        from rich.text import Text as RichText
+
+        return RichText(terminal_text(text), style)
 
     table = Table(title="tfgen render", show_lines=False)
     for column in ("answers", "module", "result", "detail"):
@@ -264,7 +274,7 @@ def print_batch_table(items: Sequence[BatchItem], out: Console) -> None:
     out.print(table)
     for item in items:
         if item.result is not None and item.result.warnings:
-            out.print(f"{item.source}:")
+            out.print(terminal_text(f"{item.source}:"))
             print_warnings(out, item.result.warnings)
     failed = sum(1 for item in items if item.exit_code)
     out.print(f"{len(items) - failed} of {len(items)} module(s) written, {failed} failed")
@@ -302,16 +312,16 @@ def report_drift(
             print_error_line(f"{source}: {error}")
         for report in reports:
             if not report.drift:
-                click.echo(f"ok {report.path}: matches its answers")
+                echo(f"ok {report.path}: matches its answers")
                 continue
             verb = "fixed" if report.fixed else "drift"
-            click.echo(f"{verb} {report.path}: {report.summary()}")
+            echo(f"{verb} {report.path}: {report.summary()}")
             for item in report.drift:
-                click.echo(f"{verb} {report.path}/{item.path}: {item.kind} ({item.cause})")
+                echo(f"{verb} {report.path}/{item.path}: {item.kind} ({item.cause})")
                 if not report.fixed:
-                    click.echo(item.diff, nl=False)
+                    echo(item.diff, nl=False)
         drifted = sum(1 for report in reports if report.drift and not report.fixed)
-        click.echo(
+        echo(
             f"{len(reports) - drifted} of {len(reports)} module(s) match their answers"
             + (f", {drifted} differ" if drifted else "")
             + (f"; {len(errors)} answers file(s) with errors" if errors else ""),
@@ -371,14 +381,14 @@ def print_scan(reports: Sequence[tuple[Path, ScanReport]], guidelines: dict[str,
             where = (Path(folder) / finding.file).as_posix()
             where += f":{finding.line}" if finding.line else ""
             subject = f" [{finding.resource}]" if finding.resource else ""
-            click.echo(f"FAILED {finding.check_id} {finding.message}: {where}{subject}")
+            echo(f"FAILED {finding.check_id} {finding.message}: {where}{subject}")
             guideline = guidelines.get(finding.check_id or "")
             if guideline and finding.check_id not in shown:
                 shown.add(finding.check_id or "")
-                click.echo(f"  guideline: {guideline}")
+                echo(f"  guideline: {guideline}")
         for skip in report.skips:
-            click.echo(f"skipped {skip['id']} [{skip['resource']}]: {skip['reason']}")
-        click.echo(f"{folder}: {report.counts_text()} (checkov {report.checkov_version or '?'})")
+            echo(f"skipped {skip['id']} [{skip['resource']}]: {skip['reason']}")
+        echo(f"{folder}: {report.counts_text()} (checkov {report.checkov_version or '?'})")
 
 
 def batch_progress(
@@ -404,6 +414,6 @@ def batch_progress(
 
     def line(source: str, event: str) -> None:
         if options.text:
-            click.echo(f"{source}: {event}", err=True)
+            echo(f"{source}: {event}", err=True)
 
     return contextlib.nullcontext(), line
