@@ -40,7 +40,7 @@ def module_name(endpoint: dict[str, Any], name: str | None) -> str:
         return name
     tag = next((t["Value"] for t in endpoint.get("Tags") or [] if t.get("Key") == "Name"), "")
     slug = re.sub(r"[^a-z0-9]+", "-", tag.lower()).strip("-")[:63].rstrip("-")
-    if NAME_RE.match(slug):
+    if NAME_RE.fullmatch(slug):
         return slug
     return "lambda-" + endpoint["VpcEndpointId"].removeprefix("vpce-")
 
@@ -78,7 +78,7 @@ def peer_offers(snapshot: Snapshot) -> list[dict[str, Any]]:
         tag = next((t["Value"] for t in connection.get("Tags") or [] if t.get("Key") == "Name"), "")
         name = re.sub(r"[^a-z0-9]+", "-", tag.lower()).strip("-")[:63].rstrip("-")
         offer: dict[str, Any] = {
-            "name": name if NAME_RE.match(name) else f"peer-{len(offers) + 1}",
+            "name": name if NAME_RE.fullmatch(name) else f"peer-{len(offers) + 1}",
             "vpc_id": peer.get("VpcId"),
             "cidr": peer.get("CidrBlock"),
         }
@@ -208,7 +208,7 @@ def run_import(
     """`tfgen import`: read, translate, and write the answers file (None = stdout)."""
     from generator.core.files import write_text_atomic
 
-    if name is not None and not NAME_RE.match(name):
+    if name is not None and not NAME_RE.fullmatch(name):
         raise AdoptError(
             f"--name {preview(name)}: use 1-63 characters [a-z0-9-], starting with a letter"
         )

@@ -11,7 +11,7 @@ from typing import Any
 from generator.core.errors import TfgenError, preview
 
 ENDPOINT_ID_RE = re.compile(r"^vpce-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
-SERVICE_RE = re.compile(r"^(?:cn\.)?com\.amazonaws\.(?P<region>[a-z0-9-]+)\.lambda$")
+SERVICE_RE = re.compile(r"(?:cn\.)?com\.amazonaws\.(?P<region>[a-z0-9-]+)\.lambda", re.ASCII)
 READ_PREFIXES = ("Describe", "Get")
 
 
@@ -160,20 +160,30 @@ def client_error_line(error: Any, endpoint_id: str, region: str | None) -> str:
     return f"{operation} failed ({code}): {message}".strip()
 
 
+def _own_lambda_service(service: str, region: str) -> bool:
+    """Whether `service` is exactly the Lambda service name of `region` in its partition."""
+    from generator.core.regions import lambda_service_name, region_problem
+
+    return region_problem(region) is None and service == lambda_service_name(region)
+
+
 def check_lambda_interface(endpoint: dict[str, Any], region: str | None) -> None:
     endpoint_id = endpoint.get("VpcEndpointId", "?")
     kind = endpoint.get("VpcEndpointType") or ""
     service = endpoint.get("ServiceName") or ""
-    match = SERVICE_RE.match(service)
+    match = SERVICE_RE.fullmatch(service)
+    if match is not None and not _own_lambda_service(service, region or match.group("region")):
+        match = None  # another partition's prefix for the region: only the region's own name
     if kind.lower() == "gateway":
         raise AdoptError(
-            f"{endpoint_id} is a Gateway endpoint ({service}): tfgen adopts only Interface "
-            "endpoints for Lambda"
+            f"{endpoint_id} is a Gateway endpoint ({preview(service)}): tfgen adopts only "
+            "Interface endpoints for Lambda"
         )
     if match is None or (region is not None and match.group("region") != region):
         raise AdoptError(
-            f"{endpoint_id} is an endpoint for {service or 'an unknown service'}, not for "
-            f"Lambda in {region} (com.amazonaws.{region}.lambda)"
+            f"{endpoint_id} is an endpoint for "
+            f"{preview(service) if service else 'an unknown service'}, not for Lambda in "
+            f"{region} (only that region's own Lambda service name is adopted)"
         )
     if kind.lower() != "interface":
         raise AdoptError(f"{endpoint_id} is a {kind} endpoint, not an Interface endpoint")

@@ -123,13 +123,34 @@ def statement_answers(statement: Any, where: str) -> dict[str, Any]:
     return data
 
 
+class DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """json.loads' object hook: a key given twice is an error (json keeps the last one)."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise DuplicateKey(key)
+        found[key] = value
+    return found
+
+
 def policy_answers(text: str | None) -> tuple[dict[str, Any], list[str]]:
     """The `policy:` section for a policy document as AWS returns it, and warnings."""
     if text is None or not text.strip():
         # An interface endpoint without a policy document has AWS's full-access default.
         return {"full_access": True}, [FULL_ACCESS_WARNING]
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=_unique_keys)
+    except DuplicateKey as error:
+        raise PolicyNotExpressible(
+            f"the policy document has the key {preview(error.key)} twice in one object: IAM "
+            "and a JSON reader may each take another value (refused, not guessed)"
+        ) from None
     except ValueError:
         raise PolicyNotExpressible("the policy is not JSON") from None
     if not isinstance(document, dict):
@@ -226,7 +247,7 @@ def check_round_trip(
     """The safety net: what tfgen will render must be the policy AWS has."""
     if policy.full_access:
         return
-    original = json.loads(text or "{}")
+    original = json.loads(text or "{}", object_pairs_hook=_unique_keys)
     if rendered is not None and equivalent(rendered, original):
         return
     ours, theirs = _statements(rendered or {}), _statements(original)

@@ -70,6 +70,7 @@ def migrate(
     root = output or DEPLOYMENTS_ROOT / answers.name
     options = run_options(no_scan, no_cache, False, checkov)
     version = str(manifest.get("tfgen_version", "0.2"))
+    reporting = report_options(output_format, report_file)  # before anything is written
     result = render_deployment_to_folder(answers, root, module_dir, options, source, version)
     state, copied = module / "example" / "terraform.tfstate", root / "terraform.tfstate"
     if result.written and state.is_file() and not copied.exists():
@@ -77,7 +78,6 @@ def migrate(
         from generator.report.text import echo
 
         echo(f"tfgen: copied {state} to {copied}", err=True)
-    reporting = report_options(output_format, report_file)
 
     def report() -> int:
         report_run("migrate", result, reporting, None if source is None else str(source))

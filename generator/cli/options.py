@@ -110,7 +110,37 @@ def report_options(
     if legacy_report is not None:
         click.echo(LEGACY_REPORT_NOTE, err=True)
         report_file = report_file or legacy_report
+    check_report_path(report_file)
     return ReportOptions(output_format, report_file)
+
+
+def check_report_path(path: Path | None) -> None:
+    """--report FILE must be writable before any work starts: a render that wrote its module
+    and then failed on the report would leave a change behind a failed command."""
+    import os
+
+    from generator.core.errors import UsageError
+
+    if path is None:
+        return
+    # the nearest folder that exists: write_text_atomic creates the missing ones below it
+    parent = Path(os.path.abspath(path)).parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    problem = (
+        "is a folder; give a file name"
+        if path.is_dir()
+        else f"{parent} is not a folder"
+        if not parent.is_dir()
+        else f"the folder {parent} is not writable"
+        if not os.access(parent, os.W_OK | os.X_OK)
+        else None
+    )
+    if problem is not None:
+        context = click.get_current_context(silent=True)
+        if context is not None:  # the error itself cannot go into that report
+            context.find_root().meta["tfgen.report"] = None
+        raise UsageError(f"--report {path}: {problem}")
 
 
 def run_options(

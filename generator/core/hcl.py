@@ -12,7 +12,6 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any
 
 import hcl2.parser
@@ -243,16 +242,15 @@ def hcl_parser() -> lark.Lark:
     is the same either way (tests/unit/test_hcl.py compares the two on every golden file). The
     built tables are cached in tfgen's cache folder (Lark checks the grammar and options hash
     before it uses the file, and rebuilds on any mismatch or damage)."""
-    from platformdirs import user_cache_dir
+    from generator.core.cachedir import cache_folder
 
-    folder = Path(user_cache_dir("tfgen"))
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        cache_file: str | bool = str(
-            folder / f"hcl2-{hcl2_version}-lark-{lark.__version__}-nopos.lark"
-        )
-    except OSError:
-        cache_file = False  # a read-only home: build the tables each time (about 1.5 s)
+    folder = cache_folder("")
+    # a read-only or missing cache folder: build the tables each time (about 1.5 s)
+    cache_file: str | bool = (
+        False
+        if folder is None
+        else str(folder / f"hcl2-{hcl2_version}-lark-{lark.__version__}-nopos.lark")
+    )
     return lark.Lark.open(
         "hcl2.lark",
         rel_to=hcl2.parser.__file__,

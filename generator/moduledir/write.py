@@ -116,7 +116,11 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
         data = json.loads(read_module_file(folder / MANIFEST_FILE).decode("utf-8"))
     except (UsageError, ValueError):
         return None
-    return data if isinstance(data, dict) and "files" in data else None
+    if not isinstance(data, dict) or not isinstance(files := data.get("files"), dict):
+        return None  # a malformed manifest is no manifest: nothing is read from it
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+        return None
+    return data
 
 
 def check_target(target: Path, force: bool) -> None:

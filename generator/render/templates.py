@@ -53,14 +53,10 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept in tfgen's cache folder: compiling them is about half of a
     short run's start-up (`tfgen check`). Jinja keys each entry by the template's source
     checksum and the Python version, so an edited template is compiled again."""
-    from platformdirs import user_cache_dir
+    from generator.core.cachedir import cache_folder
 
-    folder = Path(user_cache_dir("tfgen")) / "jinja"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    folder = cache_folder("jinja")
+    return None if folder is None else jinja2.FileSystemBytecodeCache(str(folder))
 
 
 @cache

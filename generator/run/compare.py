@@ -68,7 +68,7 @@ class DriftReport:
                 if causes == [UPGRADE]
                 else "drift from the upgrade and from hand edits, file by file below"
             )
-        return f"rendered by this tfgen ({__version__}): the drift is a {' and '.join(causes)}"
+        return f"rendered by this tfgen ({__version__}); drift from: {' and '.join(causes)}"
 
     @property
     def exit_code(self) -> int:

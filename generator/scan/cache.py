@@ -20,9 +20,9 @@ CACHE_FORMAT = 2
 
 
 def cache_dir() -> Path:
-    from platformdirs import user_cache_dir
+    from generator.core.cachedir import cache_root
 
-    return Path(user_cache_dir("tfgen")) / "scan-cache"
+    return cache_root() / "scan-cache"
 
 
 def cache_key(folder: Path, checkov_version: str) -> str:
@@ -58,4 +58,11 @@ def store(key: str, report: ScanReport, root: Path | None = None) -> None:
         "skips": report.skips,
         "checkov_version": report.checkov_version,
     }
-    write_text_atomic((root or cache_dir()) / f"{key}.json", json.dumps(entry, sort_keys=True))
+    folder = root or cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(folder / f"{key}.json", json.dumps(entry, sort_keys=True))
+    except OSError as error:  # the cache is an optimization: the scan stands without it
+        from generator.core.cachedir import without_cache
+
+        without_cache(folder, error.strerror or error)

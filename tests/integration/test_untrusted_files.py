@@ -201,3 +201,24 @@ def test_scan_refuses_a_terraform_file_that_is_a_fifo_before_checkov_runs(tmp_pa
         run_checkov([folder], Path("/nonexistent/checkov"))  # refused before it is started
     done = run("scan", str(folder), timeout=120)
     assert done.returncode == 2 and "not a regular file" in done.stderr, done.stderr
+
+
+def test_an_unwritable_cache_folder_costs_time_not_the_run(tmp_path: Path):
+    """The template bytecode cache, the parser tables and the scan cache are optimizations: a
+    cache folder that cannot be created still renders, writes and says so once (issue 26)."""
+    import yaml
+
+    from tests.conftest import example_data
+    from tests.support.cli import tfgen_process
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    answers = tmp_path / "a.yaml"
+    answers.write_text(yaml.safe_dump(example_data()))
+    env = {**os.environ, "XDG_CACHE_HOME": str(blocker / "cache")}
+    done = tfgen_process("render", str(answers), "-o", str(tmp_path / "out"), "--no-scan", env=env)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "main.tf").is_file()
+    assert done.stderr.count("running without its caches (slower)") == 1, done.stderr
+    check = tfgen_process("check", str(tmp_path / "out"), env=env)
+    assert check.returncode == 0 and check.stderr.count("cannot be written") == 1, check.stderr

@@ -192,3 +192,61 @@ def test_a_statement_tfgen_would_split_is_refused_by_the_round_trip_check():
     with pytest.raises(PolicyNotExpressible, match="would render 2 statements for the policy's 1"):
         check_round_trip(answers.policy, endpoint_policy_document(answers), json.dumps(original))
     check_round_trip(answers.policy, original, json.dumps(original))  # the same policy passes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*",'
+        ' "Action": "lambda:*", "Resource": "*", "Effect": "Allow"}]}',
+        '{"Version": "2012-10-17", "Version": "2008-10-17", "Statement": []}',
+    ],
+)
+def test_a_policy_document_with_a_key_twice_is_refused_naming_it(text):
+    """json keeps the last value: a Deny that reads as an Allow must not be imported."""
+    with pytest.raises(PolicyNotExpressible, match="twice in one object"):
+        policy_answers(text)
+
+
+@pytest.mark.parametrize(
+    ("service", "region", "adopted"),
+    [
+        ("com.amazonaws.us-east-2.lambda", "us-east-2", True),
+        ("cn.com.amazonaws.cn-north-1.lambda", "cn-north-1", True),
+        ("cn.com.amazonaws.us-east-2.lambda", "us-east-2", False),  # another partition's prefix
+        ("com.amazonaws.cn-north-1.lambda", "cn-north-1", False),
+        ("com.amazonaws.us-east-2.lambda\n", "us-east-2", False),
+        ("com.amazonaws.us-east-1.lambda", "us-east-2", False),
+        ("com.amazonaws.us-east-2.lambda-url", "us-east-2", False),
+    ],
+)
+def test_only_the_regions_own_lambda_service_name_is_adopted(service, region, adopted):
+    from generator.adopt.ec2 import check_lambda_interface
+    from generator.core.errors import TfgenError
+
+    endpoint = {"VpcEndpointId": "vpce-1", "VpcEndpointType": "Interface", "ServiceName": service}
+    if adopted:
+        check_lambda_interface(endpoint, region)
+    else:
+        with pytest.raises(TfgenError, match="not for Lambda in"):
+            check_lambda_interface(endpoint, region)
+
+
+@pytest.mark.parametrize("name", ["abc\n", "abc!", "-abc", "a" * 64])
+def test_a_bad_name_is_refused_before_aws_is_read(name, monkeypatch):
+    from generator.adopt import command
+    from generator.core.errors import TfgenError
+
+    def no_aws(*args, **kwargs):
+        raise AssertionError("AWS was read before --name was checked")
+
+    monkeypatch.setattr(command, "ec2_client", no_aws)
+    with pytest.raises(TfgenError, match="--name"):
+        command.run_import(
+            "vpce-0123456789abcdef0",
+            region="us-east-2",
+            endpoint_url=None,
+            name=name,
+            output=None,
+            force=False,
+        )
