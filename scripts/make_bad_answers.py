@@ -924,6 +924,28 @@ mut(
     "a trailing newline AWS refuses",
 )
 
+# IAM replaces policy variables only under Version 2012-10-17 (issue 25)
+mut(
+    "policy-variable-without-version",
+    "policy.statements[0].conditions.StringEquals.aws:PrincipalTag/team",
+    lambda d: (
+        d["policy"].update(version=None),
+        S(d).update(
+            conditions={"StringEquals": {"aws:PrincipalTag/team": "${aws:PrincipalTag/team}"}}
+        ),
+    ),
+    "no Version: IAM compares the variable as literal text",
+)
+mut(
+    "policy-variable-under-2008",
+    "policy.statements[0].conditions.StringLike.aws:PrincipalTag/team",
+    lambda d: (
+        d["policy"].update(version="2008-10-17"),
+        S(d).update(conditions={"StringLike": {"aws:PrincipalTag/team": "${aws:username}*"}}),
+    ),
+    "2008-10-17: the variable is literal text",
+)
+
 for old in [*OUT.glob("*.yaml"), *OUT.glob("*.json")]:
     old.unlink()
 for name, (expect, why, text) in sorted(cases.items()):

@@ -74,6 +74,34 @@ def action_matches(pattern: str, names: list[str]) -> list[str]:
     return [name for name in names if compiled.fullmatch(name)]
 
 
+# An IAM policy variable: ${aws:username}, ${aws:PrincipalTag/team}, ${*}, ${?}, ${$}.
+POLICY_VARIABLE_RE = re.compile(r"\$\{[^}]*\}")
+
+
+def check_policy_variables(
+    path: str, statement: PolicyStatement, version: str | None
+) -> Iterator[Problem]:
+    """IAM replaces policy variables only under Version 2012-10-17; under 2008-10-17 (or no
+    Version, which IAM reads as 2008-10-17) `${aws:PrincipalTag/team}` is literal text, so a
+    Deny with it never matches and an Allow never grants."""
+    values = [(f"{path}.functions[{i}]", f) for i, f in enumerate(statement.functions)]
+    for operator, pairs in statement.conditions.items():
+        for key, value in pairs.items():
+            for item in value if isinstance(value, list) else [value]:
+                values.append((f"{path}.conditions.{operator}.{key}", item))
+    for where, value in values:
+        match = POLICY_VARIABLE_RE.search(value)
+        if match:
+            yield Problem(
+                where,
+                f"{preview(match.group(0))} is an IAM policy variable, which IAM replaces only "
+                f"under Version 2012-10-17: with {'no Version' if version is None else version} "
+                "it is compared as literal text (a Deny with it never matches); set "
+                "policy.version: 2012-10-17",
+            )
+            return
+
+
 def check_policy(answers: Answers) -> Iterator[Problem]:
     policy = answers.policy
     if policy.full_access and policy.statements:
@@ -89,6 +117,8 @@ def check_policy(answers: Answers) -> Iterator[Problem]:
     sids: dict[str, int] = {}
     for index, statement in enumerate(policy.statements):
         path = f"policy.statements[{index}]"
+        if policy.version != "2012-10-17":
+            yield from check_policy_variables(path, statement, policy.version)
         if statement.sid is not None:
             if not re.fullmatch(r"[A-Za-z0-9]{1,100}", statement.sid, re.ASCII):
                 yield Problem(

@@ -250,3 +250,32 @@ def test_a_bad_name_is_refused_before_aws_is_read(name, monkeypatch):
             output=None,
             force=False,
         )
+
+
+def test_an_imported_policy_with_a_variable_and_no_version_is_refused_with_the_reason():
+    """IAM reads a policy without Version as 2008-10-17, where ${...} is literal text: the
+    Allow below grants nothing (issue 25). tfgen import says so instead of adopting it."""
+    from generator.adopt.command import _parse
+    from generator.core.errors import TfgenError
+
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::111122223333:user/MyUser"},
+        "Action": ["lambda:InvokeFunction"],
+        "Resource": [
+            "arn:aws:lambda:us-east-2:123456789012:function:my-function",
+            "arn:aws:lambda:us-east-2:123456789012:function:my-function:*",
+        ],
+        "Condition": {"StringEquals": {"aws:PrincipalTag/team": "${aws:PrincipalTag/team}"}},
+    }
+    policy, _warnings = policy_answers(json.dumps({"Statement": [statement]}))
+    assert policy["version"] is None
+    data = copy.deepcopy(example_data())
+    data["policy"] = policy
+    with pytest.raises(TfgenError, match="policy variable.*2012-10-17"):
+        _parse(data)
+    policy, _warnings = policy_answers(
+        json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+    )
+    data["policy"] = policy
+    assert _parse(data).policy.version == "2012-10-17"
