@@ -2,23 +2,26 @@
 """Refresh generator/catalog/aws_provider_schema_v6.json from the AWS provider 6 jsii assembly.
 
 There is no provider 6 binary here, so `terraform providers schema -json` cannot run for it.
-npm's `@cdktf/provider-aws` (MPL-2.0) ships `.jsii`, a JSON assembly generated from the
-provider's schema: one class per resource and data source, a `...Config` interface with
-every settable argument (optional or required), one interface per nested block, and getters
-for what the provider computes. This script reads it and writes the same trimmed shape as
-`scripts/refresh_provider_schema.py` writes for 5.x, for the types tfgen emits.
+npm's `@cdktn/provider-aws` (MPL-2.0, CDK Terrain's prebuilt provider; the latest
+`@cdktf/provider-aws`, 21.22.1, is of provider 6.25.0) ships `.jsii`, a JSON assembly
+generated from the provider's schema: one class per resource and data source, a `...Config`
+interface with every settable argument (optional or required), one interface per nested block,
+and getters for what the provider computes. This script reads it and writes the same trimmed
+shape as `scripts/refresh_provider_schema.py` writes for 5.x, for the types tfgen emits.
+Package 25.7.0 is generated from provider 6.66.0.
 
 What the assembly does not carry, and the snapshot therefore does not either: deprecation
-flags, list/set nesting of blocks (all written as "list"), computed flags of optional
-arguments, and list/set/object types (only primitive and map types are written). Argument
-names come from each property's Terraform Registry link (`...#vpc_id`), so they are the
-provider's own snake_case names; only computed-only getters have no link, and their
-camelCase names are converted (tests/unit/test_schema_check.py compares
-every name with 5.x).
+flags (the 6.x deprecations tfgen must avoid are listed by hand in
+generator/catalog/aws_provider_deprecations_v6.json), list/set nesting of blocks (all
+written as "list"), computed flags of optional arguments, and list/set/object types (only
+primitive and map types are written). Argument names come from each property's Terraform
+Registry link (`...#vpc_id`), so they are the provider's own snake_case names; only
+computed-only getters have no link, and their camelCase names are converted
+(tests/unit/test_schema_check.py compares every name with 5.x).
 
-Usage: .venv/bin/python scripts/refresh_provider_schema_v6.py            # npm install 21.22.1
+Usage: .venv/bin/python scripts/refresh_provider_schema_v6.py            # npm install 25.7.0
        .venv/bin/python scripts/refresh_provider_schema_v6.py --jsii path/to/.jsii
-       [--package-version 21.22.1]
+       [--package @cdktn/provider-aws] [--package-version 25.7.0]
 """
 
 from __future__ import annotations
@@ -32,13 +35,19 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from generator.verify.schema import DATA_SOURCES, RESOURCES, snapshot_paths
+from generator.verify.schema import (
+    DATA_SOURCES,
+    DEPRECATIONS_FILE,
+    RESOURCES,
+    load_deprecations,
+    snapshot_paths,
+)
 
 TARGET = (
     Path(__file__).resolve().parent.parent / "generator" / "catalog" / "aws_provider_schema_v6.json"
 )
-PACKAGE = "@cdktf/provider-aws"
-PACKAGE_VERSION = "21.22.1"
+PACKAGE = "@cdktn/provider-aws"
+PACKAGE_VERSION = "25.7.0"  # provider 6.66.0
 PROVIDER = "registry.terraform.io/hashicorp/aws"
 REGISTRY_LINK = re.compile(
     r"registry\.terraform\.io/providers/hashicorp/aws/(?P<version>[0-9.]+)/docs"
@@ -167,11 +176,12 @@ class Assembly:
 
 def trim(jsii: dict[str, Any]) -> dict[str, Any]:
     assembly = Assembly(jsii)
+    package = jsii.get("name", PACKAGE)
     provider_fqn = assembly.classes[("provider", "aws")]
     provider = assembly.block(assembly.config_of(provider_fqn), None)
     provider["attributes"].pop("alias", None)  # a meta-argument, as in `providers schema`
     return {
-        "derived_from": f"npm {PACKAGE} {assembly.package_version} (.jsii)",
+        "derived_from": f"npm {package} {assembly.package_version} (.jsii)",
         "limits": (
             "no deprecation flags; block nesting always 'list'; computed flags only on "
             "computed-only attributes; types only for primitives and maps"
@@ -184,23 +194,28 @@ def trim(jsii: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def npm_assembly(version: str, workdir: Path) -> Path:
+def npm_assembly(package: str, version: str, workdir: Path) -> Path:
     subprocess.run(
         ["npm", "install", "--ignore-scripts", "--no-audit", "--no-fund", "--no-save",
-         f"{PACKAGE}@{version}"],
+         f"{package}@{version}"],
         cwd=workdir,
         check=True,
     )  # fmt: skip
-    return workdir / "node_modules" / PACKAGE / ".jsii"
+    return workdir / "node_modules" / package / ".jsii"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jsii", type=Path, help="an existing .jsii file (skips npm install)")
-    parser.add_argument("--package-version", default=PACKAGE_VERSION, help=f"{PACKAGE} version")
+    parser.add_argument(
+        "--package", default=PACKAGE, help=f"the npm package with the assembly ({PACKAGE})"
+    )
+    parser.add_argument(
+        "--package-version", default=PACKAGE_VERSION, help=f"its version ({PACKAGE_VERSION})"
+    )
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="tfgen-jsii-") as tmp:
-        path = options.jsii or npm_assembly(options.package_version, Path(tmp))
+        path = options.jsii or npm_assembly(options.package, options.package_version, Path(tmp))
         snapshot = trim(json.loads(path.read_text(encoding="utf-8")))
     old = json.loads(TARGET.read_text()) if TARGET.exists() else {}
     TARGET.write_text(json.dumps(snapshot, indent=1, sort_keys=True) + "\n")
@@ -212,6 +227,15 @@ def main() -> None:
     print(
         f"{TARGET}: provider {snapshot['provider_version']} ({snapshot['derived_from']}), "
         f"{len(after)} arguments ({len(after - before)} added, {len(before - after)} removed)"
+    )
+    # The assembly has no deprecation flags: the hand-kept list is checked against the snapshot
+    # here, and against the provider's CHANGELOG by whoever refreshes.
+    for entry in load_deprecations():
+        if f"{entry.kind}.{entry.type}.{entry.attribute}" not in after:
+            print(f"! {DEPRECATIONS_FILE}: {entry.kind}.{entry.type}.{entry.attribute} is gone")
+    print(
+        f"review {DEPRECATIONS_FILE} against the provider's CHANGELOG up to "
+        f"{snapshot['provider_version']} (deprecations in the types above)"
     )
 
 

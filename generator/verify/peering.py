@@ -288,7 +288,9 @@ def check_dns(checker: Checker, answers: Answers, plan: PeeringPlan) -> None:
         None,
     )
     if zone is not None:
-        anchor = (ref("var.vpc_id"), ref("data.aws_region.current.id"))
+        # The Region from the VPC's ARN: data.aws_region's `id` is deprecated in 6.x and the
+        # `region` that replaces it does not exist in 5.x.
+        anchor = (ref("var.vpc_id"), ref('split(":", data.aws_vpc.endpoint.arn)[3]'))
         vpcs = [(vpc.get("vpc_id"), vpc.get("vpc_region")) for vpc in zone.get("vpc", [])]
         if vpcs != [anchor]:
             checker.fail(

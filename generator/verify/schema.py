@@ -4,24 +4,29 @@ Input is python-hcl2 output parsed with explicit blocks: a nested block is a lis
 that carry ``"__is_block__": True``; an object-valued attribute is a dict without it. The 5.x
 snapshot (``generator/catalog/aws_provider_schema.json``) is refreshed from the real provider
 by ``scripts/refresh_provider_schema.py``; the 6.x one (``aws_provider_schema_v6.json``) from
-the jsii assembly of npm ``@cdktf/provider-aws`` by ``scripts/refresh_provider_schema_v6.py``
-(it has no deprecation flags: the assembly does not carry them).
+the jsii assembly of npm ``@cdktn/provider-aws`` by ``scripts/refresh_provider_schema_v6.py``
+(it has no deprecation flags: the assembly does not carry them). What 6.x deprecates in the
+types tfgen emits is listed by hand in ``aws_provider_deprecations_v6.json``; check_deprecations
+refuses setting one in its block and reading one in any expression.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from generator.catalog import load_json
 from generator.core.errors import closest
-from generator.core.hcl import BLOCK_MARK
+from generator.core.hcl import BLOCK_MARK, blocks
 
 SCHEMA_FILE = "aws_provider_schema.json"
 # Every provider major the generated modules admit, with its snapshot.
 SCHEMA_FILES = {"5.x": SCHEMA_FILE, "6.x": "aws_provider_schema_v6.json"}
+# What 6.x deprecates in the types below (its snapshot has no deprecation flags).
+DEPRECATIONS_FILE = "aws_provider_deprecations_v6.json"
 PROVIDER_NAME = "aws"
 # Meta-arguments Terraform itself accepts in resource and data blocks.
 META_ATTRIBUTES = frozenset({"count", "for_each", "provider", "depends_on"})
@@ -82,7 +87,8 @@ def check_all_majors(parsed: dict[str, Any], file: str) -> list[SchemaProblem]:
     """check_blocks against every major's snapshot; a problem only some majors have names them.
 
     The module admits every major in SCHEMA_FILES, so an argument one of them lacks is a
-    problem too: `... (provider 6.x, 6.25.0; 5.x accepts it)`.
+    problem too: `... (provider 6.x, 6.66.0; 5.x accepts it)`; and so is whatever 6.x
+    deprecates (check_deprecations).
     """
     found = {
         major: set(check_blocks(parsed, load_provider_schema(major), file))
@@ -104,6 +110,7 @@ def check_all_majors(parsed: dict[str, Any], file: str) -> list[SchemaProblem]:
                     f"{' and '.join(others)} accepts it)",
                 )
             )
+    problems.update(check_deprecations(parsed, file))
     return sorted(problems)
 
 
@@ -327,3 +334,166 @@ def check_lifecycle(value: Any, file: str, where: str) -> list[SchemaProblem]:
             )
         )
     return problems
+
+
+@dataclass(frozen=True)
+class Deprecation:
+    """One attribute or argument a provider release deprecates (aws_provider_deprecations_v6)."""
+
+    kind: str  # "resource" or "data"
+    type: str
+    attribute: str  # dotted for an argument of a nested block: "dns_options.x"
+    since: str  # the provider release that deprecated it
+    replacement: str
+    source: str  # the provider's issue or pull request
+    documented: str = ""  # where the provider says so
+    note: str = ""
+
+    @property
+    def prefix(self) -> str:
+        """How an expression names a block of this kind: `data.aws_region` or `aws_route`."""
+        return f"data.{self.type}" if self.kind == "data" else self.type
+
+    def describe(self) -> str:
+        what = "data source" if self.kind == "data" else "resource"
+        note = f"; {self.note}" if self.note else ""
+        return (
+            f"{self.attribute!r} of {what} {self.type} is deprecated since AWS provider "
+            f"{self.since} ({self.source}): use {self.replacement!r}{note}"
+        )
+
+
+@cache
+def load_deprecations() -> tuple[Deprecation, ...]:
+    """The deprecations of the 6.x list shipped with tfgen."""
+    return tuple(Deprecation(**entry) for entry in load_json(DEPRECATIONS_FILE)["deprecations"])
+
+
+# A reference in an expression: `data.aws_region.current.id`, `aws_route.x[0].id`,
+# `data.aws_region.r[*].name`, `data.aws_region.r.*.name`; group 1 the block address
+# (`data.aws_region.current`), 2 the instance keys or splats, 3 the attribute read.
+_REFERENCE = re.compile(
+    r"(?<![\w.\-])((?:data\s*\.\s*)?aws_\w+\s*\.\s*[A-Za-z_][\w\-]*)"
+    r"((?:\s*\[[^\[\]]*\]|\s*\.\s*\*)*)\s*\.\s*([A-Za-z_][\w\-]*)"
+)
+
+
+def expression_code(template: str) -> str:
+    """A value python-hcl2 returned with everything but code blanked: the text outside its
+    `${ }` and `%{ }` parts and inside the string literals of their code (whose own
+    interpolations are kept). Each character keeps its position, so a match in the result is
+    at the same place in the value.
+
+    python-hcl2 8 leaves an expression as a string template: `${data.aws_region.x.id}` for a
+    bare expression, `${var.name}-endpoint` for an interpolating string, plain text for a
+    literal. Text outside the interpolations is literal and never a reference.
+    """
+    code: list[str] = []
+    # The open contexts: "s" a string literal (first, the template itself), "c" code.
+    stack = ["s"]
+    i = 0
+    while i < len(template):
+        char = template[i]
+        if stack[-1] == "s":
+            if char == "\\" and len(stack) > 1:
+                code.append("  "[: len(template) - i])  # an escaped character in a literal
+                i += 2
+                continue
+            if template[i : i + 2] in ("${", "%{"):
+                stack.append("c")
+                code.append("  ")
+                i += 2
+                continue
+            if char == '"' and len(stack) > 1:
+                stack.pop()
+                code.append('"')
+            else:
+                code.append(" ")
+            i += 1
+            continue
+        if char == '"':
+            stack.append("s")
+        elif char == "{":
+            stack.append("c")
+        elif char == "}":
+            stack.pop()
+            char = " " if stack[-1] == "s" else char
+        code.append(char)
+        i += 1
+    return "".join(code)
+
+
+def _walk_values(value: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:
+    """(path, string) for every string in a parsed value, object keys included."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key == BLOCK_MARK:
+                continue
+            yield path, str(key)
+            yield from _walk_values(item, (*path, str(key)))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _walk_values(item, path)
+
+
+def _where(kind: str, path: tuple[str, ...]) -> str:
+    """The address of a place in a parsed file: aws_x.y.arg, data.aws_x.y.arg, local.z, ..."""
+    if kind == "resource":
+        return ".".join(path)
+    if kind == "locals":
+        return ".".join(("local", *path))
+    return ".".join((kind, *path))
+
+
+def check_deprecations(parsed: dict[str, Any], file: str) -> list[SchemaProblem]:
+    """What 6.x deprecates (the shipped list), set in its block or read anywhere in the file.
+
+    A read is found by its address in an expression (`data.aws_region.current.id`, with any
+    instance keys or splats before the attribute); a read through a `for` variable or a
+    module output cannot be seen here.
+    """
+    deprecations = load_deprecations()
+    problems: list[SchemaProblem] = []
+    for deprecation in deprecations:
+        for block_type, name, body in blocks(parsed, deprecation.kind):
+            if block_type != deprecation.type:
+                continue
+            address = f"{deprecation.prefix}.{name}"
+            if _sets(body, deprecation.attribute.split(".")):
+                problems.append(
+                    SchemaProblem(
+                        file, f"{address}.{deprecation.attribute}", f"sets {deprecation.describe()}"
+                    )
+                )
+    reads = {(d.prefix, d.attribute): d for d in deprecations if "." not in d.attribute}
+    for kind, entries in parsed.items():
+        for path, text in _walk_values(entries, ()):
+            if "{" not in text:
+                continue
+            for match in _REFERENCE.finditer(expression_code(text)):
+                prefix = re.sub(r"\s+", "", match.group(1)).rsplit(".", 1)[0]
+                found = reads.get((prefix, match.group(3)))
+                if found is not None:
+                    reference = re.sub(r"\s+", "", text[match.start() : match.end()])
+                    problems.append(
+                        SchemaProblem(
+                            file, _where(kind, path), f"reads {reference}: {found.describe()}"
+                        )
+                    )
+    return sorted(set(problems))
+
+
+def _sets(body: dict[str, Any], path: list[str]) -> bool:
+    """Whether a body sets the argument at `path` (nested block names, then the argument), in
+    any instance of each nested block or in a `dynamic` block's content."""
+    head, rest = path[0], path[1:]
+    if not rest:
+        return head in body
+    instances = list(block_instances(body.get(head)) or [])
+    for dynamic in block_instances(body.get("dynamic")) or []:
+        generator = dynamic.get(head)
+        if isinstance(generator, dict):
+            instances += [c for c in generator.get("content", []) if is_block(c)]
+    return any(_sets(instance, rest) for instance in instances)

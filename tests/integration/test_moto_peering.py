@@ -168,6 +168,8 @@ def test_apply_peers_routes_and_resolves_for_the_peer(moto_url: str, tmp_path: P
         got = route53.get_hosted_zone(Id=zone["Id"])
         assert got["HostedZone"]["Config"]["PrivateZone"] is True
         assert [v["VPCId"] for v in got["VPCs"]] == [ids["vpc_id"], ids["peer_vpc_id"]]
+        # The endpoint VPC's Region comes from its ARN (not data.aws_region, deprecated in 6.x).
+        assert [v["VPCRegion"] for v in got["VPCs"]] == [REGION, REGION]
         records = route53.list_resource_record_sets(HostedZoneId=zone["Id"])["ResourceRecordSets"]
         (apex_a,) = [r for r in records if r["Name"] == ZONE_NAME and r["Type"] == "A"]
         (regional,) = [

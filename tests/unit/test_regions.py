@@ -11,7 +11,9 @@ import pytest
 from generator.answers.load import parse_answers
 from generator.core import regions
 from generator.core.errors import AnswersError
+from generator.core.hcl import blocks, parse_hcl
 from generator.run.module import rendered_files
+from generator.verify.schema import check_deprecations
 from tests.conftest import example_data
 from tests.unit.test_cli import tfgen, write_answers
 
@@ -179,6 +181,10 @@ def test_no_6x_deprecated_reads_in_any_module(partition: str):
         }
     ]
     for name, text in rendered_files(parse_answers(data)).items():
-        # Provider 6 deprecates data.aws_region's `name` (its upgrade guide: use `region`,
-        # which 5.x lacks); `id` is the region in both majors.
-        assert "aws_region.current.name" not in text, name
+        # Provider 6 deprecates data.aws_region's `name` (6.0) and `id` (6.47), for `region`,
+        # which 5.x lacks: nothing on the 6.x list may be read, in any partition.
+        if name.endswith(".tf"):
+            parsed = parse_hcl(text)
+            assert check_deprecations(parsed, name) == [], name
+            # and no aws_region data source is left behind, read by nothing
+            assert "aws_region" not in [kind for kind, _, _ in blocks(parsed, "data")], name

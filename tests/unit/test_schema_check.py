@@ -4,17 +4,29 @@ and the shipped snapshot matches what the real provider prints."""
 from __future__ import annotations
 
 import importlib.util
+import re
+from pathlib import Path
 
+import pytest
+
+from generator.answers.load import parse_answers
 from generator.core.hcl import parse_hcl
+from generator.render.shared import render_shared_module
 from generator.run.module import rendered_files
 from generator.verify.schema import (
+    DATA_SOURCES,
+    RESOURCES,
     SCHEMA_FILES,
     check_all_majors,
     check_blocks,
+    check_deprecations,
+    expression_code,
+    load_deprecations,
     load_provider_schema,
     snapshot_paths,
 )
 from tests.conftest import REPO
+from tests.support.golden_cases import case_answers, case_names
 
 
 def problems(text: str) -> list[str]:
@@ -147,8 +159,8 @@ def majors_problems(text: str) -> list[str]:
 
 def test_the_v6_snapshot_is_provider_6_from_the_jsii_assembly():
     schema = load_provider_schema("6.x")
-    assert schema["provider_version"] == "6.25.0"
-    assert schema["derived_from"] == "npm @cdktf/provider-aws 21.22.1 (.jsii)"
+    assert schema["provider_version"] == "6.66.0"
+    assert schema["derived_from"] == "npm @cdktn/provider-aws 25.7.0 (.jsii)"
     assert set(SCHEMA_FILES) == {"5.x", "6.x"}
 
 
@@ -165,7 +177,7 @@ def test_an_argument_only_in_5x_is_a_problem_naming_6x():
     text = 'provider "aws" {\n  endpoints {\n    opsworks = "http://localhost"\n  }\n}\n'
     assert majors_problems(text) == [
         "provider.aws.endpoints.opsworks: unsupported argument 'opsworks' "
-        "(provider 6.x, 6.25.0; 5.x accepts it)"
+        "(provider 6.x, 6.66.0; 5.x accepts it)"
     ]
 
 
@@ -183,15 +195,24 @@ ONLY_5X = {f"provider.endpoints.{name}" for name in (
     "iotanalytics", "iotevents", "lookoutmetrics", "opsworks", "sdb", "simpledb", "worklink",
 )}  # fmt: skip
 ONLY_6X = {
+    "data.aws_network_interface.ena_srd_specification",
     "data.aws_route53_zone.enable_accelerated_recovery",
+    "data.aws_vpc.ipv6_cidr_block_associations",
+    "data.aws_vpc_endpoint.service_region",
     "data.aws_vpc_endpoint_service.service_region",
     "data.aws_vpc_peering_connection.requester_region",
     "provider.tag_policy_compliance",
+    "provider.user_agent",
+    "resource.aws_route.odb_network_arn",
     "resource.aws_route53_zone.enable_accelerated_recovery",
+    "resource.aws_vpc_endpoint.dns_options.private_dns_preference",
+    "resource.aws_vpc_endpoint.dns_options.private_dns_specified_domains",
 } | {f"provider.endpoints.{name}" for name in (
-    "arcregionswitch", "arczonalshift", "bedrockagentcore", "mwaaserverless",
-    "networkflowmonitor", "observabilityadmin", "odb", "rdsdata", "rdsdataservice",
-    "s3vectors", "workmail",
+    "accountaccess", "agentregistry", "arcregionswitch", "arczonalshift", "bedrockagentcore",
+    "bedrockruntime", "devopsagent", "directoryservicedata", "interconnect", "lambdacore",
+    "lambdamicrovms", "mailmanager", "mpa", "mwaaserverless", "networkflowmonitor",
+    "observabilityadmin", "odb", "rdsdata", "rdsdataservice", "resiliencehubv2", "s3files",
+    "s3vectors", "savingsplans", "uxc", "workmail",
 )}  # fmt: skip
 
 
@@ -226,21 +247,22 @@ def load_script(name: str):
 def link(kind: str, anchor: str) -> str:
     return (
         "Docs at Terraform Registry: {@link https://registry.terraform.io/providers/hashicorp/"
-        f"aws/6.25.0/docs/{kind}#{anchor} X#{anchor}}}."
+        f"aws/6.66.0/docs/{kind}#{anchor} X#{anchor}}}."
     )
 
 
 def test_v6_refresh_reads_a_jsii_assembly():
-    """A minimal assembly with the shapes cdktf generates: the script's mapping rules."""
-    ns = "@cdktf/provider-aws.vpcEndpoint"
+    """A minimal assembly with the shapes cdktf/cdktn generate: the script's mapping rules."""
+    ns = "@cdktn/provider-aws.vpcEndpoint"
     string = {"primitive": "string"}
     jsii = {
-        "version": "21.22.1",
+        "name": "@cdktn/provider-aws",
+        "version": "25.7.0",
         "types": {
             f"{ns}.VpcEndpoint": {
                 "kind": "class",
                 "docs": {"summary": "Represents a {@link https://registry.terraform.io/providers/"
-                         "hashicorp/aws/6.25.0/docs/resources/vpc_endpoint aws_vpc_endpoint}."},
+                         "hashicorp/aws/6.66.0/docs/resources/vpc_endpoint aws_vpc_endpoint}."},
                 "initializer": {"parameters": [{"name": "config", "type": {"fqn": f"{ns}.Cfg"}}]},
                 "properties": [
                     {"name": "tfResourceType", "immutable": True, "type": string},
@@ -271,7 +293,7 @@ def test_v6_refresh_reads_a_jsii_assembly():
         },
     }  # fmt: skip
     assembly = load_script("refresh_provider_schema_v6").Assembly(jsii)
-    assert assembly.provider_version == "6.25.0"
+    assert assembly.provider_version == "6.66.0"
     assert assembly.schema_of("resource", "aws_vpc_endpoint") == {
         "attributes": {
             "vpc_id": {"required": True, "type": "string"},
@@ -297,3 +319,175 @@ def load_refresh_script():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+# ---- what provider 6.x deprecates (generator/catalog/aws_provider_deprecations_v6.json) ----
+
+
+def deprecations(text: str, file: str = "main.tf") -> list[str]:
+    return [
+        f"{p.file}: {p.address}: {p.message}" for p in check_deprecations(parse_hcl(text), file)
+    ]
+
+
+def test_the_6x_list_has_aws_regions_name_and_id_with_their_releases():
+    found = {(d.kind, d.type, d.attribute): d for d in load_deprecations()}
+    name, id_ = found[("data", "aws_region", "name")], found[("data", "aws_region", "id")]
+    assert (name.since, name.replacement, name.source) == (
+        "6.0.0",
+        "region",
+        "hashicorp/terraform-provider-aws#42131",
+    )
+    assert (id_.since, id_.replacement, id_.source) == (
+        "6.47.0",
+        "region",
+        "hashicorp/terraform-provider-aws#48036",
+    )
+
+
+def test_every_6x_deprecation_names_an_emitted_type_and_a_6x_argument():
+    # The list can only refer to what the 6.x snapshot holds: a typo, or a type tfgen no longer
+    # emits, would silently check nothing.
+    v6 = snapshot_paths(load_provider_schema("6.x"))
+    for d in load_deprecations():
+        assert d.type in (DATA_SOURCES if d.kind == "data" else RESOURCES), d
+        assert f"{d.kind}.{d.type}.{d.attribute}" in v6, d
+        assert f"{d.kind}.{d.type}.{d.replacement}" in v6, d
+        assert re.fullmatch(r"6\.\d+\.\d+", d.since), d
+        assert re.fullmatch(r"hashicorp/terraform-provider-aws#\d+", d.source), d
+
+
+def test_a_deprecated_argument_set_in_its_block_is_a_problem():
+    assert deprecations('data "aws_region" "peer" {\n  name = "us-west-2"\n}\n') == [
+        "main.tf: data.aws_region.peer.name: sets 'name' of data source aws_region is "
+        "deprecated since AWS provider 6.0.0 (hashicorp/terraform-provider-aws#42131): use "
+        "'region'; 5.x has no `region` attribute: a module that admits both majors reads the "
+        "region another way"
+    ]
+    # The same argument of another type, and a clean argument, are not.
+    assert deprecations('data "aws_vpc" "x" {\n  id = "vpc-1"\n}\n') == []
+    assert deprecations('data "aws_region" "peer" {\n  endpoint = "x"\n}\n') == []
+
+
+def test_the_deprecation_check_is_part_of_every_majors_check():
+    found = majors_problems('data "aws_region" "peer" {\n  name = "us-west-2"\n}\n')
+    assert [p for p in found if "deprecated since AWS provider 6.0.0" in p] == [
+        "data.aws_region.peer.name: sets 'name' of data source aws_region is deprecated since "
+        "AWS provider 6.0.0 (hashicorp/terraform-provider-aws#42131): use 'region'; 5.x has no "
+        "`region` attribute: a module that admits both majors reads the region another way"
+    ]
+
+
+def test_a_read_of_a_deprecated_attribute_is_a_problem_naming_file_reference_and_release():
+    text = (
+        'resource "aws_route53_zone" "lambda" {\n  name = "x"\n  vpc {\n'
+        "    vpc_id     = var.vpc_id\n    vpc_region = data.aws_region.current.id\n  }\n}\n"
+    )
+    assert deprecations(text, "peering.tf") == [
+        "peering.tf: aws_route53_zone.lambda.vpc.vpc_region: reads data.aws_region.current.id: "
+        "'id' of data source aws_region is deprecated since AWS provider 6.47.0 "
+        "(hashicorp/terraform-provider-aws#48036): use 'region'; 5.x has no `region` "
+        "attribute: a module that admits both majors reads the region another way"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("expression", "reference"),
+    [
+        ("data.aws_region.x.name", "data.aws_region.x.name"),
+        ('"${data.aws_region.x.name}-suffix"', "data.aws_region.x.name"),
+        ("data.aws_region.current[0].id", "data.aws_region.current[0].id"),
+        ("data.aws_region.peer[*].name", "data.aws_region.peer[*].name"),
+        ("data.aws_region.peer.*.name", "data.aws_region.peer.*.name"),
+        ('upper(data.aws_region.x["a"].id)', 'data.aws_region.x["a"].id'),
+        ("{ key = data.aws_region.x.id }", "data.aws_region.x.id"),
+        ('format("%s", "${data.aws_region.x.id}")', "data.aws_region.x.id"),
+        ("data.aws_vpc_endpoint_service.lambda.region", "data.aws_vpc_endpoint_service.lambda"),
+        ("data.aws_vpc_peering_connection.pcx.region", "data.aws_vpc_peering_connection.pcx"),
+    ],
+)
+def test_every_form_of_a_deprecated_read_is_found(expression: str, reference: str):
+    found = deprecations(f"locals {{\n  r = {expression}\n}}\n")
+    assert len(found) == 1, found
+    assert re.match(rf"main\.tf: local\.r(\.key)?: reads {re.escape(reference)}\b", found[0]), found
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "data.aws_region.current.region",  # the 6.x replacement
+        "data.aws_region.current.description",
+        '"data.aws_region.current.id"',  # a literal, not a reference
+        'format("data.aws_region.x.%s", "name")',
+        'replace("data.aws_region.current.id", "x", "y")',
+        "aws_region.current.id",  # not a data source
+        "local.data.aws_region.x.name",
+        "data.aws_regions.all.names",
+        "data.aws_vpc_endpoint_service.lambda.service_region",
+        'split(":", data.aws_vpc.endpoint.arn)[3]',
+    ],
+)
+def test_clean_reads_are_not_problems(expression: str):
+    assert deprecations(f"locals {{\n  r = {expression}\n}}\n") == []
+
+
+def test_reads_are_found_in_every_kind_of_block():
+    text = (
+        'output "region" {\n  value = data.aws_region.current.id\n}\n'
+        'module "m" {\n  source = "./m"\n  region = data.aws_region.current.name\n}\n'
+        'data "aws_vpc" "x" {\n  tags = { Region = data.aws_region.current.id }\n}\n'
+    )
+    assert [line.split(": reads ")[0] for line in deprecations(text)] == [
+        "main.tf: data.aws_vpc.x.tags.Region",
+        "main.tf: module.m.region",
+        "main.tf: output.region.value",
+    ]
+
+
+def test_expression_code_keeps_code_and_blanks_literal_text():
+    assert expression_code("plain data.aws_region.x.id").strip() == ""
+    template = '${format("data.aws_region.x.id %s", data.aws_vpc.y.arn)}'
+    code = expression_code(template)
+    assert len(code) == len(template)  # positions kept
+    assert "data.aws_vpc.y.arn" in code and "aws_region" not in code
+    assert "data.aws_region.z.id" in expression_code('${lower("a-${data.aws_region.z.id}")}')
+    assert "local.x" in expression_code("%{ if local.x }yes%{ endif }")
+
+
+def tf_files(folder: Path) -> dict[str, str]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(folder.rglob("*.tf"))
+    }
+
+
+@pytest.mark.parametrize("case", ["built-in example", *case_names()])
+def test_rendered_modules_read_nothing_6x_deprecates(case: str):
+    files = rendered_files(parse_answers(case_answers(case)))
+    for name, text in files.items():
+        if name.endswith(".tf"):
+            assert check_deprecations(parse_hcl(text), name) == [], name
+
+
+def test_shared_module_and_committed_roots_read_nothing_6x_deprecates():
+    for name, text in render_shared_module().items():
+        if name.endswith(".tf"):
+            assert check_deprecations(parse_hcl(text), name) == [], name
+    committed = {
+        f"{folder}/{name}": text
+        for folder in ("modules", "deployments", "tests/golden")
+        for name, text in tf_files(REPO / folder).items()
+    }
+    assert any(name.startswith("modules/lambda-endpoint/") for name in committed)
+    for name, text in committed.items():
+        assert check_deprecations(parse_hcl(text), name) == [], name
+
+
+def test_v6_refresh_defaults_to_the_cdktn_package_and_takes_another(monkeypatch, tmp_path: Path):
+    script = load_script("refresh_provider_schema_v6")
+    assert (script.PACKAGE, script.PACKAGE_VERSION) == ("@cdktn/provider-aws", "25.7.0")
+    calls = []
+    monkeypatch.setattr(script.subprocess, "run", lambda args, **kw: calls.append(args))
+    path = script.npm_assembly("@cdktf/provider-aws", "21.22.1", tmp_path)
+    assert calls[0][-1] == "@cdktf/provider-aws@21.22.1"
+    assert path == tmp_path / "node_modules" / "@cdktf/provider-aws" / ".jsii"

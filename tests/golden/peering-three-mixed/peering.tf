@@ -180,9 +180,12 @@ resource "aws_route53_zone" "lambda" {
   comment = "Lambda API through the interface endpoint ${var.name}, for its VPC and peered VPCs"
   tags    = local.tags
 
+  # The endpoint VPC's Region, the Region field of its ARN (the provider writes the Region it
+  # reads in): the same value on provider 5.x and 6.x, where data.aws_region's `id` and `name`
+  # are deprecated and the `region` that replaces them does not exist in 5.x.
   vpc {
     vpc_id     = var.vpc_id
-    vpc_region = data.aws_region.current.id
+    vpc_region = split(":", data.aws_vpc.endpoint.arn)[3]
   }
 
   # The endpoint VPC joins a zone of the Lambda API name only once the endpoint's own
