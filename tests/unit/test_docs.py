@@ -213,9 +213,24 @@ def test_cost_answer_is_optional_validated_and_written_out(example):
 def test_keep_alive_snippets_per_runtime(example_answers):
     keep_alive = section(rendered_files(example_answers)["README.md"], "Keep-alive")
     assert "new Agent({ keepAlive: true })" in keep_alive and "NodeHttpHandler" in keep_alive
-    assert "Config(tcp_keepalive=True)" in keep_alive
-    assert "ApacheHttpClient.builder().tcpKeepAlive(true)" in keep_alive
+    assert "Config(tcp_keepalive=True, read_timeout=900)" in keep_alive
+    assert ".tcpKeepAlive(true)" in keep_alive and "ApacheHttpClient.builder()" in keep_alive
     assert keep_alive.count("```") == 6
+    # the endpoint's idle timeout is 350 s; SO_KEEPALIVE alone probes after 7,200 s on Linux
+    # (issue 25): the README says to lower the kernel's idle time for Python and Java
+    text = " ".join(keep_alive.split())
+    assert "350 seconds" in text and "7,200 seconds" in text
+    assert text.count("net.ipv4.tcp_keepalive_time") >= 2
+    assert "socketTimeout" in text and "requestTimeout" in text
+
+
+def test_the_deployment_readme_carries_the_same_keep_alive_section(example_answers):
+    from generator.plan.deployment import plan_deployment
+    from generator.run.deployment import deployment_files
+
+    module = section(rendered_files(example_answers)["README.md"], "Keep-alive")
+    root = deployment_files(plan_deployment(example_answers))["README.md"]
+    assert section(root, "Keep-alive").strip() == module.strip()
 
 
 # ---- tfgen docs and tfgen check ---------------------------------------------------------------
