@@ -279,3 +279,17 @@ def test_check_treats_the_readme_like_any_generated_file(tmp_path, example_answe
     result = CliRunner().invoke(cli, ["docs", str(folder)])
     assert result.exit_code == 0, result.output
     assert check_module(folder).drift == []
+
+
+def test_the_readmes_name_the_dns_conflicts_and_the_preflight(example_answers):
+    from generator.plan.deployment import plan_deployment
+    from generator.run.deployment import deployment_files
+    from tests.support.golden_cases import case_answers
+
+    answers = parse_answers(case_answers("peering-same-account"))
+    module = " ".join(rendered_files(answers)["README.md"].split())
+    assert "ConflictingDomainExists" in module and "tfgen preflight" in module
+    root = " ".join(deployment_files(plan_deployment(answers))["README.md"].split())
+    assert "tfgen preflight" in root and "ConflictingDomainExists" in root
+    plain = deployment_files(plan_deployment(example_answers))["README.md"]
+    assert "tfgen preflight" not in plain  # no DNS peer, nothing joins a zone
