@@ -14,6 +14,7 @@ from generator.cli.options import (
     SHARD_OPTION,
     report_options,
     reporting_options,
+    require_folders,
     run_options,
 )
 
@@ -90,6 +91,7 @@ def check(
     from generator.run.module import modules_in
 
     reporting = report_options(output_format, report_file, legacy_report)
+    require_folders(folders)
     if answers_dir is not None:
         if folders or fix:
             raise UsageError("--answers checks the modules its answers render: no FOLDER or --fix")

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from generator.cli.options import require_folders
+
 
 @click.command()
 @click.argument(
@@ -17,6 +19,7 @@ def docs(folders: tuple[Path, ...]) -> None:
     from generator.core.layout import README_FILE
     from generator.run.module import regenerate_readme
 
+    require_folders(folders)
     for folder in folders:
         changed = regenerate_readme(folder)
         from generator.report.text import echo

@@ -27,6 +27,7 @@ from generator.cli import (
     schema,
     setup,
     validate,
+    version,
 )
 
 
@@ -76,6 +77,7 @@ for _command in (
     migrate.migrate,
     setup.setup,
     scan.scan,
+    version.version,
 ):
     cli.add_command(_command)
 

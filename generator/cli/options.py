@@ -143,6 +143,15 @@ def check_report_path(path: Path | None) -> None:
         raise UsageError(f"--report {path}: {problem}")
 
 
+def require_folders(folders: tuple[Path, ...]) -> None:
+    """A FOLDER argument that is not there is exit 2 saying so (not "not a tfgen module")."""
+    from generator.core.errors import UsageError
+
+    for folder in folders:
+        if not folder.exists():
+            raise UsageError(f"{folder} does not exist")
+
+
 def run_options(
     no_scan: bool,
     no_cache: bool = False,

@@ -117,7 +117,6 @@ def publish(
 
 def report_error(error: TfgenError, command: str, options: ReportOptions) -> None:
     """An error that stopped the command: its report, and the text form on stderr."""
-    from generator.core.errors import AnswersError
 
     def issues() -> list[Issue]:
         from generator.report.sarif import error_issues
@@ -126,9 +125,14 @@ def report_error(error: TfgenError, command: str, options: ReportOptions) -> Non
 
     json_report = envelope(command, "error", error.exit_code, errors=error.problems_json())
     publish(command, error.exit_code, options, json_report, issues)
-    if not options.text:
-        return
-    out = console()
+    if options.text:
+        print_error(error, console())
+
+
+def print_error(error: TfgenError, out: Console) -> None:
+    """The text form of an error that stopped a command (or one folder of it)."""
+    from generator.core.errors import AnswersError
+
     if isinstance(error, AnswersError):
         say(
             out,
@@ -177,9 +181,12 @@ def report_run(
         return run_issues(result, answers_file)
 
     publish(command, result.exit_code, options, run_report(command, result), issues)
-    if not options.text:
-        return
-    out = console()
+    if options.text:
+        print_run(command, result, console())
+
+
+def print_run(command: str, result: RunResult, out: Console) -> None:
+    """The text form of one render or validate: warnings, findings, one closing line."""
     print_warnings(out, result.warnings)
     for finding in result.findings:
         say(out, "finding", "red", f" {finding}")
@@ -201,6 +208,38 @@ def report_run(
         )
     else:
         say(out, "ok", "bold green", f" {result.path}: verified; {scanned}")
+
+
+def report_validations(items: Sequence[BatchItem], options: ReportOptions) -> int:
+    """`tfgen validate` of several folders (each item's source is its folder): one report with
+    a `modules` list, as a batch render's; each folder's text in turn. Exit: the worst."""
+    from generator.core.layout import ANSWERS_FILE
+
+    code = batch_exit_code(items)
+    status = "ok" if code == 0 else "error" if code == 2 else "findings"
+
+    def issues() -> list[Issue]:
+        from generator.report.sarif import error_issues, run_issues
+
+        found: list[Issue] = []
+        for item in items:
+            answers = str(Path(item.source) / ANSWERS_FILE)
+            if item.error is not None:
+                found += error_issues(item.error, answers)
+            elif item.result is not None:
+                found += run_issues(item.result, answers)
+        return found
+
+    modules = [item.to_json() for item in items]
+    publish("validate", code, options, envelope("validate", status, code, modules=modules), issues)
+    if options.text:
+        out = console()
+        for item in items:
+            if item.error is not None:
+                print_error(item.error, out)
+            else:
+                print_run("validate", item.module, out)
+    return code
 
 
 def report_import(warnings: Sequence[str], text: str, path: Path | None) -> None:

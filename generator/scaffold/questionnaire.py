@@ -243,6 +243,19 @@ def problems_where(flat: Mapping[str, Any], keep: Callable[[str], bool]) -> list
 
 # ---- the terminal questionnaire -----------------------------------------------------------
 
+US_EAST_1_ONLY = "use1-az3 is refused (limited Lambda capacity). "
+
+
+def az_guidance(region: str) -> str:
+    """The AZ-id guidance with the region's own first AZ id and AZ name as the example (the
+    answers file's comment names us-east-1's); the use1-az3 sentence only for us-east-1."""
+    known = regions.az_ids(region)
+    if region == "us-east-1" or not known:
+        return AZ_GUIDANCE
+    text = AZ_GUIDANCE.replace("(use1-az1)", f"({known[0]})")
+    text = text.replace("(us-east-1a)", f"({region}a)")
+    return text.replace(US_EAST_1_ONLY, "").replace("alone)\nis checked", "alone) is checked")
+
 
 def stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
@@ -328,7 +341,7 @@ def interview() -> dict[str, Any]:
     for question in QUESTIONS:
         _explain(question.help)
         if question.key == "subnets":
-            click.secho(AZ_GUIDANCE, dim=True)
+            click.secho(az_guidance(flat.get("region", DEFAULT_REGION)), dim=True)
         elif question.key == "private_dns":
             click.secho(DNS_GUIDANCE, dim=True)
             flat["private_dns"] = click.confirm(question.prompt, default=True)

@@ -216,7 +216,9 @@ def test_init_session_refuses_bad_values_and_writes_a_commented_file(tmp_path, m
     # one line of explanation per question, and the brief's AZ-id and DNS guidance
     for question in questionnaire.QUESTIONS:
         assert question.help in out
-    assert "AZ id (use1-az1), not its AZ name (us-east-1a)" in out
+    # the AZ-id example is the session's region's own (us-east-2), not us-east-1's
+    assert "AZ id (use2-az1), not its AZ name (us-east-2a)" in out
+    assert "use1-az1" not in out
     assert "enableDnsSupport and enableDnsHostnames" in out
     # answers after the region default to that region
     assert "[subnet-0123456789abcdef0:use2-az1, subnet-0fedcba9876543210:use2-az2]" in out
