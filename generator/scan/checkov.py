@@ -16,8 +16,6 @@ import json
 import os
 import re
 import subprocess
-import sys
-import venv
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,11 +23,12 @@ from typing import Any
 from generator.core.errors import ScannerUnavailable
 from generator.core.files import refuse_special_files
 from generator.core.findings import Finding
+from generator.scan.environment import CHECKOV_VERSION as CHECKOV_VERSION  # the one pin
+from generator.scan.environment import install_checkov, managed_env_dir, use_environment
 
 # The files checkov's terraform framework reads in a folder.
 TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
 
-CHECKOV_VERSION = "3.3.30"
 CHECKOV_ENV_VAR = "TFGEN_CHECKOV"
 SCAN_TIMEOUT_SECONDS = 1800
 POLICY_PACK_DIR = Path(__file__).resolve().parent / "policies"
@@ -104,18 +103,9 @@ class ScanReport:
         }
 
 
-def managed_env_dir() -> Path:
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("tfgen")) / f"checkov-{CHECKOV_VERSION}"
-
-
-def _env_executable(env_dir: Path) -> Path:
-    return env_dir / ("Scripts/checkov.cmd" if os.name == "nt" else "bin/checkov")
-
-
 def checkov_executable(explicit: str | None = None) -> Path | None:
-    """The checkov to run: --checkov, then TFGEN_CHECKOV, then tfgen's managed environment."""
+    """The checkov to run: --checkov, then TFGEN_CHECKOV, then tfgen's managed environment
+    (held for this run: see generator/scan/environment.py); None when there is none yet."""
     chosen = explicit or os.environ.get(CHECKOV_ENV_VAR)
     if chosen:
         path = Path(chosen)
@@ -125,39 +115,19 @@ def checkov_executable(explicit: str | None = None) -> Path | None:
                 f"(from {'--checkov' if explicit else CHECKOV_ENV_VAR})"
             )
         return path
-    managed = _env_executable(managed_env_dir())
-    return managed if managed.is_file() else None
-
-
-def install_checkov(env_dir: Path | None = None, quiet: bool = False) -> Path:
-    """Create the checkov environment with the pinned version; return its executable."""
-    env_dir = env_dir or managed_env_dir()
-    if not quiet:
-        print(
-            f"tfgen: installing checkov {CHECKOV_VERSION} into {env_dir} (one time)",
-            file=sys.stderr,
-        )
-    venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
-    python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    command = [
-        str(python),
-        "-m",
-        "pip",
-        "install",
-        "--disable-pip-version-check",
-        "-q",
-        f"checkov=={CHECKOV_VERSION}",
-    ]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise ScannerUnavailable(
-            f"could not install checkov {CHECKOV_VERSION}:\n{result.stderr[-2000:]}"
-        )
-    return _env_executable(env_dir)
+    return use_environment(managed_env_dir())
 
 
 def ensure_checkov(explicit: str | None = None) -> Path:
-    return checkov_executable(explicit) or install_checkov()
+    """The checkov to run, installed first when there is none (`tfgen setup`'s install)."""
+    found = checkov_executable(explicit)
+    if found is not None:
+        return found
+    install_checkov()
+    found = use_environment(managed_env_dir())
+    if found is None:
+        raise ScannerUnavailable(f"checkov's environment {managed_env_dir()} is missing")
+    return found
 
 
 def run_checkov(
