@@ -18,7 +18,7 @@ except ImportError as error:
     sys.stderr.write(
         f"tfgen is not importable by {sys.executable}, the Python running cookiecutter "
         f"({error}): install cookiecutter and tfgen in one environment, "
-        "e.g. pip install 'tfgen[scaffold]'\n"
+        "e.g. pip install 'tfgen-lambda-endpoint[scaffold]'\n"
     )
     sys.exit(2)
 

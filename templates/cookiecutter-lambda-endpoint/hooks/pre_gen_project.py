@@ -2,8 +2,9 @@
 
 A bad answer stops cookiecutter with the field named; it removes the folder it made, so
 nothing is left behind. Hooks run in the Python that runs cookiecutter: tfgen must be
-installed there (pip install "tfgen[scaffold]"). cookiecutter renders this file with Jinja
-first: CONTEXT is its context as JSON text, quoted twice so no value can break the code.
+installed there (pip install "tfgen-lambda-endpoint[scaffold]"). cookiecutter renders this
+file with Jinja first: CONTEXT is its context as JSON text, quoted twice so no value can break
+the code.
 """
 
 import json
@@ -17,7 +18,7 @@ except ImportError as error:
     sys.stderr.write(
         f"tfgen is not importable by {sys.executable}, the Python running cookiecutter "
         f"({error}): install cookiecutter and tfgen in one environment, "
-        "e.g. pip install 'tfgen[scaffold]'\n"
+        "e.g. pip install 'tfgen-lambda-endpoint[scaffold]'\n"
     )
     sys.exit(2)
 
