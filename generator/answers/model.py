@@ -384,6 +384,18 @@ class Answers(Strict):
             "zone instead, which is created with this VPC."
         ),
     )
+    dns_mode: Literal["endpoint", "zone"] | None = Field(
+        default=None,
+        description=(
+            "How the Lambda API name resolves to the endpoint. endpoint: its own private DNS "
+            "(no peer may have dns: true). zone: a private hosted zone in this account, "
+            "created with this VPC, that DNS peers join; the endpoint's own private DNS is "
+            "off and the zone stays while peers come and go, the last one too. Absent: zone "
+            "while a peer has dns: true, else endpoint; a re-render over a module keeps the "
+            "mode it has (a switch leaves the VPC without a private answer for a while, so it "
+            "is only made when written here)."
+        ),
+    )
     ip_address_type: Literal["ipv4", "dualstack"] = Field(
         default="ipv4", description="ipv4 (default) or dualstack."
     )
@@ -437,6 +449,14 @@ class Answers(Strict):
         "created twice.",
     )
 
+    @property
+    def uses_zone(self) -> bool:
+        """Whether the Lambda API name resolves through the private hosted zone (dns_mode;
+        absent: while a peer has dns: true)."""
+        if self.dns_mode is not None:
+            return self.dns_mode == "zone"
+        return any(peer.dns for peer in self.peering)
+
     def normalized(self) -> dict[str, Any]:
         """The answers with every default written out: what `tfgen.answers.yaml` holds.
 
@@ -467,6 +487,7 @@ OPTIONAL_WHEN_UNSET: tuple[tuple[tuple[str, ...], Any], ...] = (
     (("import",), None),
     (("provider",), None),
     (("deployment",), None),
+    (("dns_mode",), None),
 )
 
 

@@ -44,9 +44,24 @@ def check_all(answers: Answers) -> list[Problem]:
         check_import,
         check_retired_peers,
         check_providers,
+        check_dns_mode,
         network.check_network,
     )
     return [problem for check in checks for problem in check(answers)]
+
+
+def check_dns_mode(answers: Answers) -> Iterator[Problem]:
+    """dns_mode: endpoint keeps the endpoint's own private DNS: no peer can join a zone."""
+    if answers.dns_mode != "endpoint":
+        return
+    for index, peer in enumerate(answers.peering):
+        if peer.dns:
+            yield Problem(
+                f"peering[{index}].dns",
+                f"peer {peer.name} resolves the Lambda API name through the private hosted "
+                "zone, and dns_mode is endpoint (no zone): set dns: false for it, or dns_mode: "
+                "zone",
+            )
 
 
 def az_id_prefix(region: str) -> str | None:

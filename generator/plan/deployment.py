@@ -150,7 +150,7 @@ def shared_arguments(plan: ModulePlan) -> dict[str, Any]:
     }
     arguments["private_dns_enabled"] = endpoint_private_dns(answers)
     arguments["private_hosted_zone"] = plan.peering.dns is not None
-    if plan.peering:
+    if plan.peering.peers:
         arguments["peers"] = peers_input(plan)
     accepted = [peer for peer in plan.peering.aliases if peer.creates_connection]
     if accepted:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.answers.model import Answers, PeerVpc
+from generator.core.errors import Problem
 from generator.core.regions import lambda_dns_name
 
 DEFAULT_PROVIDER = "aws"
@@ -151,7 +152,8 @@ class PeeringPlan:
     retired: tuple[RetiredAlias, ...] = field(default=())
 
     def __bool__(self) -> bool:
-        return bool(self.peers)
+        """Whether the module has a peering side: peers, or a zone kept for DNS peers to come."""
+        return bool(self.peers) or self.dns is not None
 
     @property
     def provider_aliases(self) -> tuple[Peer | RetiredAlias, ...]:
@@ -181,14 +183,15 @@ def make_peer(answers: Answers, peer: PeerVpc) -> Peer:
 
 
 def dns_plan(answers: Answers, peers: tuple[Peer, ...]) -> DnsPlan | None:
-    """The zone and its associations, or None when no peer has dns.
+    """The zone and its associations, or None without a zone (`Answers.uses_zone`): a zone
+    kept by `dns_mode: zone` may have no association at all.
 
     Never in a peer's account and never created with a peer's VPC: Route 53 keeps a zone's
     creation VPC out of `aws_route53_zone_association`, so a zone created with a peer's VPC
     would lose that peer's DNS (or move to another peer) when the peer is removed.
     """
     dns_peers = tuple(ZoneVpc(peer) for peer in peers if peer.dns)
-    if not dns_peers:
+    if not answers.uses_zone:
         return None
     return DnsPlan(
         zone_name=lambda_dns_name(answers.region),
@@ -223,7 +226,7 @@ def peering_plan(answers: Answers) -> PeeringPlan:
 def endpoint_private_dns(answers: Answers) -> bool:
     """Whether the endpoint's own private DNS is on: as answered, but off while the private
     hosted zone serves the name (a VPC cannot have both)."""
-    return answers.private_dns and not any(peer.dns for peer in answers.peering)
+    return answers.private_dns and not answers.uses_zone
 
 
 def peers_argument(plan: PeeringPlan) -> dict[str, dict[str, Any]]:
@@ -242,6 +245,66 @@ def peers_argument(plan: PeeringPlan) -> dict[str, dict[str, Any]]:
         }
         for peer in plan.peers
     }
+
+
+DNS_GAP = (
+    "from the moment the endpoint's private DNS is off until the zone answers (Route 53 "
+    "applies a change in about a minute), and the other way round, {vpc} has no private "
+    "answer for {name}: clients without a NAT gateway fail, clients with one call Lambda's "
+    "public endpoint, and a client may keep an empty answer for up to the zone's 900 s "
+    "negative-answer time"
+)
+
+
+def keep_dns_mode(
+    answers: Answers, previous: Answers | None, target: str
+) -> tuple[Answers, list[Problem]]:
+    """The answers to render over a module whose committed answers are `previous`, as far as
+    the DNS mode goes: no implicit edit switches the endpoint VPC between the endpoint's own
+    private DNS and the zone, because no order of Terraform's calls avoids a gap there (a
+    VPC cannot have both, and a private zone must be created with a VPC).
+
+    - The last DNS peer removed, no dns_mode written: the zone stays (dns_mode: zone is
+      carried into the module's record, with a warning), so removing a peer only removes
+      its association.
+    - The first DNS peer added to a module without a zone, no dns_mode written: refused
+      (exit 2): the switch is made only when dns_mode: zone is written.
+    - A dns_mode written that switches: rendered, with a warning that says what happens."""
+    from generator.answers.load import parse_answers
+    from generator.core.errors import AnswersError
+
+    if previous is None or previous.uses_zone == answers.uses_zone:
+        return answers, []
+    gap = DNS_GAP.format(vpc=answers.vpc.id, name=lambda_dns_name(answers.region))
+    if answers.dns_mode is not None:
+        to = "the zone" if answers.uses_zone else "the endpoint's own private DNS"
+        return answers, [
+            Problem("dns_mode", f"{target} switches to {to} (dns_mode: {answers.dns_mode}): {gap}")
+        ]
+    if previous.uses_zone:
+        data = answers.normalized()
+        data["dns_mode"] = "zone"
+        kept = parse_answers(data, "answers with the zone kept")
+        return kept, [
+            Problem(
+                "dns_mode",
+                f"no peer has dns: true any more and the private hosted zone of {target} stays "
+                "(dns_mode: zone, carried into its record): removing it would switch the "
+                "endpoint VPC back to the endpoint's own private DNS. Write dns_mode: zone to "
+                "say so, or dns_mode: endpoint to make that switch",
+            )
+        ]
+    raise AnswersError(
+        [
+            Problem(
+                "dns_mode",
+                f"a peer with dns: true would switch {target} from the endpoint's own private "
+                f"DNS to a private hosted zone, and {gap}; write dns_mode: zone to make that "
+                "switch (in a quiet hour), or set dns: false for the peer",
+            )
+        ],
+        target,
+    )
 
 
 def retire_removed_peers(answers: Answers, previous: Answers | None, *, drop: bool) -> Answers:

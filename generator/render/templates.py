@@ -145,7 +145,7 @@ def render_plan(plan: ModulePlan) -> dict[str, str]:
     env = environment()
     templates = {
         **MODULE_TEMPLATES,
-        **(PEERING_TEMPLATES if answers.peering else {}),
+        **(PEERING_TEMPLATES if answers.peering or plan.peering.dns else {}),
         **(MOVED_TEMPLATES if context["moves"] else {}),
     }
     files = {name: env.get_template(tpl).render(context) for name, tpl in templates.items()}

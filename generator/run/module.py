@@ -143,15 +143,16 @@ def upgrade_warnings(
 def answers_for_target(
     answers: Answers, target: Path, drop_retired: bool, force: bool
 ) -> tuple[Answers, list[Problem]]:
-    """The answers with `retired_peers` carried over from the module already in `target`, and
-    the warnings a re-render over that module needs (`upgrade_warnings`); the module's
-    manifest and committed answers are read once for both."""
-    from generator.plan.peering import retire_removed_peers
+    """The answers with what the module already in `target` carries over (`retired_peers`,
+    the DNS mode it has: `keep_dns_mode`), and the warnings a re-render over that module
+    needs (`upgrade_warnings`); the module's manifest and committed answers are read once."""
+    from generator.plan.peering import keep_dns_mode, retire_removed_peers
 
     manifest = read_manifest(target)
     previous = committed_answers(target, force, manifest)
     carried = retire_removed_peers(answers, previous, drop=drop_retired)
-    return carried, upgrade_warnings(target, manifest, previous)
+    carried, dns = keep_dns_mode(carried, previous, str(target))
+    return carried, [*dns, *upgrade_warnings(target, manifest, previous)]
 
 
 def rendered_files(answers: Answers, source: str | None = None) -> dict[str, str]:

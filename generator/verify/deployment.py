@@ -139,7 +139,7 @@ def check_call(
             if name not in ("peers", "private_dns_enabled")
         },
         "private_dns_enabled": endpoint_private_dns(answers),
-        "private_hosted_zone": any(peer.dns for peer in answers.peering),
+        "private_hosted_zone": answers.uses_zone,
         "endpoint_policy": plan.module.policy_document,
         **({"peers": peers} if peers else {}),
     }

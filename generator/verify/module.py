@@ -110,14 +110,14 @@ def verify_plan(plan: ModulePlan, files: dict[str, str]) -> list[Finding]:
     moves = expected_moves(answers)
     module_files = [
         *MODULE_FILES,
-        *([PEERING_FILE] if answers.peering else []),
+        *([PEERING_FILE] if answers.peering or answers.uses_zone else []),
         *([MOVED_FILE] if moves else []),
     ]
     for name in (*module_files, EXAMPLE_FILE):
         if name not in files:
             findings.append(Finding("verify", name, "file is missing from the module"))
-    if PEERING_FILE in files and not answers.peering:
-        findings.append(Finding("verify", PEERING_FILE, "the answers have no peers"))
+    if PEERING_FILE in files and not (answers.peering or answers.uses_zone):
+        findings.append(Finding("verify", PEERING_FILE, "the answers have no peers and no zone"))
     if MOVED_FILE in files and not moves:
         findings.append(Finding("verify", MOVED_FILE, "no instance of the answers has moved"))
     if findings:
@@ -212,7 +212,7 @@ def check_private_dns(
     (the endpoint ignores the argument after creation, so no provider version replaces it)."""
     findings = []
     locals_ = {k: v for tree in trees for entry in tree.get("locals", []) for k, v in entry.items()}
-    zone_serves_vpc = any(peer.dns for peer in answers.peering)
+    zone_serves_vpc = answers.uses_zone
     expected = False if zone_serves_vpc else "${var.private_dns_enabled}"
     if locals_.get("endpoint_private_dns", "<missing>") != expected:
         why = "a peer has dns: true" if zone_serves_vpc else "no peer has dns"

@@ -18,8 +18,10 @@ locals {
   # (vpce-<id>-<suffix>-us-east-2a...) and private DNS names do not start with vpce-.
   endpoint_regional_dns = [for entry in aws_vpc_endpoint.lambda.dns_entry : entry if can(regex("^vpce-[0-9a-z]+-[0-9a-z]+\\.", entry.dns_name))][0]
 
-  # The zone each DNS peer's side associates with: after the authorization for another account.
-  peer_zone_ids = { for name, peer in local.dns_peers : name => (peer.account_id == null ? aws_route53_zone.lambda[0].zone_id : aws_route53_vpc_association_authorization.peer[name].zone_id) }
+  # The zone each DNS peer's side associates with: read from the A record, so that a peer
+  # joins only once the zone answers (an empty zone's negative answer can be cached for up to
+  # its SOA's 900 s); for another account, after the authorization (which waits too).
+  peer_zone_ids = { for name, peer in local.dns_peers : name => (peer.account_id == null ? aws_route53_record.lambda["A"].zone_id : aws_route53_vpc_association_authorization.peer[name].zone_id) }
 }
 
 resource "aws_route53_zone" "lambda" {
@@ -64,4 +66,7 @@ resource "aws_route53_vpc_association_authorization" "peer" {
   zone_id    = aws_route53_zone.lambda[0].zone_id
   vpc_id     = each.value.vpc_id
   vpc_region = each.value.region
+
+  # the peer joins only once the zone answers
+  depends_on = [aws_route53_record.lambda]
 }

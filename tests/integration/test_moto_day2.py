@@ -22,8 +22,19 @@ import pytest
 
 from tests.support.day2 import ENDPOINT, FIRST_APPLY, ZONE, M, Scenario
 from tests.support.realtools import needs_terraform
+from tests.support.recorder import recorded
 
 pytestmark = [needs_terraform, pytest.mark.terraform, pytest.mark.slow]
+
+# The calls that change what the Lambda API name resolves to, in a VPC or in the zone.
+DNS_CALLS = (
+    "ModifyVpcEndpoint",
+    "CreateHostedZone",
+    "DeleteHostedZone",
+    "ChangeResourceRecordSets",
+    "AssociateVPCWithHostedZone",
+    "DisassociateVPCFromHostedZone",
+)
 
 
 def test_day_two(moto_url: str, tmp_path: Path):
@@ -41,9 +52,14 @@ def test_day_two(moto_url: str, tmp_path: Path):
     first = check_aws([], None)
     step("no peers", begun)
     try:
-        # 2. two same-account DNS peers (and a third, for the reorder later)
+        # 2. two same-account DNS peers (and a third, for the reorder later): the first DNS
+        # peer switches the endpoint VPC to the zone, which no order of calls makes without
+        # a gap, so it is refused until dns_mode: zone is written (issue 25)
         begun = time.monotonic()
-        module.render(world.answers(["alpha", "beta", "omega"]))
+        with pytest.raises(AssertionError, match="write dns_mode: zone"):
+            module.render(world.answers(["alpha", "beta", "omega"]))
+        warned = module.render(world.answers(["alpha", "beta", "omega"], dns_mode="zone"))
+        assert "switches to the zone" in " ".join(warned.split())
         planned = module.plan()
         planned.expect(
             create=[
@@ -55,7 +71,17 @@ def test_day_two(moto_url: str, tmp_path: Path):
             ],
             update=[M + "aws_vpc_endpoint_private_dns.lambda"],
         )
-        module.apply()
+        with recorded(day2.url, tmp_path / "switch.log") as calls:
+            module.apply()
+        # the switch's own order: the endpoint's private DNS off, then the zone with the
+        # endpoint's VPC, then its record, then the peers' associations
+        dns_calls = [c for c in calls if c.startswith(DNS_CALLS)]
+        assert dns_calls[:3] == [
+            "ModifyVpcEndpoint(PrivateDnsEnabled=false)",
+            "CreateHostedZone",
+            "ChangeResourceRecordSets",
+        ], calls
+        assert sorted(dns_calls[3:]) == ["AssociateVPCWithHostedZone"] * 3, calls
         check_aws(["alpha", "beta", "omega"], first)
         step("add alpha, beta, omega (same account, dns)", begun)
 
@@ -84,6 +110,39 @@ def test_day_two(moto_url: str, tmp_path: Path):
         module.apply()
         check_aws(["omega"], first)
         step("dns: false on beta", begun)
+
+        # 5b. dns: false on the last DNS peer: the zone stays with the endpoint's VPC (its
+        # private DNS stays off), only omega's association goes: no moment without an answer
+        begun = time.monotonic()
+        data = world.answers(["omega", "beta"])
+        data["peering"][0]["dns"] = data["peering"][1]["dns"] = False
+        warned = module.render(data)
+        assert "private hosted zone of" in warned and "stays" in warned
+        planned = module.plan()
+        planned.expect(delete=[M + "aws_route53_zone_association.omega"])
+        with recorded(day2.url, tmp_path / "last.log") as calls:
+            module.apply()
+        assert [c for c in calls if c.startswith(DNS_CALLS)] == [
+            "DisassociateVPCFromHostedZone"
+        ], calls
+        check_aws([], first, zone=True)
+        step("dns: false on the last DNS peer", begun)
+
+        # 5c. dns: true again on omega, the first DNS peer of a module whose zone exists: only
+        # its association is made (the zone already answers in the endpoint's VPC)
+        begun = time.monotonic()
+        data = world.answers(["omega", "beta"])
+        data["peering"][1]["dns"] = False
+        assert "dns_mode" not in module.render(data)
+        planned = module.plan()
+        planned.expect(create=[M + "aws_route53_zone_association.omega"])
+        with recorded(day2.url, tmp_path / "first.log") as calls:
+            module.apply()
+        assert [c for c in calls if c.startswith(DNS_CALLS)] == [
+            "AssociateVPCWithHostedZone"
+        ], calls
+        check_aws(["omega"], first)
+        step("dns: true again on omega", begun)
 
         # 6. a third subnet: the endpoint changes in place
         begun = time.monotonic()

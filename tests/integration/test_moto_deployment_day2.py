@@ -2,7 +2,8 @@
 same-account DNS peer, then a peer in another region (its side a modules/peer call with its
 own provider), then each removed (the other region's provider kept as a retired alias until
 the apply, then dropped). Every plan creates or deletes exactly that peer's resources: peers
-are keyed by name, so the others never move; the endpoint, its group and the zone stay."""
+are keyed by name, so the others never move; the endpoint, its group and the zone stay, the
+last DNS peer's removal too."""
 
 from __future__ import annotations
 
@@ -107,9 +108,13 @@ def test_day_two_of_a_deployment_root(moto_url: str, tmp_path: Path):
         assert 'alias  = "peer_gamma"' in (root.root / "providers.tf").read_text()
         planned = root.plan()
         assert planned.addresses("create") == set() and planned.addresses("replace") == set()
-        assert set(peer_resources(world, "gamma")) <= planned.addresses("delete")
-        assert ZONE in planned.addresses("delete")  # no DNS peer is left: no zone
+        assert set(peer_resources(world, "gamma")) == planned.addresses("delete")
+        # no DNS peer is left, and the zone stays with the endpoint's VPC (issue 25): removing
+        # it would switch the VPC back to the endpoint's own private DNS through a gap
+        assert planned.addresses("update") == set(), planned.addresses("update")
         root.apply()
+        assert world.zone_vpcs() == {world.hub}
+        assert world.endpoint()["PrivateDnsEnabled"] is False
         root.render(world.answers([]), "--drop-retired")
         assert "peer_gamma" not in (root.root / "providers.tf").read_text()
         assert root.plan().exit_code == 0

@@ -174,15 +174,20 @@ class Scenario:
     def resources(self, name: str, accepter: bool = False) -> list[str]:
         return peer_resources(self.world, name, accepter=accepter)
 
-    def check_aws(self, dns_peers: list[str], first_endpoint: str | None) -> str:
+    def check_aws(
+        self, dns_peers: list[str], first_endpoint: str | None, zone: bool | None = None
+    ) -> str:
+        """The endpoint is the first one; the zone (`zone`, default: while a peer has DNS) is
+        associated with exactly the endpoint's VPC and the DNS peers'."""
         world = self.world
         endpoint = world.endpoint()
         if first_endpoint:
             assert endpoint["VpcEndpointId"] == first_endpoint
+        zone = bool(dns_peers) if zone is None else zone
         expected = {world.hub, *(world.peers[name]["vpc_id"] for name in dns_peers)}
-        assert world.zone_vpcs() == (expected if dns_peers else set())
+        assert world.zone_vpcs() == (expected if zone else set())
         # the endpoint's own private DNS is off exactly while the zone serves the name
-        assert endpoint["PrivateDnsEnabled"] is (not dns_peers)
+        assert endpoint["PrivateDnsEnabled"] is (not zone)
         return endpoint["VpcEndpointId"]
 
     def step(self, label: str, begun: float) -> None:

@@ -257,6 +257,10 @@ resource "aws_route53_zone_association" "v6_peer" {
   zone_id    = aws_route53_zone.lambda.zone_id
   vpc_id     = var.peers["v6-peer"].vpc_id
   vpc_region = var.peers["v6-peer"].region
+
+  # The peer joins only once the zone answers: an empty zone's negative answer can be cached
+  # for up to its SOA's 900 s.
+  depends_on = [aws_route53_record.lambda]
 }
 
 # Peer pending is in another account: the zone's account authorizes its VPC first.
@@ -273,4 +277,8 @@ resource "aws_route53_zone_association" "pending" {
   zone_id    = aws_route53_vpc_association_authorization.pending.zone_id
   vpc_id     = var.peers["pending"].vpc_id
   vpc_region = var.peers["pending"].region
+
+  # The peer joins only once the zone answers: an empty zone's negative answer can be cached
+  # for up to its SOA's 900 s.
+  depends_on = [aws_route53_record.lambda]
 }

@@ -143,4 +143,8 @@ resource "aws_route53_zone_association" "data_science" {
   zone_id    = aws_route53_vpc_association_authorization.data_science.zone_id
   vpc_id     = var.peers["data-science"].vpc_id
   vpc_region = var.peers["data-science"].region
+
+  # The peer joins only once the zone answers: an empty zone's negative answer can be cached
+  # for up to its SOA's 900 s.
+  depends_on = [aws_route53_record.lambda]
 }

@@ -67,8 +67,9 @@ resource "aws_vpc_endpoint" "lambda" {
     ignore_changes = [private_dns_enabled]
 
     precondition {
-      condition     = !var.private_dns_enabled || (data.aws_vpc.endpoint.enable_dns_support && data.aws_vpc.endpoint.enable_dns_hostnames)
-      error_message = "Private DNS for the Lambda endpoint needs enableDnsSupport and enableDnsHostnames on ${var.vpc_id}: turn both on, or set private_dns_enabled = false."
+      # the private hosted zone serves the name in the endpoint's VPC (private_dns or not)
+      condition     = data.aws_vpc.endpoint.enable_dns_support && data.aws_vpc.endpoint.enable_dns_hostnames
+      error_message = "The private hosted zone for the Lambda API answers in ${var.vpc_id} only with enableDnsSupport and enableDnsHostnames on: turn both on."
     }
     precondition {
       condition     = length(local.limited_capacity_subnet_ids) == 0

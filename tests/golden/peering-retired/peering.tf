@@ -122,4 +122,8 @@ resource "aws_route53_zone_association" "analytics" {
   zone_id    = aws_route53_zone.lambda.zone_id
   vpc_id     = var.peers["analytics"].vpc_id
   vpc_region = var.peers["analytics"].region
+
+  # The peer joins only once the zone answers: an empty zone's negative answer can be cached
+  # for up to its SOA's 900 s.
+  depends_on = [aws_route53_record.lambda]
 }

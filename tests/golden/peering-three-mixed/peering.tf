@@ -217,6 +217,10 @@ resource "aws_route53_zone_association" "web" {
   zone_id    = aws_route53_zone.lambda.zone_id
   vpc_id     = var.peers["web"].vpc_id
   vpc_region = var.peers["web"].region
+
+  # The peer joins only once the zone answers: an empty zone's negative answer can be cached
+  # for up to its SOA's 900 s.
+  depends_on = [aws_route53_record.lambda]
 }
 
 # Peer batch-eu-central's VPC joins the zone.
@@ -226,4 +230,8 @@ resource "aws_route53_zone_association" "batch_eu_central" {
   zone_id    = aws_route53_zone.lambda.zone_id
   vpc_id     = var.peers["batch-eu-central"].vpc_id
   vpc_region = var.peers["batch-eu-central"].region
+
+  # The peer joins only once the zone answers: an empty zone's negative answer can be cached
+  # for up to its SOA's 900 s.
+  depends_on = [aws_route53_record.lambda]
 }
