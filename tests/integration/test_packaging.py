@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import __version__
 from tests.conftest import REPO
 
 
@@ -45,6 +46,16 @@ def test_installed_package_renders(tmp_path: Path):
         cwd=work,
     ).stdout
     assert str(env_dir) in location  # the installed copy, not the checkout
+    probe = (  # issue 28: the distribution's own name, and its license file in the metadata
+        "from importlib.metadata import distribution\n"
+        "found = distribution('tfgen-lambda-endpoint')\n"
+        "licenses = [f.name for f in found.files or [] if f.name == 'LICENSE']\n"
+        "print(found.metadata['Name'], found.version, licenses)\n"
+    )
+    metadata = subprocess.run([str(python), "-c", probe], capture_output=True, text=True, cwd=work)
+    assert metadata.returncode == 0, metadata.stderr
+    assert metadata.stdout.split()[:2] == ["tfgen-lambda-endpoint", __version__]
+    assert "'LICENSE'" in metadata.stdout
     rendered = (work / "out" / "main.tf").read_bytes()
     assert rendered == (REPO / "modules" / "lambda-endpoint-example" / "main.tf").read_bytes()
     assert sys.version_info >= (3, 11)
