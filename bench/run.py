@@ -287,7 +287,7 @@ def inprocess_child(mode: str, folder: str) -> dict[str, Any]:
         if mode == "render":
             files += len(render_module(answers))
         else:
-            rendered, findings, _warnings = render_and_verify(answers)  # what the CLI runs
+            rendered, findings, _warnings, _skips = render_and_verify(answers)  # what the CLI runs
             if findings:
                 raise SystemExit(f"{path}: verify findings: {findings}")
             files += len(rendered)

@@ -122,9 +122,9 @@ def test_day_two(moto_url: str, tmp_path: Path):
         planned.expect(delete=[M + "aws_route53_zone_association.omega"])
         with recorded(day2.url, tmp_path / "last.log") as calls:
             module.apply()
-        assert [c for c in calls if c.startswith(DNS_CALLS)] == [
-            "DisassociateVPCFromHostedZone"
-        ], calls
+        assert [c for c in calls if c.startswith(DNS_CALLS)] == ["DisassociateVPCFromHostedZone"], (
+            calls
+        )
         check_aws([], first, zone=True)
         step("dns: false on the last DNS peer", begun)
 
@@ -138,9 +138,9 @@ def test_day_two(moto_url: str, tmp_path: Path):
         planned.expect(create=[M + "aws_route53_zone_association.omega"])
         with recorded(day2.url, tmp_path / "first.log") as calls:
             module.apply()
-        assert [c for c in calls if c.startswith(DNS_CALLS)] == [
-            "AssociateVPCWithHostedZone"
-        ], calls
+        assert [c for c in calls if c.startswith(DNS_CALLS)] == ["AssociateVPCWithHostedZone"], (
+            calls
+        )
         check_aws(["omega"], first)
         step("dns: true again on omega", begun)
 
