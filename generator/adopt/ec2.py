@@ -51,7 +51,8 @@ def ec2_client(region: str | None, endpoint_url: str | None) -> Any:
         import boto3
     except ImportError:
         raise AdoptError(
-            "tfgen import needs boto3: pip install 'tfgen[import]' (or pip install boto3)"
+            "tfgen import needs boto3: pip install 'tfgen-lambda-endpoint[import]' (or pip "
+            "install boto3)"
         ) from None
     import botocore.exceptions
 

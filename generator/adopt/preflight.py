@@ -94,7 +94,8 @@ def boto3_clients(answers: Answers, endpoint_url: str | None) -> Clients:
         import boto3
     except ImportError:
         raise AdoptError(
-            "tfgen preflight needs boto3: pip install 'tfgen[import]' (or pip install boto3)"
+            "tfgen preflight needs boto3: pip install 'tfgen-lambda-endpoint[import]' (or pip "
+            "install boto3)"
         ) from None
     sessions: dict[tuple[str | None, str | None, str | None], Any] = {}
 

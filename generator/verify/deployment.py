@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.answers.model import Answers
+from generator.core.errors import preview
 from generator.core.findings import Finding
 from generator.core.hcl import BLOCK_MARK, labelled, literal_text
 from generator.core.layout import IMPORTS_FILE, MAIN_FILE, PROVIDERS_FILE, VARIABLES_FILE
@@ -49,14 +50,17 @@ def check_providers(answers: Answers, parsed: dict[str, Any]) -> list[Finding]:
             findings.append(Finding("verify", PROVIDERS_FILE, f"{shown} is missing"))
             return
         if literal_text(body.get("region")) != region:
-            findings.append(Finding("verify", PROVIDERS_FILE, f"{shown}: region is not {region!r}"))
+            findings.append(
+                Finding("verify", PROVIDERS_FILE, f"{shown}: region is not {preview(region)}")
+            )
         allowed = literal_text(body.get("allowed_account_ids"))
         if allowed != ([account] if account else None):
             findings.append(
                 Finding(
                     "verify",
                     PROVIDERS_FILE,
-                    f"{shown}: allowed_account_ids is {allowed!r}, the answers say {account!r}",
+                    f"{shown}: allowed_account_ids is {preview(allowed)}, the answers say "
+                    f"{preview(account)}",
                 )
             )
         role = literal_text(_first_block(body, "assume_role").get("role_arn"))
@@ -72,8 +76,9 @@ def check_providers(answers: Answers, parsed: dict[str, Any]) -> list[Finding]:
                 Finding(
                     "verify",
                     PROVIDERS_FILE,
-                    f"{shown}: role, external id and profile are {(role, external, profile)!r}, "
-                    f"the answers give {want!r}",
+                    f"{shown}: role, external id and profile are "
+                    f"{preview((role, external, profile))}, "
+                    f"the answers give {preview(want)}",
                 )
             )
 
@@ -156,8 +161,8 @@ def check_call(
                 Finding(
                     "verify",
                     MAIN_FILE,
-                    f"module {MODULE_CALL} argument {name} is {given.get(name)!r}, the answers "
-                    f"give {expected.get(name)!r}",
+                    f"module {MODULE_CALL} argument {name}"
+                    + difference(given.get(name), expected.get(name)),
                 )
             )
     for name, body in sorted(variables.items()):
@@ -217,11 +222,31 @@ def check_peer_calls(
                     Finding(
                         "verify",
                         MAIN_FILE,
-                        f"module {call} argument {field} is {have.get(field)!r}, expected "
-                        f"{want.get(field)!r}",
+                        f"module {call} argument {field} is {preview(have.get(field))}, expected "
+                        f"{preview(want.get(field))}",
                     )
                 )
     return findings
+
+
+def differences(given: Any, expected: Any, path: str = "") -> list[tuple[str, Any, Any]]:
+    """The leaves where two parsed values differ, by path (`.beta.accept`)."""
+    if isinstance(given, dict) and isinstance(expected, dict):
+        found = []
+        for key_ in sorted(set(given) | set(expected), key=str):
+            if given.get(key_) != expected.get(key_):
+                found += differences(given.get(key_), expected.get(key_), f"{path}.{key_}")
+        return found
+    return [(path, given, expected)]
+
+
+def difference(given: Any, expected: Any) -> str:
+    """Where a value differs from the answers', each side shown as a short preview."""
+    parts = [
+        f"{where} is {preview(have)}, the answers give {preview(want)}"
+        for where, have, want in differences(given, expected)[:3]
+    ]
+    return "; ".join(parts)
 
 
 def verify_deployment(

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from generator.answers.model import Answers
+from generator.core.errors import preview
 from generator.core.findings import Finding
 from generator.core.hcl import blocks, literal_text
 from generator.core.layout import EXAMPLE_FILE
@@ -63,7 +64,8 @@ def check_required_version(example: dict[str, Any]) -> list[Finding]:
         Finding(
             "verify",
             EXAMPLE_FILE,
-            f"terraform.required_version {literal_text(constraints[0]) if constraints else None!r}"
+            f"terraform.required_version "
+            f"{preview(literal_text(constraints[0]) if constraints else None)}"
             " admits Terraform before 1.5, which cannot read the import blocks",
         )
     ]
@@ -102,7 +104,8 @@ def check_imports(
                 Finding(
                     "verify",
                     EXAMPLE_FILE,
-                    f"import of {given!r} into {address} is not in the answers' import section",
+                    f"import of {preview(given)} into {address} is not in the answers' "
+                    "import section",
                 )
             )
         elif given != expected[address]:
@@ -110,7 +113,8 @@ def check_imports(
                 Finding(
                     "verify",
                     EXAMPLE_FILE,
-                    f"import into {address} takes {given!r}, the answers say {expected[address]!r}",
+                    f"import into {address} takes {preview(given)}, the answers say "
+                    f"{preview(expected[address])}",
                 )
             )
     for address in sorted(set(expected) - set(found)):

@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from generator.answers.model import Answers
+from generator.core.errors import preview
 from generator.core.findings import Finding
 from generator.core.hcl import BLOCK_MARK, blocks, labelled, literal_text, parse_hcl
 from generator.core.layout import (
@@ -144,7 +145,9 @@ def argument_findings(label: str, body: dict[str, Any], expected: dict[str, Any]
     """One finding per argument of a main.tf block that is not the expected value."""
     return [
         Finding(
-            "verify", MAIN_FILE, f"{label}.{argument} is {body.get(argument)!r}, expected {value!r}"
+            "verify",
+            MAIN_FILE,
+            f"{label}.{argument} is {preview(body.get(argument))}, expected {preview(value)}",
         )
         for argument, value in expected.items()
         if body.get(argument) != value
@@ -175,7 +178,8 @@ def check_module_wiring(module: dict[str, Any]) -> list[Finding]:
             Finding(
                 "verify",
                 MAIN_FILE,
-                f"aws_vpc_endpoint.lambda.dns_options is {dns_options!r}: the DNS records must "
+                f"aws_vpc_endpoint.lambda.dns_options is {preview(dns_options)}: the DNS "
+                "records must "
                 "follow ip_address_type (dns_record_ip_type = var.ip_address_type)",
             )
         )
@@ -220,8 +224,8 @@ def check_private_dns(
             Finding(
                 "verify",
                 MAIN_FILE,
-                f"local.endpoint_private_dns is {locals_.get('endpoint_private_dns')!r}, "
-                f"expected {expected!r} ({why})",
+                f"local.endpoint_private_dns is {preview(locals_.get('endpoint_private_dns'))}, "
+                f"expected {preview(expected)} ({why})",
             )
         )
     resources = {(kind, name): body for kind, name, body in blocks(module, "resource")}
@@ -351,7 +355,8 @@ def check_example(
             Finding(
                 "verify",
                 EXAMPLE_FILE,
-                f"provider aws region is {region!r}, the answers say {answers.region!r}",
+                f"provider aws region is {preview(region)}, the answers say "
+                f"{preview(answers.region)}",
             )
         )
     call = labelled(example, "module").get(MODULE_CALL)
@@ -372,7 +377,7 @@ def check_example(
                 "verify",
                 EXAMPLE_FILE,
                 "the endpoint policy decodes to "
-                f"{given.get('endpoint_policy')!r}, the answers give {policy!r}",
+                f"{preview(given.get('endpoint_policy'))}, the answers give {preview(policy)}",
             )
         )
     for key in sorted(set(given) | set(expected)):
@@ -392,7 +397,7 @@ def check_example(
                     "verify",
                     EXAMPLE_FILE,
                     f"module argument {key} is "
-                    f"{given.get(key)!r}, the answers say {expected[key]!r}",
+                    f"{preview(given.get(key))}, the answers say {preview(expected[key])}",
                 )
             )
     declared = labelled(variables, "variable")

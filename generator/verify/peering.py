@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.answers.model import Answers
+from generator.core.errors import preview
 from generator.core.findings import Finding
 from generator.core.hcl import blocks, literal_text
 from generator.core.layout import EXAMPLE_FILE, PEERING_FILE, VERSIONS_FILE
@@ -76,13 +77,18 @@ class Checker:
         for argument, value in arguments.items():
             if value is None:
                 if argument in body:
-                    self.fail(f"{label}.{argument} must not be set, it is {body[argument]!r}")
+                    self.fail(
+                        f"{label}.{argument} must not be set, it is {preview(body[argument])}"
+                    )
             elif body.get(argument) != value:
-                self.fail(f"{label}.{argument} is {body.get(argument)!r}, expected {value!r}")
+                self.fail(
+                    f"{label}.{argument} is {preview(body.get(argument))}, expected "
+                    f"{preview(value)}"
+                )
         wanted = None if provider in (None, DEFAULT_PROVIDER) else ref(provider)
         if body.get("provider") != wanted:
             where = provider or DEFAULT_PROVIDER
-            self.fail(f"{label} uses provider {body.get('provider')!r}, expected {where}")
+            self.fail(f"{label} uses provider {preview(body.get('provider'))}, expected {where}")
         return body
 
 
@@ -195,8 +201,9 @@ def check_peer(
             )
     if connections.get(peer.name) != ref(peer.connection_ref):
         checker.fail(
-            f"local.peering_connection_ids[{peer.name!r}] is {connections.get(peer.name)!r}, "
-            f"expected {ref(peer.connection_ref)!r}"
+            f"local.peering_connection_ids[{preview(peer.name)}] is "
+            f"{preview(connections.get(peer.name))}, "
+            f"expected {preview(ref(peer.connection_ref))}"
         )
     via = ref(f'local.peering_connection_ids["{peer.name}"]')
     checker.block(
@@ -339,13 +346,13 @@ def check_alias(checker: Checker, record: dict[str, Any]) -> None:
         expected = ref(f"{REGIONAL_DNS}.{key}")
         if alias.get(target) != expected:
             checker.fail(
-                f"aws_route53_record.lambda alias {target} is {alias.get(target)!r}, "
-                f"expected {expected!r} (the endpoint's regional DNS name)"
+                f"aws_route53_record.lambda alias {target} is {preview(alias.get(target))}, "
+                f"expected {preview(expected)} (the endpoint's regional DNS name)"
             )
     chosen = str(checker.locals.get(REGIONAL_DNS.removeprefix("local."), ""))
     if "aws_vpc_endpoint.lambda.dns_entry" not in chosen or "^vpce-" not in chosen:
         checker.fail(
-            f"{REGIONAL_DNS} is {chosen!r}: it must pick the entry of "
+            f"{REGIONAL_DNS} is {preview(chosen)}: it must pick the entry of "
             "aws_vpc_endpoint.lambda.dns_entry whose name has the regional shape "
             "(vpce-<id>-<suffix>., no AZ label)"
         )
@@ -382,7 +389,9 @@ def check_providers(plan: PeeringPlan, parsed: dict[str, dict[str, Any]]) -> lis
         body = aliases.pop(peer.alias, None)
         if body is None:
             findings.append(
-                Finding("verify", EXAMPLE_FILE, f"provider aws alias {peer.alias!r} is missing")
+                Finding(
+                    "verify", EXAMPLE_FILE, f"provider aws alias {preview(peer.alias)} is missing"
+                )
             )
             continue
         if literal_text(body.get("region")) != peer.region:
@@ -390,8 +399,8 @@ def check_providers(plan: PeeringPlan, parsed: dict[str, dict[str, Any]]) -> lis
                 Finding(
                     "verify",
                     EXAMPLE_FILE,
-                    f"provider aws.{peer.alias} region is {body.get('region')!r}, "
-                    f"peer {peer.name} is in {peer.region!r}",
+                    f"provider aws.{peer.alias} region is {preview(body.get('region'))}, "
+                    f"peer {peer.name} is in {preview(peer.region)}",
                 )
             )
         roles = [role.get("role_arn", "") for role in body.get("assume_role", [])]
@@ -405,7 +414,9 @@ def check_providers(plan: PeeringPlan, parsed: dict[str, dict[str, Any]]) -> lis
             )
     for alias in sorted(aliases, key=str):
         findings.append(
-            Finding("verify", EXAMPLE_FILE, f"provider aws alias {alias!r} is not for any peer")
+            Finding(
+                "verify", EXAMPLE_FILE, f"provider aws alias {preview(alias)} is not for any peer"
+            )
         )
     calls = [
         body

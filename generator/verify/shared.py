@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from generator.core.errors import preview
 from generator.core.findings import Finding
 from generator.core.layout import VARIABLES_FILE
 from generator.verify.module import check_module_wiring, check_schema, parse_files
@@ -51,7 +52,7 @@ def verify_shared_module(files: dict[str, str]) -> list[Finding]:
                     Finding(
                         "verify",
                         name,
-                        f"line {line_number} holds {match.group(0)!r}: a deployment's value "
+                        f"line {line_number} holds {preview(match.group(0))}: a deployment's value "
                         "in the shared code (pass it as an input)",
                     )
                 )

@@ -294,7 +294,7 @@ def test_boto3_missing_is_a_clear_error(monkeypatch):
     import sys
 
     monkeypatch.setitem(sys.modules, "boto3", None)
-    with pytest.raises(adopt.AdoptError, match=r"pip install 'tfgen\[import\]'"):
+    with pytest.raises(adopt.AdoptError, match=r"pip install 'tfgen-lambda-endpoint\[import\]'"):
         adopt.ec2_client(REGION, None)
 
 

@@ -227,3 +227,16 @@ def test_a_long_value_is_shown_as_a_short_preview_in_text_and_json(field, tmp_pa
     assert "x" * 100 not in text.stderr + text.stdout, text.stderr
     assert "x" * 100 not in report.stdout + report.stderr
     assert "characters)" in text.stderr
+
+
+def test_a_long_value_in_a_hand_edited_module_is_shown_as_a_preview(tmp_path):
+    answers = tmp_path / "a.yaml"
+    answers.write_text(yaml.safe_dump(example_data()))
+    out = tmp_path / "m"
+    assert tfgen("render", str(answers), "-o", str(out), "--no-scan").returncode == 0
+    main = out / "main.tf"
+    main.write_text(main.read_text().replace('"Interface"', '"' + "y" * 1000 + '"'))
+    for output_format in ("text", "json"):
+        run = tfgen("validate", str(out), "--no-scan", "--format", output_format)
+        assert run.returncode == 1, run.stderr
+        assert "y" * 100 not in run.stdout + run.stderr
