@@ -282,8 +282,10 @@ def _check_function_arn(where: str, arn: str, region: str, partition: str) -> It
     if match.group("region") != region:
         yield Problem(
             where,
-            f"function is in {match.group('region')}, the endpoint in {region}: "
-            "an interface endpoint only reaches Lambda in its own region",
+            f"function is in {match.group('region')}, the endpoint reaches Lambda in "
+            f"{region}: tfgen renders the endpoint for its own region's Lambda service (AWS "
+            "also lets an interface endpoint reach Lambda in another region, cross-region "
+            "PrivateLink with service_region, which tfgen does not render yet)",
         )
     if match.group("partition") != partition:
         yield Problem(

@@ -251,3 +251,27 @@ def test_condition_values_type_checked(example, operator, value, reason):
 def test_typed_condition_values_accepted(example, operator, value):
     statement(example)["conditions"] = {operator: {"aws:SomeKey": value}}
     parse_answers(example)
+
+
+def test_a_function_in_another_region_is_refused_without_calling_it_impossible():
+    """Since November 2025 an interface endpoint can reach Lambda in another region
+    (cross-region PrivateLink, service_region): the refusal says tfgen does not render it,
+    not that AWS cannot (issue 25)."""
+    import copy
+
+    from generator.answers.load import parse_answers
+    from generator.core.errors import AnswersError
+    from tests.conftest import example_data
+
+    data = copy.deepcopy(example_data())
+    data["policy"]["statements"][0]["functions"] = [
+        "arn:aws:lambda:eu-west-1:123456789012:function:my-function"
+    ]
+    try:
+        parse_answers(data)
+    except AnswersError as error:
+        message = " ".join(str(p) for p in error.problems)
+    else:
+        raise AssertionError("a function in another region was accepted")
+    assert "cross-region PrivateLink" in message and "does not render yet" in message
+    assert "only reaches Lambda in its own region" not in message
