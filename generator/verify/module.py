@@ -36,7 +36,8 @@ EXPECTED_ARGUMENTS: dict[tuple[str, str, str], dict[str, Any]] = {
         "vpc_id": "${var.vpc_id}",
         "subnet_ids": "${var.subnet_ids}",
         "security_group_ids": "${local.security_group_ids}",
-        "private_dns_enabled": "${local.endpoint_private_dns}",
+        # owned by aws_vpc_endpoint_private_dns alone, as the provider documents: not set here
+        "private_dns_enabled": None,
         "ip_address_type": "${var.ip_address_type}",
         "policy": "${var.endpoint_policy == null ? null : jsonencode(var.endpoint_policy)}",
     },

@@ -124,3 +124,39 @@ def test_the_cli_keeps_the_zone_when_the_last_dns_peer_goes(tmp_path: Path):
     run = tfgen("render", str(source), "-o", str(plain), "--no-scan")
     assert run.returncode == 2 and "write dns_mode: zone" in " ".join(run.stderr.split())
     assert {p.name: p.read_bytes() for p in plain.iterdir() if p.is_file()} == before
+
+
+def test_the_endpoints_private_dns_is_owned_by_one_resource():
+    """The provider documents leaving private_dns_enabled off aws_vpc_endpoint when
+    aws_vpc_endpoint_private_dns manages it (issue 25): only that resource sets it, the
+    endpoint ignores it (an older tfgen's endpoint with the argument plans no change)."""
+    from generator.plan.deployment import plan_deployment
+    from generator.run.deployment import deployment_files
+    from generator.run.shared import shared_module_files
+    from generator.verify.module import verify_module
+
+    example = answers()
+    files = render_module(example)
+    shared = shared_module_files()
+    for main in (files["main.tf"], shared["main.tf"]):
+        parsed = parse_hcl(main)
+        endpoint = next(
+            r["aws_vpc_endpoint"]["lambda"] for r in parsed["resource"] if "aws_vpc_endpoint" in r
+        )
+        manager = next(
+            r["aws_vpc_endpoint_private_dns"]["lambda"]
+            for r in parsed["resource"]
+            if "aws_vpc_endpoint_private_dns" in r
+        )
+        assert "private_dns_enabled" not in endpoint
+        assert manager["private_dns_enabled"] == "${local.endpoint_private_dns}"
+        assert "private_dns_enabled" in str(endpoint["lifecycle"][0]["ignore_changes"])
+    assert deployment_files(plan_deployment(example))  # the root renders over it
+    both = dict(files)
+    both["main.tf"] = files["main.tf"].replace(
+        "  ip_address_type    = var.ip_address_type",
+        "  private_dns_enabled = local.endpoint_private_dns\n"
+        "  ip_address_type    = var.ip_address_type",
+        1,
+    )
+    assert any("private_dns_enabled" in str(f) for f in verify_module(example, both))

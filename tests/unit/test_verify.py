@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from generator.answers.load import parse_answers
 from generator.render.templates import render_module
 from generator.verify.module import verify_module
@@ -134,11 +136,13 @@ def test_the_service_guards_are_required(example_answers):
 
 def test_names_must_come_from_the_service(example_answers):
     files = render_module(example_answers)
-    files["main.tf"] = files["main.tf"].replace(
-        "service_name        = data.aws_vpc_endpoint_service.lambda.service_name",
-        'service_name        = "com.amazonaws.us-east-2.lambda"',
-        1,
+    files["main.tf"] = re.sub(
+        r"service_name( +)= data\.aws_vpc_endpoint_service\.lambda\.service_name",
+        r'service_name\1= "com.amazonaws.us-east-2.lambda"',
+        files["main.tf"],
+        count=1,
     )
+    assert '"com.amazonaws.us-east-2.lambda"' in files["main.tf"]
     found = messages(example_answers, files)
     assert any("aws_vpc_endpoint.lambda.service_name is" in m for m in found), found
 

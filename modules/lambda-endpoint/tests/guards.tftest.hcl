@@ -55,8 +55,8 @@ run "one_subnet_plans" {
   command = plan
 
   assert {
-    condition     = aws_vpc_endpoint.lambda.private_dns_enabled
-    error_message = "Private DNS must be on without DNS peers."
+    condition     = aws_vpc_endpoint_private_dns.lambda.private_dns_enabled
+    error_message = "Private DNS must be on without DNS peers (set by the one resource that owns it)."
   }
 }
 

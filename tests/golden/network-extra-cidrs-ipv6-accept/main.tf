@@ -47,15 +47,14 @@ locals {
 
 resource "aws_vpc_endpoint" "lambda" {
   #checkov:skip=CKV_TFGEN_6:the answers list one subnet, subnet-0123456789abcdef0: no AZ redundancy, a choice the README warns about
-  vpc_id              = var.vpc_id
-  service_name        = data.aws_vpc_endpoint_service.lambda.service_name
-  vpc_endpoint_type   = "Interface"
-  subnet_ids          = var.subnet_ids
-  security_group_ids  = local.security_group_ids
-  private_dns_enabled = local.endpoint_private_dns
-  ip_address_type     = var.ip_address_type
-  policy              = var.endpoint_policy == null ? null : jsonencode(var.endpoint_policy)
-  tags                = local.tags
+  vpc_id             = var.vpc_id
+  service_name       = data.aws_vpc_endpoint_service.lambda.service_name
+  vpc_endpoint_type  = "Interface"
+  subnet_ids         = var.subnet_ids
+  security_group_ids = local.security_group_ids
+  ip_address_type    = var.ip_address_type
+  policy             = var.endpoint_policy == null ? null : jsonencode(var.endpoint_policy)
+  tags               = local.tags
 
   # The endpoint's DNS names answer with the address types the endpoint has.
   dns_options {
@@ -63,8 +62,10 @@ resource "aws_vpc_endpoint" "lambda" {
   }
 
   lifecycle {
-    # aws_vpc_endpoint_private_dns.lambda manages the setting after creation: a change here
-    # would replace the endpoint on provider releases that mark it ForceNew (#46776).
+    # aws_vpc_endpoint_private_dns.lambda owns the setting, and the endpoint leaves it out as
+    # the provider documents for that resource; ignored, so that an endpoint created by an
+    # older tfgen with the argument set plans no change (and no replacement on the provider
+    # releases that marked it ForceNew, #46776).
     ignore_changes = [private_dns_enabled]
 
     precondition {
