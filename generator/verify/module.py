@@ -72,6 +72,7 @@ REQUIRED_GUARDS = (
     ("limited_capacity_subnet_ids", "subnets in use1-az3 must fail plan (F3)"),
     ("unoffered_subnet_ids", "subnets in AZs the Lambda service does not offer must fail plan"),
     ("repeated_az_ids", "two subnets in one AZ must fail plan"),
+    ("unknown_vpc_cidrs", "CIDRs that are not the VPC's must fail plan"),
     ("service_has_ipv6", "dualstack must fail plan where the service has no IPv6"),
     ("ipv4_only_subnet_ids", "dualstack must fail plan where subnets have no IPv6"),
 )

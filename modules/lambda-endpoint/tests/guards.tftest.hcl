@@ -15,9 +15,11 @@ mock_provider "aws" {
 
   mock_data "aws_vpc" {
     defaults = {
-      enable_dns_support   = true
-      enable_dns_hostnames = true
-      ipv6_cidr_block      = "2600:1f18:1234:5600::/56"
+      enable_dns_support      = true
+      enable_dns_hostnames    = true
+      ipv6_cidr_block         = "2600:1f18:1234:5600::/56"
+      cidr_block              = "10.0.0.0/16"
+      cidr_block_associations = [{ association_id = "vpc-cidr-assoc-0123456789abcdef0", cidr_block = "10.0.0.0/16", state = "associated" }]
     }
   }
 
@@ -58,6 +60,16 @@ run "one_subnet_plans" {
     condition     = aws_vpc_endpoint_private_dns.lambda.private_dns_enabled
     error_message = "Private DNS must be on without DNS peers (set by the one resource that owns it)."
   }
+}
+
+run "a_cidr_that_is_not_the_vpcs_fails" {
+  command = plan
+
+  variables {
+    vpc_extra_cidrs = ["10.9.0.0/16"]
+  }
+
+  expect_failures = [aws_vpc_endpoint.lambda]
 }
 
 run "use1_az3_fails" {

@@ -15,9 +15,11 @@ mock_provider "aws" {
 
   mock_data "aws_vpc" {
     defaults = {
-      enable_dns_support   = true
-      enable_dns_hostnames = true
-      ipv6_cidr_block      = "2600:1f18:1234:5600::/56"
+      enable_dns_support      = true
+      enable_dns_hostnames    = true
+      ipv6_cidr_block         = "2600:1f18:1234:5600::/56"
+      cidr_block              = "10.0.0.0/16"
+      cidr_block_associations = [{ association_id = "vpc-cidr-assoc-0123456789abcdef0", cidr_block = "10.0.0.0/16", state = "associated" }]
     }
   }
 

@@ -36,6 +36,11 @@ locals {
   ipv4_only_subnet_ids = [for subnet in data.aws_subnet.endpoint : subnet.id if subnet.ipv6_cidr_block == null || subnet.ipv6_cidr_block == ""]
   service_has_ipv6     = contains(data.aws_vpc_endpoint_service.lambda.supported_ip_address_types, "ipv6")
 
+  # The IPv4 CIDRs the answers give for the VPC must be the VPC's: rules and routes are built
+  # for them (a typo would open and route the wrong ranges).
+  vpc_ipv4_cidrs    = distinct(concat([data.aws_vpc.endpoint.cidr_block], [for association in data.aws_vpc.endpoint.cidr_block_associations : association.cidr_block]))
+  unknown_vpc_cidrs = [for cidr in concat([var.vpc_cidr], var.vpc_extra_cidrs) : cidr if !contains(local.vpc_ipv4_cidrs, cidr)]
+
   # Off: the private hosted zone in peering.tf answers the Lambda API name in this VPC (it is
   # created with it) and in the peers; a VPC cannot have both.
   endpoint_private_dns = false
@@ -83,6 +88,10 @@ resource "aws_vpc_endpoint" "lambda" {
     precondition {
       condition     = length(local.unoffered_subnet_ids) == 0
       error_message = "Subnets ${join(", ", local.unoffered_subnet_ids)} are in AZs where ${data.aws_vpc_endpoint_service.lambda.service_name} is not offered (it is in ${join(", ", data.aws_vpc_endpoint_service.lambda.availability_zones)}): choose subnets in those AZs."
+    }
+    precondition {
+      condition     = length(local.unknown_vpc_cidrs) == 0
+      error_message = "CIDRs ${join(", ", local.unknown_vpc_cidrs)} are not CIDRs of ${var.vpc_id}, which has ${join(", ", local.vpc_ipv4_cidrs)}: fix vpc_cidr and vpc_extra_cidrs (vpc.cidr and vpc.extra_cidrs in the answers)."
     }
     precondition {
       condition     = length(local.repeated_az_ids) == 0
