@@ -293,3 +293,20 @@ def test_the_readmes_name_the_dns_conflicts_and_the_preflight(example_answers):
     assert "tfgen preflight" in root and "ConflictingDomainExists" in root
     plain = deployment_files(plan_deployment(example_answers))["README.md"]
     assert "tfgen preflight" not in plain  # no DNS peer, nothing joins a zone
+
+
+def test_the_readme_says_what_egress_an_adopted_group_keeps(example_answers):
+    """A created group has no egress (the provider removes AWS's allow-all rule on create); an
+    adopted one keeps what it has in AWS, tfgen manages only its ingress (issue 25)."""
+    from tests.support.golden_cases import case_answers
+
+    created = section(rendered_files(example_answers)["README.md"], "Security group")
+    assert "It has no egress rule" in created
+    adopted = " ".join(
+        section(
+            rendered_files(parse_answers(case_answers("adopted-endpoint")))["README.md"],
+            "Security group",
+        ).split()
+    )
+    assert "It has no egress rule" not in adopted
+    assert "keeps the egress rules it has in AWS" in adopted
