@@ -343,6 +343,45 @@ def check_providers(answers: Answers) -> Iterator[Problem]:
         )
 
 
+# AWS's default quotas (Amazon VPC quotas page): active peering connections per VPC, 50
+# (adjustable to 125, the bound of `peering`); routes per route table that are not propagated,
+# 50 (adjustable to 1,000). A table also holds its own routes (local, NAT, others), so the
+# warning comes before tfgen's routes alone fill it.
+PEERINGS_PER_VPC = 50
+ROUTES_PER_TABLE = 50
+ROUTES_WARN_FROM = 45
+
+
+def quota_warnings(answers: Answers) -> list[Problem]:
+    """Valid answers that AWS's default quotas would refuse at apply unless raised first."""
+    found = []
+    if len(answers.peering) > PEERINGS_PER_VPC:
+        found.append(
+            Problem(
+                "peering",
+                f"{len(answers.peering)} peers: AWS's default quota of active VPC peering "
+                f"connections per VPC is {PEERINGS_PER_VPC} (adjustable to 125): ask for more for "
+                f"{answers.vpc.id} (Service Quotas, Amazon VPC) before applying",
+            )
+        )
+    routes: dict[str, int] = {}
+    for peer in answers.peering:
+        per_table = 1 + len(peer.extra_cidrs) + (1 if peer.ipv6_cidr else 0)
+        for table in peer.local_route_table_ids:
+            routes[table] = routes.get(table, 0) + per_table
+    for table, count in sorted(routes.items()):
+        if count >= ROUTES_WARN_FROM:
+            found.append(
+                Problem(
+                    "peering",
+                    f"{count} routes to peers in {table}: with the routes it already has, AWS's "
+                    f"default quota of {ROUTES_PER_TABLE} routes per route table may be reached "
+                    "(adjustable to 1,000: ask before applying)",
+                )
+            )
+    return found
+
+
 def warnings(answers: Answers) -> list[Problem]:
     """Answers that are valid but leave something undone the user should know about."""
     found = network.network_warnings(answers)
@@ -377,6 +416,7 @@ def warnings(answers: Answers) -> list[Problem]:
                 f"endpoint's VPC {answers.vpc.id}, so the name resolves to the endpoint there too",
             )
         )
+    found += quota_warnings(answers)
     for index, retired in enumerate(answers.retired_peers):
         found.append(
             Problem(

@@ -160,3 +160,27 @@ def test_the_endpoints_private_dns_is_owned_by_one_resource():
         1,
     )
     assert any("private_dns_enabled" in str(f) for f in verify_module(example, both))
+
+
+def test_aws_default_quotas_are_warned_before_apply():
+    """Issue 25: no warning near AWS's default quotas of 50 active peerings per VPC and 50
+    routes per route table (both adjustable)."""
+    from generator.answers.rules import quota_warnings
+
+    def peer(i: int, **extra):
+        return {
+            "name": f"p{i}",
+            "vpc_id": f"vpc-{i:08x}",
+            "cidr": f"10.{(i // 250) + 100}.{i % 250}.0/24",
+            "local_route_table_ids": ["rtb-0aaaaaaaaaaaaaaa1"],
+            "dns": False,
+            **extra,
+        }
+
+    few = answers([peer(i) for i in range(10)])
+    assert quota_warnings(few) == []
+    many = answers([peer(i) for i in range(51)])
+    messages = [w.message for w in quota_warnings(many)]
+    assert any("51 peers" in m and "quota" in m for m in messages)
+    assert any("51 routes to peers in rtb-0aaaaaaaaaaaaaaa1" in m for m in messages)
+    assert all(w.path == "peering" for w in quota_warnings(many))
