@@ -5,6 +5,7 @@ out, and every call tfgen import makes. AWS errors become one-line `AdoptError`s
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,11 +40,19 @@ class Snapshot:
     peerings: list[dict[str, Any]]
 
 
-def refuse_writes(model: Any = None, **_: Any) -> None:
-    """botocore `before-call` hook: only Describe*/Get* calls leave this process."""
-    name = getattr(model, "name", "")
-    if not name.startswith(READ_PREFIXES):
-        raise WriteAttempted(f"tfgen import must only read, and tried to call {name}")
+def read_only(command: str, prefixes: tuple[str, ...]) -> Callable[..., None]:
+    """A botocore `before-call` hook: only calls whose names start with `prefixes` leave this
+    process; any other is a bug of `command` (WriteAttempted)."""
+
+    def refuse(model: Any = None, **_: Any) -> None:
+        name = getattr(model, "name", "")
+        if not name.startswith(prefixes):
+            raise WriteAttempted(f"{command} must only read, and tried to call {name}")
+
+    return refuse
+
+
+refuse_writes = read_only("tfgen import", READ_PREFIXES)  # Describe*/Get* only
 
 
 def ec2_client(region: str | None, endpoint_url: str | None) -> Any:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from generator.adopt.ec2 import AdoptError, WriteAttempted
+from generator.adopt.ec2 import AdoptError, read_only
 from generator.answers.model import Answers, ProviderSettings
 from generator.core.errors import preview
 from generator.core.regions import lambda_dns_name, lambda_service_name
@@ -76,11 +76,7 @@ def targets(answers: Answers) -> list[Target]:
     return found
 
 
-def refuse_writes(model: Any = None, **_: Any) -> None:
-    """botocore `before-call` hook: only Describe/Get/List calls leave this process."""
-    name = getattr(model, "name", "")
-    if not name.startswith(READ_ONLY):
-        raise WriteAttempted(f"tfgen preflight must only read, and tried to call {name}")
+refuse_writes = read_only("tfgen preflight", READ_ONLY)
 
 
 Clients = Callable[[Target, str], Any]  # (target, "ec2" | "route53") -> a boto3 client
