@@ -11,6 +11,12 @@ each DNS peer's VPC (through the account and region the answers give it):
   named by its Name tag or adopted by `import.endpoint_id`, aside: tfgen switches it off);
 - the private hosted zones associated with the VPC that have the Lambda name (the deployment's
   own zone, told by its comment, aside).
+
+It also reads the private DNS names the Lambda service publishes in the region
+(DescribeVpcEndpointServices): the zone serves one of them, `lambda.<region>.<suffix>`. Any other
+name (dual-stack `lambda.<region>.api.aws`, FIPS names where the region has them) resolves to
+Lambda's public addresses from peer VPCs, and from the endpoint VPC while the zone serves it:
+the command names each one and the SDK setting that makes clients use it.
 """
 
 from __future__ import annotations
@@ -203,6 +209,62 @@ def check_target(answers: Answers, target: Target, clients: Clients) -> Outcome:
     return Outcome(target, tuple(conflicts))
 
 
+@dataclass(frozen=True)
+class UnservedName:
+    """A private DNS name the service publishes that the zone does not serve."""
+
+    name: str
+    setting: str  # the SDK setting that makes clients use the name
+
+    @property
+    def sentence(self) -> str:
+        return (
+            f"Lambda also publishes {self.name} in this region: the zone does not serve it, so "
+            "from peer VPCs (and from the endpoint VPC while the zone serves it) it resolves to "
+            f"Lambda's public addresses; clients with {self.setting} leave the endpoint there"
+        )
+
+
+def sdk_setting(name: str) -> str:
+    """The SDK setting under which clients call `name` instead of lambda.<region>.<suffix>."""
+    if "fips" in name:
+        return "FIPS endpoints on (AWS_USE_FIPS_ENDPOINT=true, use_fips_endpoint)"
+    if name.endswith(".api.aws") or name.endswith(".api.amazonwebservices.com.cn"):
+        return "dual-stack endpoints on (AWS_USE_DUALSTACK_ENDPOINT=true, use_dualstack_endpoint)"
+    return "an endpoint URL of that name"
+
+
+def unserved_names(answers: Answers, clients: Clients) -> tuple[UnservedName, ...] | str:
+    """The service's published private DNS names the zone does not serve (read in the endpoint's
+    account), or why they could not be read."""
+    import botocore.exceptions
+
+    hub = Target(
+        "the endpoint VPC", "vpc.id", answers.vpc.id, None, answers.region, answers.provider
+    )
+    served = lambda_dns_name(answers.region)
+    try:
+        details = clients(hub, "ec2").describe_vpc_endpoint_services(
+            ServiceNames=[lambda_service_name(answers.region)]
+        )["ServiceDetails"]
+    except botocore.exceptions.ClientError as error:
+        return aws_error(error)
+    except botocore.exceptions.BotoCoreError as error:
+        return f"AWS could not be reached: {error}"
+    names: set[str] = set()
+    for detail in details:
+        if detail.get("PrivateDnsName"):
+            names.add(str(detail["PrivateDnsName"]))
+        for entry in detail.get("PrivateDnsNames") or []:
+            if entry.get("PrivateDnsName"):
+                names.add(str(entry["PrivateDnsName"]))
+    return tuple(
+        UnservedName(name, sdk_setting(name))
+        for name in sorted(name.rstrip(".").lower() for name in names)
+        if name != served and not name.startswith("*.")
+    )
+
+
 def aws_error(error: Any) -> str:
     """A ClientError as one line: the call, AWS's code and (a preview of) its message."""
     code = error.response.get("Error", {}).get("Code", "")
@@ -210,7 +272,8 @@ def aws_error(error: Any) -> str:
     if code in ("UnauthorizedOperation", "AccessDenied", "AccessDeniedException", "AuthFailure"):
         return (
             f"access denied for {operation} ({code}): the check needs ec2:DescribeVpcEndpoints, "
-            "route53:ListHostedZonesByVPC and route53:GetHostedZone"
+            "ec2:DescribeVpcEndpointServices, route53:ListHostedZonesByVPC and "
+            "route53:GetHostedZone"
         )
     message = str(error.response.get("Error", {}).get("Message", ""))
     return f"{operation} failed ({code}): {preview(message)}"

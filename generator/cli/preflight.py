@@ -20,15 +20,18 @@ def preflight(answers_file: Path, endpoint_url: str | None) -> None:
     zone (the endpoint's and each DNS peer's) can join it: no Lambda interface endpoint with
     private DNS on and no other private hosted zone for the Lambda name there (Route 53 would
     refuse the association at apply: ConflictingDomainExists). A peer in another account is
-    read through its provider settings (role_arn or profile). Exit 1 when a VPC conflicts or
+    read through its provider settings (role_arn or profile). It also names the private DNS
+    names Lambda publishes in the region that the zone does not serve (dual-stack, FIPS) and the
+    SDK settings that would use them (a note, not a failure). Exit 1 when a VPC conflicts or
     could not be read."""
-    from generator.adopt.preflight import boto3_clients
+    from generator.adopt.preflight import boto3_clients, unserved_names
     from generator.adopt.preflight import preflight as run_preflight
     from generator.answers.load import load_answers
     from generator.report.text import echo
 
     answers = load_answers(answers_file)
-    outcomes = run_preflight(answers, boto3_clients(answers, endpoint_url))
+    clients = boto3_clients(answers, endpoint_url)
+    outcomes = run_preflight(answers, clients)
     if not outcomes:
         echo(f"ok {answers_file}: no peer has dns: true, so no VPC joins a zone")
         sys.exit(0)
@@ -40,6 +43,11 @@ def preflight(answers_file: Path, endpoint_url: str | None) -> None:
             echo(f"conflict {where}: {conflict}")
         if outcome.ok:
             echo(f"ok {where}: can join the zone")
+    names = unserved_names(answers, clients)
+    if isinstance(names, str):
+        echo(f"not checked the names Lambda publishes: {names}")
+    for unserved in names if not isinstance(names, str) else ():
+        echo(f"note: {unserved.sentence}")
     failed = sum(1 for outcome in outcomes if not outcome.ok)
     echo(f"{len(outcomes) - failed} of {len(outcomes)} VPC(s) can join the zone")
     sys.exit(1 if failed else 0)

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from generator.adopt.ec2 import WriteAttempted
-from generator.adopt.preflight import boto3_clients, preflight, targets
+from generator.adopt.preflight import boto3_clients, preflight, targets, unserved_names
 from generator.answers.load import parse_answers
 from tests.conftest import example_data
 from tests.integration.test_adopt import REGION, aws  # noqa: F401 - the moto fixture
@@ -150,7 +150,36 @@ def test_every_vpc_that_joins_the_zone_is_read_and_conflicts_are_named(aws, tmp_
     lines = result.stdout.splitlines()
     assert sum(line.startswith("conflict ") for line in lines) == 2
     assert sum(line.startswith("not checked ") for line in lines) == 1
+    assert not [line for line in lines if line.startswith("note: ")]  # moto: one name only
     assert lines[-1] == "3 of 6 VPC(s) can join the zone"
+
+
+def test_names_the_zone_does_not_serve_are_named_with_their_sdk_setting(aws):  # noqa: F811
+    answers = answers_for(vpc(aws, "10.0.0.0/16"), [])
+    # moto publishes the one name the zone serves
+    assert unserved_names(answers, boto3_clients(answers, None)) == ()
+
+    class Ec2:
+        def describe_vpc_endpoint_services(self, ServiceNames):  # noqa: N803 - boto3's name
+            assert ServiceNames == [f"com.amazonaws.{REGION}.lambda"]
+            names = [NAME, f"lambda.{REGION}.api.aws", f"lambda-fips.{REGION}.amazonaws.com"]
+            return {
+                "ServiceDetails": [
+                    {
+                        "PrivateDnsName": NAME,
+                        "PrivateDnsNames": [{"PrivateDnsName": name} for name in names],
+                    }
+                ]
+            }
+
+    found = unserved_names(answers, lambda target, service: Ec2())
+    assert not isinstance(found, str)
+    assert [(item.name, item.setting.split(" (")[0]) for item in found] == [
+        (f"lambda-fips.{REGION}.amazonaws.com", "FIPS endpoints on"),
+        (f"lambda.{REGION}.api.aws", "dual-stack endpoints on"),
+    ]
+    assert "AWS_USE_DUALSTACK_ENDPOINT" in found[1].sentence
+    assert "resolves to Lambda's public addresses" in found[1].sentence
 
 
 def test_no_dns_peer_means_nothing_to_read(aws, tmp_path):  # noqa: F811

@@ -293,6 +293,11 @@ def test_the_readmes_name_the_dns_conflicts_and_the_preflight(example_answers):
     assert "tfgen preflight" in root and "ConflictingDomainExists" in root
     plain = deployment_files(plan_deployment(example_answers))["README.md"]
     assert "tfgen preflight" not in plain  # no DNS peer, nothing joins a zone
+    # the names the zone does not serve, and the SDK settings that use them (issue 25)
+    for text in (module, root):
+        assert "lambda.us-east-2.api.aws" in text and "AWS_USE_DUALSTACK_ENDPOINT=true" in text
+        assert "AWS_USE_FIPS_ENDPOINT=true" in text
+    assert "AWS_USE_DUALSTACK_ENDPOINT" not in plain
 
 
 def test_the_readme_says_what_egress_an_adopted_group_keeps(example_answers):
