@@ -119,8 +119,10 @@ def upgrade_warnings(
     module's manifest and committed answers.
 
     tfgen 0.1 created the Lambda zone with the first DNS peer's VPC (in that peer's account
-    when every DNS peer was in another one); 0.2 creates it with the endpoint's VPC. Route 53
-    cannot change the VPC a zone was created with, so the old zone must be replaced once."""
+    when every DNS peer was in another one); 0.2 creates it with the endpoint's VPC, a setting
+    the module ignores after creation, and associates each peer. Over the old zone, the first
+    peer's association collides with the one it has and the endpoint VPC never joins, so the
+    old zone must be replaced once (CHANGELOG.md, 0.2.0)."""
     version = str((manifest or {}).get("tfgen_version", ""))
     dns_peers = [peer for peer in previous.peering if peer.dns] if previous else []
     if not version.startswith("0.1.") or not dns_peers:
@@ -131,8 +133,10 @@ def upgrade_warnings(
             "peering",
             f"{target} was rendered by tfgen {version}, which created the private hosted zone "
             f"for the Lambda API with peer {first.name}'s VPC {first.vpc_id} (in that peer's "
-            "account when every DNS peer is in another account); Route 53 cannot move it to "
-            "the endpoint's VPC, so after this render replace it once: terraform apply "
+            "account when every DNS peer is in another account); this layout makes it with "
+            "the endpoint's VPC and associates every peer, so over the old zone that peer's "
+            "association collides and the endpoint VPC never joins: after this render replace "
+            "it once (peers lose the Lambda name until they are associated again): terraform apply "
             "-replace='module.<your module call>.aws_route53_zone.lambda' (a zone in a peer's "
             "account: terraform state rm it and delete it there); see the README, Changing a "
             "deployed module",

@@ -1,6 +1,7 @@
 """Upgrading a module rendered by tfgen 0.1 with DNS peers: its Lambda zone was created with a
-peer's VPC, which Route 53 cannot change, so a re-render warns (naming the peer, its VPC and
-the one-time `-replace`) in `tfgen render` of one file and of a batch; nothing else does."""
+peer's VPC, which the module does not re-anchor (its zone ignores vpc changes), so a re-render
+warns (naming the peer, its VPC and the one-time `-replace`) in `tfgen render` of one file and
+of a batch; nothing else does."""
 
 from __future__ import annotations
 
