@@ -42,7 +42,7 @@ Only the standard library here; (a) and (b) import generator in tfgen's own Pyth
     .venv/bin/python bench/run.py                       # sizes 1,10,40,100, repeat 3
     .venv/bin/python bench/run.py --quick               # sizes 1,10, repeat 1 (smoke run)
     .venv/bin/python bench/run.py --sizes 40,100,1000 --repeat-at 1000=1 --only 1000=c_full
-    .venv/bin/python bench/run.py --from-json bench/results.json --markdown   # for README
+    .venv/bin/python bench/run.py --from-json bench/results.json --markdown   # for bench/README.md
 """
 
 from __future__ import annotations
@@ -794,7 +794,7 @@ def _value(item: dict[str, Any]) -> str:
 
 
 def markdown(report: dict[str, Any]) -> str:
-    """The tables as Markdown (for README's Performance section)."""
+    """The tables as Markdown (for bench/README.md)."""
     header, rows = table_rows(report)
     lines = ["| " + " | ".join(header) + " |", "|" + "---:|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -960,7 +960,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--checkov", help="checkov executable (default: tfgen's own)")
     parser.add_argument("--workdir", type=Path, help="keep the files here (default: a temp dir)")
     parser.add_argument(
-        "--markdown", action="store_true", help="print the tables as Markdown (for README)"
+        "--markdown", action="store_true", help="print the tables as Markdown (for bench/README.md)"
     )
     parser.add_argument(
         "--from-json", type=Path, metavar="FILE", help="print a saved JSON report, run nothing"

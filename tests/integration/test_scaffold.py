@@ -33,7 +33,7 @@ from tests.unit.test_scaffold import (  # noqa: F401
 
 
 def test_cookiecutter_renders_exactly_what_tfgen_render_writes(tmp_path: Path):
-    # From the repository with --directory, the way the README shows it (a local clone).
+    # From the repository with --directory, the way docs/scaffold.md shows it (a local clone).
     folder = scaffold(
         str(REPO),
         tmp_path / "out",
