@@ -84,6 +84,7 @@ class RemotePeer:
             "connection_id": Expression(f"{side}.connection_id"),
             "accept": self.accepts,
             "route_table_ids": list(self.peer.route_table_ids),
+            "vpc_cidrs": [self.peer.cidr, *self.peer.extra_cidrs],
             "destination_cidrs": Expression(f"{side}.destination_cidrs"),
             "destination_ipv6_cidrs": Expression(f"{side}.destination_ipv6_cidrs"),
             "dns": self.peer.dns,

@@ -200,6 +200,7 @@ def check_peer_calls(
             "region": peer.region or plan.answers.region,
             "accept": peer.connection_id is None,
             "route_table_ids": list(peer.route_table_ids),
+            "vpc_cidrs": [peer.cidr, *peer.extra_cidrs],
             "dns": peer.dns,
             **{
                 field: f"{side}.{field}}}"

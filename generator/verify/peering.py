@@ -227,21 +227,22 @@ def check_peer(
         peer.provider,
     )
     check_extra_routes(checker, peer, extra_vpc_cidrs, via)
-    if peer.dns:
-        data = blocks.get(("data", "aws_vpc", f"peer_{peer.key}"))
-        wanted = None if peer.provider == DEFAULT_PROVIDER else ref(peer.provider)
-        conditions = str(data.get("lifecycle")) if data else ""
-        if (
-            data is None
-            or data.get("id") != ref(f"{var}.vpc_id")
-            or data.get("provider") != wanted
-            or "enable_dns_support" not in conditions
-            or "enable_dns_hostnames" not in conditions
-        ):
-            checker.fail(
-                f"data.aws_vpc.peer_{peer.key} must read {var}.vpc_id with {peer.provider} "
-                "and check enable_dns_support and enable_dns_hostnames at plan time"
-            )
+    data = blocks.get(("data", "aws_vpc", f"peer_{peer.key}"))
+    wanted = None if peer.provider == DEFAULT_PROVIDER else ref(peer.provider)
+    conditions = str(data.get("lifecycle")) if data else ""
+    if (
+        data is None
+        or data.get("id") != ref(f"{var}.vpc_id")
+        or data.get("provider") != wanted
+        or "cidr_block_associations" not in conditions
+        or (peer.dns and "enable_dns_support" not in conditions)
+        or (peer.dns and "enable_dns_hostnames" not in conditions)
+    ):
+        checker.fail(
+            f"data.aws_vpc.peer_{peer.key} must read {var}.vpc_id with {peer.provider} and "
+            "check at plan time that the peer's CIDRs are the VPC's"
+            + (" and that enable_dns_support and enable_dns_hostnames are on" if peer.dns else "")
+        )
 
 
 def check_extra_routes(checker: Checker, peer: Peer, extra_vpc_cidrs: bool, via: str) -> None:

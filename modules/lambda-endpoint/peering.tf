@@ -153,6 +153,7 @@ module "peer" {
   connection_id          = local.requested_connection_ids[each.key]
   accept                 = false
   route_table_ids        = each.value.route_table_ids
+  vpc_cidrs              = concat([each.value.cidr], each.value.extra_cidrs)
   destination_cidrs      = local.vpc_cidrs
   destination_ipv6_cidrs = each.value.ipv6_cidr == null ? [] : local.vpc_ipv6_cidrs
   dns                    = each.value.dns

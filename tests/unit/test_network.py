@@ -327,10 +327,13 @@ def test_peer_dns_attributes_read_with_the_peer_provider(example):
     data = data_sources(files, "peering.tf")
     vpc = data[("aws_vpc", "peer_spoke")]
     assert vpc["provider"] == "${aws.peer_spoke}"
-    check = vpc["lifecycle"][0]["postcondition"][0]
-    assert check["condition"] == "${self.enable_dns_support && self.enable_dns_hostnames}"
-    assert check["error_message"].startswith("Peer spoke: ")
-    assert ("aws_vpc", "peer_quiet") not in data
+    cidrs, dns = vpc["lifecycle"][0]["postcondition"]
+    assert dns["condition"] == "${self.enable_dns_support && self.enable_dns_hostnames}"
+    assert dns["error_message"].startswith("Peer spoke: ")
+    # every peer's VPC is read for its CIDRs (issue 25); only DNS peers for the attributes
+    assert "self.cidr_block_associations" in cidrs["condition"]
+    quiet = data[("aws_vpc", "peer_quiet")]["lifecycle"][0]["postcondition"]
+    assert len(quiet) == 1 and "cidr_block_associations" in quiet[0]["condition"]
 
 
 # ---- endpoint IPs output ------------------------------------------------------------------

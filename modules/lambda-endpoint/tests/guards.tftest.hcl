@@ -190,6 +190,54 @@ run "remote_peer_without_its_accepted_connection_fails" {
   expect_failures = [aws_route.to_peer]
 }
 
+# The peer's side (modules/peer) reads the peer VPC: CIDRs routed to it and admitted from it
+# that are not its own fail at plan.
+run "a_peer_cidr_that_is_not_its_vpcs_fails" {
+  command = plan
+
+  module {
+    source = "./modules/peer"
+  }
+
+  variables {
+    name              = "data"
+    vpc_id            = "vpc-0ddddddddddddddd1"
+    connection_id     = "pcx-0123456789abcdef0"
+    vpc_cidrs         = ["172.16.0.0/16", "172.18.0.0/16"]
+    destination_cidrs = ["10.0.0.0/16"]
+    dns               = false
+  }
+
+  override_data {
+    target = data.aws_vpc.this
+    values = { cidr_block = "172.16.0.0/16", cidr_block_associations = [{ association_id = "vpc-cidr-assoc-0123456789abcdef1", cidr_block = "172.16.0.0/16", state = "associated" }] }
+  }
+
+  expect_failures = [data.aws_vpc.this]
+}
+
+run "a_peer_with_its_own_cidrs_plans" {
+  command = plan
+
+  module {
+    source = "./modules/peer"
+  }
+
+  variables {
+    name              = "data"
+    vpc_id            = "vpc-0ddddddddddddddd1"
+    connection_id     = "pcx-0123456789abcdef0"
+    vpc_cidrs         = ["172.16.0.0/16", "172.18.0.0/16"]
+    destination_cidrs = ["10.0.0.0/16"]
+    dns               = false
+  }
+
+  override_data {
+    target = data.aws_vpc.this
+    values = { cidr_block = "172.16.0.0/16", cidr_block_associations = [{ association_id = "vpc-cidr-assoc-0123456789abcdef1", cidr_block = "172.16.0.0/16", state = "associated" }, { association_id = "vpc-cidr-assoc-0123456789abcdef2", cidr_block = "172.18.0.0/16", state = "associated" }] }
+  }
+}
+
 run "remote_flag_must_match_account_and_region" {
   command = plan
 
@@ -228,6 +276,11 @@ run "dns_peers_without_the_zone_fail" {
         cidr   = "172.16.0.0/16"
       }
     }
+  }
+
+  override_data {
+    target = module.peer["data"].data.aws_vpc.this
+    values = { enable_dns_support = true, enable_dns_hostnames = true, cidr_block = "172.16.0.0/16", cidr_block_associations = [] }
   }
 
   expect_failures = [aws_vpc_endpoint.lambda]

@@ -122,6 +122,12 @@ run "dns_peers_get_the_zone" {
     accepted_connection_ids = { remote = "pcx-0123456789abcdef0" }
   }
 
+  # The local peer's VPC, as its side reads it (its CIDR is checked at plan).
+  override_data {
+    target = module.peer["local"].data.aws_vpc.this
+    values = { enable_dns_support = true, enable_dns_hostnames = true, cidr_block = "172.16.0.0/16", cidr_block_associations = [] }
+  }
+
   assert {
     condition     = !output.private_dns_enabled && output.private_hosted_zone_id == "Z0123456789ABCDEFGHIJ"
     error_message = "With DNS peers the zone answers and the endpoint's own private DNS is off."

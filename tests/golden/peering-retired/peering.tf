@@ -36,12 +36,17 @@ resource "aws_vpc_peering_connection" "analytics" {
   tags        = local.peer_tags["analytics"]
 }
 
-# Peer analytics resolves the Lambda API name through the private hosted zone, which needs
-# enableDnsSupport and enableDnsHostnames on its VPC: read them with its own provider.
+# Peer analytics's VPC, read with its own provider so that plan fails first: the CIDRs
+# routed to it and admitted from it must be its own, and the private hosted
+# zone answers the Lambda API name there only with enableDnsSupport and enableDnsHostnames.
 data "aws_vpc" "peer_analytics" {
   id = var.peers["analytics"].vpc_id
 
   lifecycle {
+    postcondition {
+      condition     = alltrue([for cidr in concat([var.peers["analytics"].cidr], var.peers["analytics"].extra_cidrs) : contains(concat([self.cidr_block], self.cidr_block_associations[*].cidr_block), cidr)])
+      error_message = "Peer analytics: CIDRs ${join(", ", [for cidr in concat([var.peers["analytics"].cidr], var.peers["analytics"].extra_cidrs) : cidr if !contains(concat([self.cidr_block], self.cidr_block_associations[*].cidr_block), cidr)])} are not CIDRs of ${self.id}, which has ${join(", ", distinct(concat([self.cidr_block], self.cidr_block_associations[*].cidr_block)))}: fix the peer's cidr and extra_cidrs in the answers."
+    }
     postcondition {
       condition     = self.enable_dns_support && self.enable_dns_hostnames
       error_message = "Peer analytics: ${self.id} needs enableDnsSupport and enableDnsHostnames for the private hosted zone to answer ${data.aws_vpc_endpoint_service.lambda.private_dns_name} there: turn both on in the peer VPC, or set dns: false for the peer."

@@ -38,12 +38,17 @@ resource "aws_vpc_peering_connection" "web" {
   tags        = local.peer_tags["web"]
 }
 
-# Peer web resolves the Lambda API name through the private hosted zone, which needs
-# enableDnsSupport and enableDnsHostnames on its VPC: read them with its own provider.
+# Peer web's VPC, read with its own provider so that plan fails first: the CIDRs
+# routed to it and admitted from it must be its own, and the private hosted
+# zone answers the Lambda API name there only with enableDnsSupport and enableDnsHostnames.
 data "aws_vpc" "peer_web" {
   id = var.peers["web"].vpc_id
 
   lifecycle {
+    postcondition {
+      condition     = alltrue([for cidr in concat([var.peers["web"].cidr], var.peers["web"].extra_cidrs) : contains(concat([self.cidr_block], self.cidr_block_associations[*].cidr_block), cidr)])
+      error_message = "Peer web: CIDRs ${join(", ", [for cidr in concat([var.peers["web"].cidr], var.peers["web"].extra_cidrs) : cidr if !contains(concat([self.cidr_block], self.cidr_block_associations[*].cidr_block), cidr)])} are not CIDRs of ${self.id}, which has ${join(", ", distinct(concat([self.cidr_block], self.cidr_block_associations[*].cidr_block)))}: fix the peer's cidr and extra_cidrs in the answers."
+    }
     postcondition {
       condition     = self.enable_dns_support && self.enable_dns_hostnames
       error_message = "Peer web: ${self.id} needs enableDnsSupport and enableDnsHostnames for the private hosted zone to answer ${data.aws_vpc_endpoint_service.lambda.private_dns_name} there: turn both on in the peer VPC, or set dns: false for the peer."
@@ -89,14 +94,19 @@ resource "aws_vpc_peering_connection_accepter" "batch_eu_central" {
   tags                      = local.peer_tags["batch-eu-central"]
 }
 
-# Peer batch-eu-central resolves the Lambda API name through the private hosted zone, which needs
-# enableDnsSupport and enableDnsHostnames on its VPC: read them with its own provider.
+# Peer batch-eu-central's VPC, read with its own provider so that plan fails first: the CIDRs
+# routed to it and admitted from it must be its own, and the private hosted
+# zone answers the Lambda API name there only with enableDnsSupport and enableDnsHostnames.
 data "aws_vpc" "peer_batch_eu_central" {
   provider = aws.peer_batch_eu_central
 
   id = var.peers["batch-eu-central"].vpc_id
 
   lifecycle {
+    postcondition {
+      condition     = alltrue([for cidr in concat([var.peers["batch-eu-central"].cidr], var.peers["batch-eu-central"].extra_cidrs) : contains(concat([self.cidr_block], self.cidr_block_associations[*].cidr_block), cidr)])
+      error_message = "Peer batch-eu-central: CIDRs ${join(", ", [for cidr in concat([var.peers["batch-eu-central"].cidr], var.peers["batch-eu-central"].extra_cidrs) : cidr if !contains(concat([self.cidr_block], self.cidr_block_associations[*].cidr_block), cidr)])} are not CIDRs of ${self.id}, which has ${join(", ", distinct(concat([self.cidr_block], self.cidr_block_associations[*].cidr_block)))}: fix the peer's cidr and extra_cidrs in the answers."
+    }
     postcondition {
       condition     = self.enable_dns_support && self.enable_dns_hostnames
       error_message = "Peer batch-eu-central: ${self.id} needs enableDnsSupport and enableDnsHostnames for the private hosted zone to answer ${data.aws_vpc_endpoint_service.lambda.private_dns_name} there: turn both on in the peer VPC, or set dns: false for the peer."
@@ -141,6 +151,21 @@ resource "aws_vpc_peering_connection_accepter" "partner" {
   vpc_peering_connection_id = aws_vpc_peering_connection.partner.id
   auto_accept               = true
   tags                      = local.peer_tags["partner"]
+}
+
+# Peer partner's VPC, read with its own provider so that plan fails first: the CIDRs
+# routed to it and admitted from it must be its own.
+data "aws_vpc" "peer_partner" {
+  provider = aws.peer_partner
+
+  id = var.peers["partner"].vpc_id
+
+  lifecycle {
+    postcondition {
+      condition     = alltrue([for cidr in concat([var.peers["partner"].cidr], var.peers["partner"].extra_cidrs) : contains(concat([self.cidr_block], self.cidr_block_associations[*].cidr_block), cidr)])
+      error_message = "Peer partner: CIDRs ${join(", ", [for cidr in concat([var.peers["partner"].cidr], var.peers["partner"].extra_cidrs) : cidr if !contains(concat([self.cidr_block], self.cidr_block_associations[*].cidr_block), cidr)])} are not CIDRs of ${self.id}, which has ${join(", ", distinct(concat([self.cidr_block], self.cidr_block_associations[*].cidr_block)))}: fix the peer's cidr and extra_cidrs in the answers."
+    }
+  }
 }
 
 # Endpoint VPC -> peer: the endpoint's replies go back through the connection. Routes are

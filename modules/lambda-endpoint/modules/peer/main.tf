@@ -39,17 +39,20 @@ resource "aws_route" "to_endpoint" {
   vpc_peering_connection_id   = local.connection_id
 }
 
-# The private hosted zone answers the Lambda API name in this VPC only with enableDnsSupport
-# and enableDnsHostnames: read them so that plan fails first.
+# The peer VPC, read so that plan fails first: the CIDRs the endpoint side routes to and admits
+# must be its own (a typo would route and open the wrong ranges), and the private hosted zone
+# answers the Lambda API name in it only with enableDnsSupport and enableDnsHostnames.
 data "aws_vpc" "this" {
-  count = var.dns ? 1 : 0
-
   id = var.vpc_id
 
   lifecycle {
     postcondition {
-      condition     = self.enable_dns_support && self.enable_dns_hostnames
-      error_message = "Peer ${var.name}: ${self.id} needs enableDnsSupport and enableDnsHostnames for the private hosted zone to answer ${var.zone_name} there: turn both on in the peer VPC, or set dns: false for the peer."
+      condition     = alltrue([for cidr in var.vpc_cidrs : contains(concat([self.cidr_block], self.cidr_block_associations[*].cidr_block), cidr)])
+      error_message = "Peer ${var.name}: CIDRs ${join(", ", [for cidr in var.vpc_cidrs : cidr if !contains(concat([self.cidr_block], self.cidr_block_associations[*].cidr_block), cidr)])} are not CIDRs of ${self.id}, which has ${join(", ", distinct(concat([self.cidr_block], self.cidr_block_associations[*].cidr_block)))}: fix the peer's cidr and extra_cidrs."
+    }
+    postcondition {
+      condition     = !var.dns || (self.enable_dns_support && self.enable_dns_hostnames)
+      error_message = "Peer ${var.name}: ${self.id} needs enableDnsSupport and enableDnsHostnames for the private hosted zone to answer ${coalesce(var.zone_name, "the Lambda API name")} there: turn both on in the peer VPC, or set dns: false for the peer."
     }
   }
 }
@@ -59,6 +62,6 @@ resource "aws_route53_zone_association" "this" {
   count = var.dns ? 1 : 0
 
   zone_id    = var.zone_id
-  vpc_id     = data.aws_vpc.this[0].id
+  vpc_id     = data.aws_vpc.this.id
   vpc_region = var.region
 }

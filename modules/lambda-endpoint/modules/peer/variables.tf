@@ -33,6 +33,12 @@ variable "route_table_ids" {
   default     = []
 }
 
+variable "vpc_cidrs" {
+  description = "The peer VPC's own IPv4 CIDRs, as the endpoint side routes to them and admits them (the parent module's peers[name].cidr and extra_cidrs): plan fails when one is not the VPC's. [] skips the check."
+  type        = list(string)
+  default     = []
+}
+
 variable "destination_cidrs" {
   description = "The endpoint VPC's IPv4 CIDRs (primary first), the destinations of the peer's routes."
   type        = list(string)
