@@ -20,7 +20,8 @@ from tests.unit.test_first_contact import INTERNAL
 USER_DOCS = [REPO / "README.md", REPO / "CONTRIBUTING.md", *sorted((REPO / "docs").rglob("*.md"))]
 DOCS = [*USER_DOCS, REPO / "bench" / "README.md"]
 
-FENCE = re.compile(r"^(```+|~~~+)([^\n]*)\n(.*?)^\1[ \t]*$", re.M | re.S)
+# A fenced code block, indented ones (inside a list item) too
+FENCE = re.compile(r"^[ \t]*(```+|~~~+)([^\n]*)\n(.*?)^[ \t]*\1[ \t]*$", re.M | re.S)
 INLINE = re.compile(r"(`+)(.+?)\1", re.S)
 LINK = re.compile(r"!?\[(?:[^\]\n]|\n(?!\n))*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s.*)?$", re.M)
@@ -192,6 +193,7 @@ def test_every_tfgen_command_and_option_shown_exists(path: Path):
 
 def test_the_command_check_sees_what_the_cli_lacks():
     page = (
+        "1. In a list:\n\n   ```sh\n   tfgen render - --no-cachee --drop-retired\n   ```\n\n"
         "```sh\n"
         "tfgen render answers/<name>.yaml --layout deployment -o -   # fine\n"
         "tfgen example | .venv/bin/tfgen render - --no-scann && tfgen chek x\n"
@@ -201,6 +203,7 @@ def test_the_command_check_sees_what_the_cli_lacks():
     )
     found = [p for command in tfgen_commands(page) for p in command_problems(command)]
     assert found == [
+        "tfgen render: no option --no-cachee",
         "tfgen render: no option --no-scann",
         "tfgen: no command 'chek'",
         "tfgen check: no option --fixx",
