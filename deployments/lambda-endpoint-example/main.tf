@@ -11,13 +11,13 @@ module "lambda_endpoint" {
     "subnet-abababab",
     "subnet-cdcdcdcd",
   ]
-  private_dns_enabled        = true
-  ip_address_type            = "ipv4"
-  vpc_ipv6_cidrs             = []
-  create_security_group      = true
-  allowed_cidr_blocks        = []
-  allowed_security_group_ids = []
-  security_group_ids         = []
+  private_dns_enabled     = true
+  ip_address_type         = "ipv4"
+  vpc_ipv6_cidrs          = []
+  create_security_group   = true
+  allowed_cidr_blocks     = []
+  allowed_security_groups = {}
+  security_group_ids      = []
   endpoint_policy = {
     Version = "2012-10-17"
     Statement = [

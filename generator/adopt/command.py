@@ -184,11 +184,14 @@ def _peer_offers_text(offers: list[dict[str, Any]]) -> str:
         "# Peering connections this VPC routes over. Not adopted: if clients in those VPCs",
         "# use the endpoint, replace `peering: []` above with the entries you confirm. The",
         "# connections are reused (connection_id); the routes named below exist already,",
-        "# so keep local_route_table_ids empty unless you import or remove those routes.",
+        "# so keep local_route_table_ids: [] unless you import or remove those routes.",
         "# peering:",
     ]
     for offer in offers:
-        entry = {k: v for k, v in offer.items() if k != "local_route_table_ids"}
+        # the routes exist: [] keeps tfgen from making them again (absent, it would route the
+        # endpoint subnets' tables)
+        entry = {**{k: v for k, v in offer.items() if k != "local_route_table_ids"}}
+        entry["local_route_table_ids"] = []
         body = yaml.safe_dump([entry], sort_keys=False, width=2**31, indent=2)
         routes = ", ".join(offer.get("local_route_table_ids") or []) or "none"
         lines.append(f"#   # routes to {offer['cidr']} over it exist in: {routes}")

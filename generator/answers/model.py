@@ -292,10 +292,12 @@ class PeerVpc(Strict):
         max_length=_most("route_table_ids"),
         description="Peer-side route tables that get a route to the endpoint's VPC.",
     )
-    local_route_table_ids: list[RouteTableId] = Field(
-        default=[],
+    local_route_table_ids: list[RouteTableId] | None = Field(
+        default=None,
         max_length=_most("local_route_table_ids"),
-        description="Route tables of the endpoint's VPC that get a route to the peer.",
+        description="Route tables of the endpoint's VPC that get a route to the peer; they must "
+        "include every route table the endpoint's subnets use (plan fails otherwise). Absent = "
+        "those route tables, read from AWS at plan; [] = none (routes made elsewhere).",
     )
     dns: Switch = Field(
         default=True, description="Resolve lambda.<region>.amazonaws.com in the peer."

@@ -282,7 +282,9 @@ def check_peering(answers: Answers) -> Iterator[Problem]:
             )
         yield from duplicate_problems(f"{path}.extra_cidrs", peer.extra_cidrs)
         yield from duplicate_problems(f"{path}.route_table_ids", peer.route_table_ids)
-        yield from duplicate_problems(f"{path}.local_route_table_ids", peer.local_route_table_ids)
+        yield from duplicate_problems(
+            f"{path}.local_route_table_ids", peer.local_route_table_ids or []
+        )
 
 
 def check_retired_peers(answers: Answers) -> Iterator[Problem]:
@@ -367,7 +369,7 @@ def quota_warnings(answers: Answers) -> list[Problem]:
     routes: dict[str, int] = {}
     for peer in answers.peering:
         per_table = 1 + len(peer.extra_cidrs) + (1 if peer.ipv6_cidr else 0)
-        for table in peer.local_route_table_ids:
+        for table in peer.local_route_table_ids or ():  # absent: tables read at plan
             routes[table] = routes.get(table, 0) + per_table
     for table, count in sorted(routes.items()):
         if count >= ROUTES_WARN_FROM:
@@ -397,13 +399,14 @@ def warnings(answers: Answers) -> list[Problem]:
                     "tfgen make it)",
                 )
             )
-        if not peer.local_route_table_ids:
+        if peer.local_route_table_ids == []:
             found.append(
                 Problem(
                     f"{path}.local_route_table_ids",
-                    f"empty: no route in {answers.vpc.id} sends {peer.cidr} back through the "
-                    "peering connection, so the endpoint's replies will not reach "
-                    f"{peer.name}; list the route tables of the endpoint's subnets",
+                    f"empty: tfgen makes no route in {answers.vpc.id} that sends {peer.cidr} "
+                    "back through the peering connection, so the endpoint's replies reach "
+                    f"{peer.name} only if routes made elsewhere do; leave the field out to have "
+                    "tfgen route it in the endpoint subnets' route tables",
                 )
             )
     dns_peers = [peer.name for peer in answers.peering if peer.dns]

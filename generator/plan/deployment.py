@@ -8,6 +8,7 @@ address of a deployed module really moved. Everything else is the shared module'
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,7 +84,7 @@ class RemotePeer:
             "region": self.peer.region,
             "connection_id": Expression(f"{side}.connection_id"),
             "accept": self.accepts,
-            "route_table_ids": list(self.peer.route_table_ids),
+            "route_tables": by_id(self.peer.route_table_ids),
             "vpc_cidrs": [self.peer.cidr, *self.peer.extra_cidrs],
             "destination_cidrs": Expression(f"{side}.destination_cidrs"),
             "destination_ipv6_cidrs": Expression(f"{side}.destination_ipv6_cidrs"),
@@ -121,6 +122,23 @@ def module_sources(answers: Answers, relative_module: str) -> tuple[str, str]:
     return relative_module, f"{relative_module}/{PEER_SUBMODULE}"
 
 
+def by_id(ids: Iterable[str]) -> dict[str, str]:
+    """Ids of the answers as a map keyed by themselves: the shared module's inputs by key
+    (route_tables, local_route_tables, allowed_security_groups), so that removing one plans
+    only its own deletions (keys known at plan: the answers' literal ids)."""
+    return {item: item for item in ids}
+
+
+def local_route_tables(local_route_table_ids: Iterable[str] | None) -> dict[str, Any]:
+    """A peer's route tables in the endpoint VPC as the shared module takes them: by id when
+    the answers list them; absent, nothing (the module routes the endpoint subnets' tables,
+    which it reads); [] written out (no route)."""
+    if local_route_table_ids is None:
+        return {}
+    tables = list(local_route_table_ids)
+    return {"local_route_tables": by_id(tables)} if tables else {"local_route_table_ids": []}
+
+
 def peers_input(plan: ModulePlan) -> dict[str, dict[str, Any]]:
     """The shared module's `peers`: one object per peer, every attribute written out."""
     return {
@@ -134,8 +152,8 @@ def peers_input(plan: ModulePlan) -> dict[str, dict[str, Any]]:
             "remote": peer.alias is not None,
             "connection_id": peer.connection_id,
             "accept": peer.accepts_request,
-            "route_table_ids": list(peer.route_table_ids),
-            "local_route_table_ids": list(peer.local_route_table_ids),
+            "route_tables": by_id(peer.route_table_ids),
+            **local_route_tables(peer.local_route_table_ids),
             "dns": peer.dns,
         }
         for peer in plan.peering.peers
@@ -147,7 +165,11 @@ def shared_arguments(plan: ModulePlan) -> dict[str, Any]:
     as it will be, the zone when a peer has dns, and the peers in the shared module's shape."""
     answers = plan.answers
     arguments = {
-        key: value for key, value in plan.module_arguments.items() if key not in ("peers", "tags")
+        ("allowed_security_groups" if key == "allowed_security_group_ids" else key): (
+            by_id(value) if key == "allowed_security_group_ids" else value
+        )
+        for key, value in plan.module_arguments.items()
+        if key not in ("peers", "tags")
     }
     arguments["private_dns_enabled"] = endpoint_private_dns(answers)
     arguments["private_hosted_zone"] = plan.peering.dns is not None

@@ -40,6 +40,15 @@ def migration_moves(plan: ModulePlan) -> tuple[tuple[str, str], ...]:
         )
         for move in plan.moves
     ]
+    # source groups: counted by position in 0.2, keyed by id in the shared module
+    if answers.security_group.create:
+        for index, group_id in enumerate(answers.security_group.allow_security_group_ids):
+            moves.append(
+                (
+                    f"{M}.aws_vpc_security_group_ingress_rule.security_group[{index}]",
+                    f"{M}.aws_vpc_security_group_ingress_rule.source_group{_key(group_id)}",
+                )
+            )
     if plan.peering.dns is not None:
         moves.append((f"{M}.aws_route53_zone.lambda", f"{M}.aws_route53_zone.lambda[0]"))
     vpc_cidrs = [answers.vpc.cidr, *answers.vpc.extra_cidrs]
@@ -67,44 +76,46 @@ def migration_moves(plan: ModulePlan) -> tuple[tuple[str, str], ...]:
                     f"{side}.aws_vpc_peering_connection_accepter.this[0]",
                 )
             )
-        # endpoint VPC -> peer: to_<peer>[t], to_<peer>_extra[t * extras + e], to_<peer>_ipv6[t]
+        # endpoint VPC -> peer: to_<peer>[t], to_<peer>_extra[t * extras + e], to_<peer>_ipv6[t];
+        # the shared module keys them by table id (the root passes local_route_tables). Tables
+        # the answers leave out (the endpoint subnets', read at plan) have no id here: no move.
         extras = list(peer.extra_cidrs)
-        for table in range(len(peer.local_route_table_ids)):
+        for table, table_id in enumerate(peer.local_route_table_ids or ()):
             moves.append(
                 (
                     f"{M}.aws_route.to_{old}[{table}]",
-                    f"{M}.aws_route.to_peer{_key(f'{peer.name} {table} {peer.cidr}')}",
+                    f"{M}.aws_route.to_peer{_key(f'{peer.name} {table_id} {peer.cidr}')}",
                 )
             )
             for index, cidr in enumerate(extras):
                 moves.append(
                     (
                         f"{M}.aws_route.to_{old}_extra[{table * len(extras) + index}]",
-                        f"{M}.aws_route.to_peer{_key(f'{peer.name} {table} {cidr}')}",
+                        f"{M}.aws_route.to_peer{_key(f'{peer.name} {table_id} {cidr}')}",
                     )
                 )
             if peer.ipv6_cidr:
                 moves.append(
                     (
                         f"{M}.aws_route.to_{old}_ipv6[{table}]",
-                        f"{M}.aws_route.to_peer{_key(f'{peer.name} {table} ipv6')}",
+                        f"{M}.aws_route.to_peer{_key(f'{peer.name} {table_id} ipv6')}",
                     )
                 )
         # peer -> endpoint VPC: from_<peer>[t] (the VPC CIDR), from_<peer>_extra[t * n + e],
-        # from_<peer>_ipv6[t * n + c] (each IPv6 CIDR of the endpoint VPC)
+        # from_<peer>_ipv6[t * n + c] (each IPv6 CIDR of the endpoint VPC); keyed by table id
         secondary = vpc_cidrs[1:]
-        for table in range(len(peer.route_table_ids)):
+        for table, table_id in enumerate(peer.route_table_ids):
             moves.append(
                 (
                     f"{M}.aws_route.from_{old}[{table}]",
-                    f"{side}.aws_route.to_endpoint{_key(f'{table} {vpc_cidrs[0]}')}",
+                    f"{side}.aws_route.to_endpoint{_key(f'{table_id} {vpc_cidrs[0]}')}",
                 )
             )
             for index, cidr in enumerate(secondary):
                 moves.append(
                     (
                         f"{M}.aws_route.from_{old}_extra[{table * len(secondary) + index}]",
-                        f"{side}.aws_route.to_endpoint{_key(f'{table} {cidr}')}",
+                        f"{side}.aws_route.to_endpoint{_key(f'{table_id} {cidr}')}",
                     )
                 )
             if peer.ipv6_cidr:
@@ -112,7 +123,7 @@ def migration_moves(plan: ModulePlan) -> tuple[tuple[str, str], ...]:
                     moves.append(
                         (
                             f"{M}.aws_route.from_{old}_ipv6[{table * vpc_ipv6_count + index}]",
-                            f"{side}.aws_route.to_endpoint{_key(f'{table} ipv6-{index}')}",
+                            f"{side}.aws_route.to_endpoint{_key(f'{table_id} ipv6-{index}')}",
                         )
                     )
         if peer.dns:

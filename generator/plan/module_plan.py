@@ -135,7 +135,7 @@ def moved_instances(answers: Answers, peering: PeeringPlan) -> list[dict[str, An
             )
     for peer in peering.peers:
         for prefix, route_tables in (
-            ("to", peer.local_route_table_ids),
+            ("to", peer.local_route_table_ids or ()),
             ("from", peer.route_table_ids),
         ):
             for index, table in enumerate(route_tables):

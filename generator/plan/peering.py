@@ -40,7 +40,8 @@ class Peer:
     connection_id: str | None
     accept: bool
     route_table_ids: tuple[str, ...]
-    local_route_table_ids: tuple[str, ...]
+    # None: the route tables of the endpoint's subnets, read at plan
+    local_route_table_ids: tuple[str, ...] | None
     dns: bool
 
     @property
@@ -177,7 +178,9 @@ def make_peer(answers: Answers, peer: PeerVpc) -> Peer:
         connection_id=peer.connection_id,
         accept=peer.accept,
         route_table_ids=tuple(peer.route_table_ids),
-        local_route_table_ids=tuple(peer.local_route_table_ids),
+        local_route_table_ids=(
+            None if peer.local_route_table_ids is None else tuple(peer.local_route_table_ids)
+        ),
         dns=peer.dns,
     )
 
@@ -241,7 +244,9 @@ def peers_argument(plan: PeeringPlan) -> dict[str, dict[str, Any]]:
             "region": peer.region,
             "connection_id": peer.connection_id,
             "route_table_ids": list(peer.route_table_ids),
-            "local_route_table_ids": list(peer.local_route_table_ids),
+            "local_route_table_ids": (
+                None if peer.local_route_table_ids is None else list(peer.local_route_table_ids)
+            ),
         }
         for peer in plan.peers
     }

@@ -252,8 +252,9 @@ def mermaid_diagram(answers: Answers, plan: PeeringPlan) -> str:
         else:
             route = mermaid_label(f"no route to {answers.vpc.cidr} yet", connection)
             lines.append(f"  {node} -.->|{route}| sg")
-        back = "route to " + peer.cidr if peer.local_route_table_ids else "no return route yet"
-        arrow = "-->" if peer.local_route_table_ids else "-.->"
+        routed = peer.local_route_table_ids is None or bool(peer.local_route_table_ids)
+        back = "route to " + peer.cidr if routed else "no return route yet"
+        arrow = "-->" if routed else "-.->"
         lines.append(f"  endpoint {arrow}|{mermaid_label(back)}| {node}")
         if peer.dns:
             lines.append(f"  {node} -.->|{mermaid_label('DNS')}| zone")

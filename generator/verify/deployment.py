@@ -116,11 +116,21 @@ def expected_peers(answers: Answers) -> dict[str, dict[str, Any]]:
             "remote": bool(peer.account_id) or region != answers.region,
             "connection_id": peer.connection_id,
             "accept": peer.connection_id is not None and peer.accept,
-            "route_table_ids": list(peer.route_table_ids),
-            "local_route_table_ids": list(peer.local_route_table_ids),
+            "route_tables": {table: table for table in peer.route_table_ids},
+            **expected_local_route_tables(peer.local_route_table_ids),
             "dns": peer.dns,
         }
     return peers
+
+
+def expected_local_route_tables(tables: list[str] | None) -> dict[str, Any]:
+    """Absent in the answers: no input (the module routes the endpoint subnets' tables); listed:
+    local_route_tables by id; []: local_route_table_ids = [] (no route)."""
+    if tables is None:
+        return {}
+    if not tables:
+        return {"local_route_table_ids": []}
+    return {"local_route_tables": {table: table for table in tables}}
 
 
 def check_call(
@@ -141,7 +151,11 @@ def check_call(
         **{
             name: value
             for name, value in plan.module.module_arguments.items()
-            if name not in ("peers", "private_dns_enabled")
+            if name not in ("peers", "private_dns_enabled", "allowed_security_group_ids")
+        },
+        # by key (the ids themselves), so that removing one group deletes only its rule
+        "allowed_security_groups": {
+            group: group for group in answers.security_group.allow_security_group_ids
         },
         "private_dns_enabled": endpoint_private_dns(answers),
         "private_hosted_zone": answers.uses_zone,
@@ -199,7 +213,7 @@ def check_peer_calls(
             "vpc_id": peer.vpc_id,
             "region": peer.region or plan.answers.region,
             "accept": peer.connection_id is None,
-            "route_table_ids": list(peer.route_table_ids),
+            "route_tables": {table: table for table in peer.route_table_ids},
             "vpc_cidrs": [peer.cidr, *peer.extra_cidrs],
             "dns": peer.dns,
             **{

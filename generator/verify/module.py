@@ -262,7 +262,7 @@ def expected_moves(answers: Answers) -> set[tuple[str, str]]:
         )
     for peer in answers.peering:
         key = peer.name.replace("-", "_")
-        keyed.append((f"aws_route.to_{key}", list(peer.local_route_table_ids)))
+        keyed.append((f"aws_route.to_{key}", list(peer.local_route_table_ids or [])))
         keyed.append((f"aws_route.from_{key}", list(peer.route_table_ids)))
     return {
         (f'${{{address}["{old_key}"]}}', f"${{{address}[{index}]}}")

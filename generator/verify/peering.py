@@ -209,8 +209,8 @@ def check_peer(
     checker.block(
         ("aws_route", f"to_{peer.key}"),
         {
-            "count": ref(f"length({var}.local_route_table_ids)"),
-            "route_table_id": ref(f"{var}.local_route_table_ids[count.index]"),
+            "count": ref(f"length({local_tables(peer)})"),
+            "route_table_id": ref(f"{local_tables(peer)}[count.index]"),
             "destination_cidr_block": ref(f"{var}.cidr"),
             "vpc_peering_connection_id": via,
         },
@@ -245,11 +245,17 @@ def check_peer(
         )
 
 
+def local_tables(peer: Peer) -> str:
+    """The peer's route tables in the endpoint VPC: its local_route_table_ids, or the endpoint
+    subnets' tables when the answers leave them out (peering.tf's locals)."""
+    return f'local.peer_local_route_table_ids["{peer.name}"]'
+
+
 def check_extra_routes(checker: Checker, peer: Peer, extra_vpc_cidrs: bool, via: str) -> None:
     """Routes for secondary CIDRs both ways, and IPv6 routes for a peer with an IPv6 CIDR."""
     var = peer_var(peer)
     routes: list[tuple[str, str, str, str, str]] = []
-    local, remote = f"{var}.local_route_table_ids", f"{var}.route_table_ids"
+    local, remote = local_tables(peer), f"{var}.route_table_ids"
     if peer.extra_cidrs:
         routes.append(("to", "extra", local, f"{var}.extra_cidrs", "destination_cidr_block"))
     if extra_vpc_cidrs:

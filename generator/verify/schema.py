@@ -57,6 +57,7 @@ DATA_SOURCES = (
     "aws_network_interface",
     "aws_region",
     "aws_route53_zone",
+    "aws_route_tables",
     "aws_subnet",
     "aws_vpc",
     "aws_vpc_endpoint",

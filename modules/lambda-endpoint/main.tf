@@ -97,6 +97,10 @@ resource "aws_vpc_endpoint" "lambda" {
       error_message = "Subnets ${join(", ", local.unoffered_subnet_ids)} are in AZs where ${data.aws_vpc_endpoint_service.lambda.service_name} is not offered (it is in ${join(", ", data.aws_vpc_endpoint_service.lambda.availability_zones)}): choose subnets in those AZs."
     }
     precondition {
+      condition     = length(local.unrouted_endpoint_subnets) == 0
+      error_message = "The endpoint's replies to a peer leave through its subnets' route tables, and ${join("; ", local.unrouted_endpoint_subnets)}: add those tables to the peer's local_route_table_ids (peering[].local_route_table_ids in the answers), or leave the field out to use the endpoint subnets' tables."
+    }
+    precondition {
       condition     = length(local.unknown_vpc_cidrs) == 0
       error_message = "CIDRs ${join(", ", local.unknown_vpc_cidrs)} are not CIDRs of ${var.vpc_id}, which has ${join(", ", local.vpc_ipv4_cidrs)}: fix vpc_cidr and vpc_extra_cidrs (vpc.cidr and vpc.extra_cidrs in the answers)."
     }
@@ -204,7 +208,21 @@ resource "aws_vpc_security_group_ingress_rule" "cidr" {
   tags              = local.tags
 }
 
-# Counted by position: source groups created in the same apply have no id at plan.
+# Source groups by key: removing one deletes only its rule.
+resource "aws_vpc_security_group_ingress_rule" "source_group" {
+  for_each = var.create_security_group ? var.allowed_security_groups : {}
+
+  security_group_id            = aws_security_group.endpoint[0].id
+  description                  = "HTTPS to the Lambda endpoint from ${each.value}"
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  referenced_security_group_id = each.value
+  tags                         = local.tags
+}
+
+# Source groups by position (allowed_security_group_ids): groups created in the same apply
+# have no id at plan.
 resource "aws_vpc_security_group_ingress_rule" "security_group" {
   count = var.create_security_group ? length(var.allowed_security_group_ids) : 0
 

@@ -33,17 +33,64 @@ locals {
   # The endpoint VPC's CIDRs, the destinations of the peers' routes.
   vpc_cidrs = concat([var.vpc_cidr], var.vpc_extra_cidrs)
 
-  # Endpoint VPC -> peer routes: one per local route table (by position: tables created in the
-  # same apply have no id at plan) and peer CIDR (IPv4 by value, known at plan; IPv6 by kind,
-  # as AWS assigns it).
+  # The route table each endpoint subnet uses: its explicit association, else the VPC's main
+  # table. The endpoint's replies to a peer leave through it, so it needs the route to the peer.
+  endpoint_subnet_route_tables = [for tables in data.aws_route_tables.endpoint_subnet : length(tables.ids) > 0 ? tables.ids[0] : data.aws_route_tables.main[0].ids[0]]
+
+  # Each peer's route tables in this VPC, by key: the keys of local_route_tables; else the
+  # positions of local_route_table_ids (tables created in the same apply have no id at plan);
+  # else (null) the endpoint subnets' tables, by id. A key stays when another table goes.
+  local_route_tables = { for name, peer in var.peers : name => (
+    length(peer.local_route_tables) > 0 ? peer.local_route_tables : (
+      peer.local_route_table_ids != null ? { for index, id in peer.local_route_table_ids : tostring(index) => id } :
+      { for id in distinct(local.endpoint_subnet_route_tables) : id => id }
+    )
+  ) }
+
+  # Endpoint subnets whose route table gets no route to a peer (plan fails: main.tf). A peer
+  # with local_route_table_ids = [] is routed elsewhere, by choice.
+  unrouted_endpoint_subnets = flatten([
+    for name, peer in var.peers : [
+      for index, table in local.endpoint_subnet_route_tables :
+      "peer ${name} has no route in ${table} (the route table of endpoint subnet ${var.subnet_ids[index]})"
+      if !contains(values(local.local_route_tables[name]), table) && (peer.local_route_table_ids == null ? true : length(peer.local_route_table_ids) > 0)
+    ]
+  ])
+
+  # Endpoint VPC -> peer routes: one per local route table (by its key) and peer CIDR (IPv4 by
+  # value, known at plan; IPv6 by kind, as AWS assigns it).
   routes_to_peers = merge([
     for name, peer in var.peers : {
-      for pair in setproduct(range(length(peer.local_route_table_ids)), concat(
+      for pair in setproduct(keys(local.local_route_tables[name]), concat(
         [for cidr in concat([peer.cidr], peer.extra_cidrs) : { key = cidr, cidr = cidr }],
         peer.ipv6_cidr == null ? [] : [{ key = "ipv6", cidr = peer.ipv6_cidr }],
-      )) : "${name} ${pair[0]} ${pair[1].key}" => { name = name, table = peer.local_route_table_ids[pair[0]], cidr = pair[1].cidr }
+      )) : "${name} ${pair[0]} ${pair[1].key}" => { name = name, table = local.local_route_tables[name][pair[0]], cidr = pair[1].cidr }
     }
   ]...)
+}
+
+# The route tables of the endpoint's subnets (read only with peers): a subnet's explicit
+# association, else the VPC's main table.
+data "aws_route_tables" "endpoint_subnet" {
+  count = length(var.peers) > 0 ? length(var.subnet_ids) : 0
+
+  vpc_id = var.vpc_id
+
+  filter {
+    name   = "association.subnet-id"
+    values = [var.subnet_ids[count.index]]
+  }
+}
+
+data "aws_route_tables" "main" {
+  count = length(var.peers) > 0 ? 1 : 0
+
+  vpc_id = var.vpc_id
+
+  filter {
+    name   = "association.main"
+    values = ["true"]
+  }
 }
 
 # Requests to peer VPCs: accepted at once in this account and region, by the peer's side
@@ -153,6 +200,7 @@ module "peer" {
   connection_id          = local.requested_connection_ids[each.key]
   accept                 = false
   route_table_ids        = each.value.route_table_ids
+  route_tables           = each.value.route_tables
   vpc_cidrs              = concat([each.value.cidr], each.value.extra_cidrs)
   destination_cidrs      = local.vpc_cidrs
   destination_ipv6_cidrs = each.value.ipv6_cidr == null ? [] : local.vpc_ipv6_cidrs

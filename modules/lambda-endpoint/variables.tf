@@ -103,9 +103,20 @@ variable "allowed_cidr_blocks" {
 }
 
 variable "allowed_security_group_ids" {
-  description = "Source security groups allowed in on TCP 443."
+  description = "Source security groups allowed in on TCP 443, counted by position (ids of groups created in the same apply work; removing one rewrites the rules after it). Prefer allowed_security_groups."
   type        = list(string)
   default     = []
+}
+
+variable "allowed_security_groups" {
+  description = "Source security groups allowed in on TCP 443, by a key of your choice (the group id itself when it is known at plan): removing one deletes only its rule."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for key in keys(var.allowed_security_groups) : can(regex("^[A-Za-z][A-Za-z0-9_-]{0,127}$", key))])
+    error_message = "Each allowed_security_groups key must start with a letter and hold only letters, digits, '_' and '-'."
+  }
 }
 
 variable "security_group_ids" {
@@ -133,7 +144,7 @@ variable "endpoint_policy" {
 }
 
 variable "peers" {
-  description = "Peered VPCs that reach the endpoint, keyed by a name of your choice ([a-z][a-z0-9-]*; static keys). A peer in another account or region is remote: its side (accepting, its routes, its zone association) comes from a call of modules/peer with its provider, wired through peer_sides and accepted_connection_ids."
+  description = "Peered VPCs that reach the endpoint, keyed by a name of your choice ([a-z][a-z0-9-]*; static keys). A peer in another account or region is remote: its side (accepting, its routes, its zone association) comes from a call of modules/peer with its provider, wired through peer_sides and accepted_connection_ids. Route tables: local_route_table_ids null (the default) routes the peer in the route tables of the endpoint's subnets, read at plan (those subnets must exist at plan); [] routes it nowhere (routes made elsewhere); a list must include every route table the endpoint's subnets use. Tables given by key (route_tables, local_route_tables; for example the table id) keep each route's address when another table is removed; the *_ids lists count by position (ids unknown at plan work)."
   type = map(object({
     vpc_id                = string
     cidr                  = string
@@ -145,7 +156,9 @@ variable "peers" {
     connection_id         = optional(string)
     accept                = optional(bool, false)
     route_table_ids       = optional(list(string), [])
-    local_route_table_ids = optional(list(string), [])
+    route_tables          = optional(map(string), {})
+    local_route_table_ids = optional(list(string))
+    local_route_tables    = optional(map(string), {})
     dns                   = optional(bool, true)
   }))
   default = {}
@@ -163,6 +176,21 @@ variable "peers" {
   validation {
     condition     = alltrue([for peer in values(var.peers) : peer.remote == (peer.account_id != null || peer.region != null)])
     error_message = "A peer is remote exactly when it has an account_id or a region (another account or region): set remote = true and call modules/peer with its provider."
+  }
+
+  validation {
+    condition     = alltrue([for peer in values(var.peers) : length(peer.route_tables) == 0 || length(peer.route_table_ids) == 0])
+    error_message = "Give a peer's route tables either as route_tables (by key) or as route_table_ids (by position), not both."
+  }
+
+  validation {
+    condition     = alltrue([for peer in values(var.peers) : length(peer.local_route_tables) == 0 || peer.local_route_table_ids == null])
+    error_message = "Give a peer's local route tables either as local_route_tables (by key) or as local_route_table_ids (by position), not both."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for peer in values(var.peers) : [for key in concat(keys(peer.route_tables), keys(peer.local_route_tables)) : can(regex("^[A-Za-z][A-Za-z0-9_-]{0,127}$", key))]]))
+    error_message = "Each route_tables and local_route_tables key must start with a letter and hold only letters, digits, '_' and '-'."
   }
 
   validation {

@@ -63,6 +63,18 @@ resource "aws_route_table" "endpoint" {
   vpc_id = aws_vpc.endpoint.id
 }
 
+# The endpoint's subnets use that table: the module's routes to the peer carry the endpoint's
+# replies, and plan checks that the table it is given is theirs.
+resource "aws_route_table_association" "a" {
+  subnet_id      = aws_subnet.a.id
+  route_table_id = aws_route_table.endpoint.id
+}
+
+resource "aws_route_table_association" "b" {
+  subnet_id      = aws_subnet.b.id
+  route_table_id = aws_route_table.endpoint.id
+}
+
 # The peer resolves the Lambda name through the module's zone: DNS attributes on (the module
 # checks them at plan time through the peer's provider).
 resource "aws_vpc" "peer" {
@@ -90,6 +102,13 @@ def endpoint_ip_types() -> list[str]:
     return ["ipv4"]
 
 
+# The module reads the endpoint subnets' route tables: created in the same apply, the reads
+# wait for the associations (as a caller composing them must write it).
+DEPENDS_ON = (
+    'module "lambda_endpoint" {\n'
+    "  depends_on = [aws_route_table_association.a, aws_route_table_association.b]\n"
+)
+
 # Literal ids of the answers -> the root's resources (known only after apply).
 REFERENCES = {
     '"vpc-0123456789abcdef0"': "aws_vpc.endpoint.id",
@@ -114,6 +133,8 @@ def compose_root(tmp_path: Path, url: str) -> Path:
             literal if literal.startswith("(") else re.escape(literal), reference, call
         )
         assert count >= 1, literal
+    call = call.replace('module "lambda_endpoint" {\n', DEPENDS_ON, 1)
+    assert DEPENDS_ON in call
     (root / "main.tf").write_text(call)
     (root / "network.tf").write_text(NETWORK_TF)
     point_example_at_moto(module, url)

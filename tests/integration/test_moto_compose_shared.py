@@ -17,7 +17,14 @@ from generator.moduledir.write import write_files
 from generator.plan.deployment import plan_deployment
 from generator.run.deployment import deployment_files
 from generator.run.shared import shared_module_files
-from tests.integration.test_moto_compose import CASE, NETWORK_TF, REFERENCES, changes, drift
+from tests.integration.test_moto_compose import (
+    CASE,
+    DEPENDS_ON,
+    NETWORK_TF,
+    REFERENCES,
+    changes,
+    drift,
+)
 from tests.integration.test_moto_compose import plan_json as plan_json
 from tests.support.realtools import MOTO_PROVIDER_OVERRIDE, needs_terraform, terraform
 
@@ -41,6 +48,8 @@ def compose_root(tmp_path: Path, url: str) -> Path:
             literal if literal.startswith("(") else re.escape(literal), reference, call
         )
         assert count >= 1, literal
+    call = call.replace('module "lambda_endpoint" {\n', DEPENDS_ON, 1)
+    assert DEPENDS_ON in call
     (root / "main.tf").write_text(call)
     (root / "network.tf").write_text(NETWORK_TF)
     (root / "moto_override.tf").write_text(MOTO_PROVIDER_OVERRIDE.format(url=url))
@@ -53,10 +62,12 @@ def test_shared_module_beside_the_network_it_uses(moto_url: str, tmp_path: Path)
     first = changes(plan_json(root))
     assert first["aws_vpc.endpoint"] == ["create"]
     assert first[M + "aws_vpc_endpoint.lambda"] == ["create"]
-    assert first[M + 'aws_route.to_peer["analytics 0 10.1.0.0/16"]'] == ["create"]
-    assert first[M + 'module.peer["analytics"].aws_route.to_endpoint["0 10.0.0.0/16"]'] == [
-        "create"
-    ]
+    # keyed by the answers' table ids (known at plan) although the tables' ids are not
+    table, peer_table = "rtb-0ccccccccccccccc1", "rtb-0bbbbbbbbbbbbbbb1"
+    assert first[M + f'aws_route.to_peer["analytics {table} 10.1.0.0/16"]'] == ["create"]
+    assert first[
+        M + f'module.peer["analytics"].aws_route.to_endpoint["{peer_table} 10.0.0.0/16"]'
+    ] == ["create"]
     assert first[M + "aws_route53_zone.lambda[0]"] == ["create"]
     assert all(actions == ["create"] for actions in first.values()), first
     terraform(["apply", "-auto-approve", "-input=false", "-no-color", "tfplan"], root)

@@ -29,8 +29,8 @@ def peer_resources(world: World, name: str) -> list[str]:
     found = [
         f'{M}aws_vpc_peering_connection.peer["{name}"]',
         f'{M}aws_vpc_security_group_ingress_rule.peer["{name}"]',
-        f'{M}aws_route.to_peer["{name} 0 {peer["cidr"]}"]',
-        f'{side}aws_route.to_endpoint["0 {HUB_CIDR}"]',
+        f'{M}aws_route.to_peer["{name} {world.hub_rtb} {peer["cidr"]}"]',
+        f'{side}aws_route.to_endpoint["{peer["route_table_ids"][0]} {HUB_CIDR}"]',
         f"{side}aws_route53_zone_association.this[0]",
     ]
     if peer.get("region"):

@@ -39,6 +39,8 @@ def test_a_deployed_02_module_migrates_without_replacing_anything(moto_url: str,
     data = world.answers(["alpha", "beta", "gamma", "delta", "omega"], name="mig")
     peers = {peer["name"]: peer for peer in data["peering"]}
     peers["beta"].update(dns=False, extra_cidrs=["10.12.0.0/16"])
+    # plan checks that a peer's CIDRs are its VPC's
+    world.ec2.associate_vpc_cidr_block(VpcId=peers["beta"]["vpc_id"], CidrBlock="10.12.0.0/16")
     peers["omega"].update(connection_id=request, accept=True, dns=False)
     peers["delta"]["provider"] = {"role_arn": ROLE}
     answers = tmp_path / "answers" / "mig.yaml"

@@ -157,13 +157,28 @@ def test_secondary_cidrs_ipv6_and_accepted_connection(moto_url: str, tmp_path: P
     example = module / "example"
     terraform(["init", "-input=false", "-no-color"], example)
 
-    # Peer DNS attributes are checked through the peer's provider, naming the peer.
+    # Peer DNS attributes are checked through the peer's provider, naming the peer; and the
+    # endpoint subnets still use the VPC's main table, which the answers do not route: plan
+    # fails naming it and each subnet (both in one plan).
     failed = terraform(["plan", "-input=false", "-no-color"], example, check=False)
     assert failed.returncode != 0
-    assert "Peer spoke: " + spoke["id"] + " needs enableDnsSupport and enableDnsHostnames" in (
-        " ".join((failed.stdout + failed.stderr).split())
-    )
+    output = " ".join((failed.stdout + failed.stderr).split())
+    assert "Peer spoke: " + spoke["id"] + " needs enableDnsSupport and enableDnsHostnames" in output
+    (main,) = ec2.describe_route_tables(
+        Filters=[
+            {"Name": "vpc-id", "Values": [vpc["id"]]},
+            {"Name": "association.main", "Values": ["true"]},
+        ]
+    )["RouteTables"]
+    for name in ("spoke", "pending"):
+        for subnet in subnets:
+            assert (
+                f"peer {name} has no route in {main['RouteTableId']} (the route table of "
+                f"endpoint subnet {subnet['SubnetId']})"
+            ) in output
     ec2.modify_vpc_attribute(VpcId=spoke["id"], EnableDnsHostnames={"Value": True})
+    for subnet in subnets:
+        ec2.associate_route_table(RouteTableId=vpc["rtb"], SubnetId=subnet["SubnetId"])
 
     try:
         changes = planned(example)
@@ -253,7 +268,7 @@ def test_secondary_cidrs_ipv6_and_accepted_connection(moto_url: str, tmp_path: P
             if change.get("previous_address")
         }
         assert M + 'aws_vpc_peering_connection_accepter.endpoint["pending"]' in targets
-        assert M + 'aws_route.to_peer["spoke 0 ipv6"]' in targets
+        assert M + f'aws_route.to_peer["spoke {vpc["rtb"]} ipv6"]' in targets
     finally:
         terraform(["destroy", "-auto-approve", "-input=false", "-no-color"], example)
     assert VPC_EXTRA not in routes(ec2, pending["rtb"])

@@ -57,10 +57,13 @@ def make_vpcs(ec2) -> dict:
     # The peer has dns: plan reads both attributes of its VPC too.
     ec2.modify_vpc_attribute(VpcId=peer_vpc_id, EnableDnsSupport={"Value": True})
     ec2.modify_vpc_attribute(VpcId=peer_vpc_id, EnableDnsHostnames={"Value": True})
+    rtb = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
+    for subnet in subnets:
+        ec2.associate_route_table(RouteTableId=rtb, SubnetId=subnet["SubnetId"])
     return {
         "vpc_id": vpc_id,
         "subnets": subnets,
-        "rtb": ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"],
+        "rtb": rtb,
         "peer_vpc_id": peer_vpc_id,
         "peer_rtb": ec2.create_route_table(VpcId=peer_vpc_id)["RouteTable"]["RouteTableId"],
     }
@@ -78,8 +81,9 @@ def answers_for(ids: dict) -> dict:
         vpc_id=ids["peer_vpc_id"],
         cidr=PEER_CIDR,
         route_table_ids=[ids["peer_rtb"]],
-        local_route_table_ids=[ids["rtb"]],
     )
+    # left out: the module routes the peer in the endpoint subnets' route table (read at plan)
+    peer.pop("local_route_table_ids", None)
     return data
 
 

@@ -53,6 +53,9 @@ class World:
             for i, zone in enumerate("abc")
         ]
         self.hub_rtb = self.ec2.create_route_table(VpcId=self.hub)["RouteTable"]["RouteTableId"]
+        # the endpoint's subnets use it: the peers' routes to it carry the endpoint's replies
+        for subnet in self.subnets:
+            self.ec2.associate_route_table(RouteTableId=self.hub_rtb, SubnetId=subnet["SubnetId"])
         self.peers: dict[str, dict[str, Any]] = {}
         self.add_peer("alpha", "10.1.0.0/16", self.ec2)
         self.add_peer("beta", "10.2.0.0/16", self.ec2)

@@ -152,7 +152,7 @@ def test_peer_without_route_tables_is_warned_not_refused(example):
     from generator.answers.rules import warnings
 
     example["peering"] = [
-        peer("a", "10.1.0.0/16"),
+        peer("a", "10.1.0.0/16", local_route_table_ids=[]),
         peer(
             "b",
             "10.2.0.0/16",
@@ -160,11 +160,15 @@ def test_peer_without_route_tables_is_warned_not_refused(example):
             route_table_ids=["rtb-1234abcd"],
             local_route_table_ids=["rtb-5678abcd"],
         ),
+        # absent: the endpoint subnets' route tables (read at plan), no warning
+        peer("c", "10.3.0.0/16", "vpc-1234abce", route_table_ids=["rtb-1234abce"]),
     ]
-    found = {w.path: w.message for w in warnings(parse_answers(example))}
+    answers = parse_answers(example)
+    assert answers.peering[2].local_route_table_ids is None
+    found = {w.path: w.message for w in warnings(answers)}
     assert sorted(found) == ["peering[0].local_route_table_ids", "peering[0].route_table_ids"]
     assert "will not reach the endpoint" in found["peering[0].route_table_ids"]
-    assert "replies will not reach a" in found["peering[0].local_route_table_ids"]
+    assert "reach a only if routes made elsewhere do" in found["peering[0].local_route_table_ids"]
 
 
 def test_peers_without_a_created_group_are_warned(example):

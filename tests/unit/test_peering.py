@@ -329,7 +329,12 @@ def test_render_reports_warnings_in_json_and_text(tmp_path, example):
     from click.testing import CliRunner
 
     example["peering"] = [
-        {"name": "lonely", "vpc_id": "vpc-0aaaaaaaaaaaaaaaa", "cidr": "10.1.0.0/16"}
+        {
+            "name": "lonely",
+            "vpc_id": "vpc-0aaaaaaaaaaaaaaaa",
+            "cidr": "10.1.0.0/16",
+            "local_route_table_ids": [],
+        }
     ]
     source = tmp_path / "answers.json"
     source.write_text(json.dumps(example))

@@ -40,13 +40,11 @@ def test_peers_argument_comes_from_the_peering_plan():
             "region": answers.region,
             "connection_id": None,
             "route_table_ids": [],
-            "local_route_table_ids": [],
+            # absent: the module routes the endpoint subnets' tables
+            "local_route_table_ids": None,
         }
     }
-    assert [w.path for w in plan.warnings] == [
-        "peering[0].route_table_ids",
-        "peering[0].local_route_table_ids",
-    ]
+    assert [w.path for w in plan.warnings] == ["peering[0].route_table_ids"]
 
 
 def test_one_render_builds_the_plan_once(example_answers, tmp_path: Path, monkeypatch):

@@ -32,6 +32,13 @@ mock_provider "aws" {
     }
   }
 
+  # Every endpoint subnet uses this route table (explicitly associated).
+  mock_data "aws_route_tables" {
+    defaults = {
+      ids = ["rtb-0ccccccccccccccc1"]
+    }
+  }
+
   mock_resource "aws_vpc_endpoint" {
     defaults = {
       dns_entry             = [{ dns_name = "vpce-0123456789abcdef0-abcdefgh.lambda.us-east-1.vpce.amazonaws.com", hosted_zone_id = "Z7HUB22UULQXV" }]
@@ -235,6 +242,81 @@ run "a_peer_with_its_own_cidrs_plans" {
   override_data {
     target = data.aws_vpc.this
     values = { cidr_block = "172.16.0.0/16", cidr_block_associations = [{ association_id = "vpc-cidr-assoc-0123456789abcdef1", cidr_block = "172.16.0.0/16", state = "associated" }, { association_id = "vpc-cidr-assoc-0123456789abcdef2", cidr_block = "172.18.0.0/16", state = "associated" }] }
+  }
+}
+
+run "local_route_tables_missing_an_endpoint_subnets_table_fail" {
+  command = plan
+
+  variables {
+    peers = {
+      data = {
+        vpc_id                = "vpc-0ddddddddddddddd1"
+        cidr                  = "172.16.0.0/16"
+        dns                   = false
+        local_route_table_ids = ["rtb-0ccccccccccccccc9"]
+      }
+    }
+  }
+
+  override_data {
+    target = module.peer["data"].data.aws_vpc.this
+    values = { cidr_block = "172.16.0.0/16", cidr_block_associations = [] }
+  }
+
+  expect_failures = [aws_vpc_endpoint.lambda]
+}
+
+run "route_tables_default_to_the_endpoint_subnets_and_are_keyed_by_id" {
+  command = plan
+
+  variables {
+    peers = {
+      data = {
+        vpc_id = "vpc-0ddddddddddddddd1"
+        cidr   = "172.16.0.0/16"
+        dns    = false
+      }
+      named = {
+        vpc_id             = "vpc-0ddddddddddddddd2"
+        cidr               = "172.17.0.0/16"
+        dns                = false
+        route_tables       = { rtb-0eeeeeeeeeeeeeee1 = "rtb-0eeeeeeeeeeeeeee1" }
+        local_route_tables = { rtb-0ccccccccccccccc1 = "rtb-0ccccccccccccccc1", other = "rtb-0ccccccccccccccc2" }
+      }
+      none = {
+        vpc_id                = "vpc-0ddddddddddddddd3"
+        cidr                  = "172.18.0.0/16"
+        dns                   = false
+        local_route_table_ids = []
+      }
+    }
+    allowed_security_groups = { sg-0123456789abcdef1 = "sg-0123456789abcdef1" }
+  }
+
+  override_data {
+    target = module.peer["data"].data.aws_vpc.this
+    values = { cidr_block = "172.16.0.0/16", cidr_block_associations = [] }
+  }
+
+  override_data {
+    target = module.peer["named"].data.aws_vpc.this
+    values = { cidr_block = "172.17.0.0/16", cidr_block_associations = [] }
+  }
+
+  override_data {
+    target = module.peer["none"].data.aws_vpc.this
+    values = { cidr_block = "172.18.0.0/16", cidr_block_associations = [] }
+  }
+
+  assert {
+    condition     = join(",", sort(keys(aws_route.to_peer))) == "data rtb-0ccccccccccccccc1 172.16.0.0/16,named other 172.17.0.0/16,named rtb-0ccccccccccccccc1 172.17.0.0/16"
+    error_message = "Routes to peers are keyed by table (the endpoint subnets' by id, given ones by their key); [] routes nowhere."
+  }
+
+  assert {
+    condition     = join(",", keys(aws_vpc_security_group_ingress_rule.source_group)) == "sg-0123456789abcdef1" && length(aws_vpc_security_group_ingress_rule.security_group) == 0
+    error_message = "Source groups by key get one rule each, keyed by that key."
   }
 }
 

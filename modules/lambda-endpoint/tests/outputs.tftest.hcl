@@ -23,6 +23,12 @@ mock_provider "aws" {
     }
   }
 
+  mock_data "aws_route_tables" {
+    defaults = {
+      ids = ["rtb-0ccccccccccccccc1"]
+    }
+  }
+
   mock_data "aws_subnet" {
     defaults = {
       vpc_id               = "vpc-0123456789abcdef0"

@@ -14,6 +14,46 @@ locals {
     "v6-peer" = aws_vpc_peering_connection.v6_peer.id
     "pending" = aws_vpc_peering_connection_accepter.pending.id
   }
+
+  # The route table each endpoint subnet uses: its explicit association, else the VPC's main
+  # table. The endpoint's replies to a peer leave through it, so it needs the route to the peer.
+  endpoint_subnet_route_tables = [for tables in data.aws_route_tables.endpoint_subnet : length(tables.ids) > 0 ? tables.ids[0] : data.aws_route_tables.main.ids[0]]
+
+  # Each peer's route tables in this VPC: local_route_table_ids, or (null) the endpoint
+  # subnets' tables.
+  peer_local_route_table_ids = { for name, peer in var.peers : name => peer.local_route_table_ids == null ? distinct(local.endpoint_subnet_route_tables) : peer.local_route_table_ids }
+
+  # Endpoint subnets whose route table gets no route to a peer (plan fails: main.tf). A peer
+  # with local_route_table_ids = [] is routed elsewhere, by choice.
+  unrouted_endpoint_subnets = flatten([
+    for name, peer in var.peers : [
+      for index, table in local.endpoint_subnet_route_tables :
+      "peer ${name} has no route in ${table} (the route table of endpoint subnet ${var.subnet_ids[index]})"
+      if !contains(local.peer_local_route_table_ids[name], table) && (peer.local_route_table_ids == null ? true : length(peer.local_route_table_ids) > 0)
+    ]
+  ])
+}
+
+# The route tables of the endpoint's subnets: a subnet's explicit association, else the VPC's
+# main table.
+data "aws_route_tables" "endpoint_subnet" {
+  count = length(var.subnet_ids)
+
+  vpc_id = var.vpc_id
+
+  filter {
+    name   = "association.subnet-id"
+    values = [var.subnet_ids[count.index]]
+  }
+}
+
+data "aws_route_tables" "main" {
+  vpc_id = var.vpc_id
+
+  filter {
+    name   = "association.main"
+    values = ["true"]
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "peer" {
@@ -80,11 +120,12 @@ data "aws_vpc" "peer_v6_peer" {
 }
 
 # Endpoint VPC -> peer: the endpoint's replies go back through the connection. Routes are
-# counted by position: route tables created in the same apply have no id at plan.
+# counted by position: route tables created in the same apply have no id at plan (the shared
+# module of the deployment layout keys them by table id instead).
 resource "aws_route" "to_v6_peer" {
-  count = length(var.peers["v6-peer"].local_route_table_ids)
+  count = length(local.peer_local_route_table_ids["v6-peer"])
 
-  route_table_id            = var.peers["v6-peer"].local_route_table_ids[count.index]
+  route_table_id            = local.peer_local_route_table_ids["v6-peer"][count.index]
   destination_cidr_block    = var.peers["v6-peer"].cidr
   vpc_peering_connection_id = local.peering_connection_ids["v6-peer"]
 }
@@ -100,9 +141,9 @@ resource "aws_route" "from_v6_peer" {
 
 # Endpoint VPC -> the peer's secondary CIDRs.
 resource "aws_route" "to_v6_peer_extra" {
-  count = length(var.peers["v6-peer"].local_route_table_ids) * length(var.peers["v6-peer"].extra_cidrs)
+  count = length(local.peer_local_route_table_ids["v6-peer"]) * length(var.peers["v6-peer"].extra_cidrs)
 
-  route_table_id            = var.peers["v6-peer"].local_route_table_ids[floor(count.index / length(var.peers["v6-peer"].extra_cidrs))]
+  route_table_id            = local.peer_local_route_table_ids["v6-peer"][floor(count.index / length(var.peers["v6-peer"].extra_cidrs))]
   destination_cidr_block    = var.peers["v6-peer"].extra_cidrs[count.index % length(var.peers["v6-peer"].extra_cidrs)]
   vpc_peering_connection_id = local.peering_connection_ids["v6-peer"]
 }
@@ -118,9 +159,9 @@ resource "aws_route" "from_v6_peer_extra" {
 
 # IPv6: endpoint VPC -> peer, and peer -> every IPv6 CIDR of the endpoint VPC.
 resource "aws_route" "to_v6_peer_ipv6" {
-  count = length(var.peers["v6-peer"].local_route_table_ids)
+  count = length(local.peer_local_route_table_ids["v6-peer"])
 
-  route_table_id              = var.peers["v6-peer"].local_route_table_ids[count.index]
+  route_table_id              = local.peer_local_route_table_ids["v6-peer"][count.index]
   destination_ipv6_cidr_block = var.peers["v6-peer"].ipv6_cidr
   vpc_peering_connection_id   = local.peering_connection_ids["v6-peer"]
 }
@@ -181,11 +222,12 @@ data "aws_vpc" "peer_pending" {
 }
 
 # Endpoint VPC -> peer: the endpoint's replies go back through the connection. Routes are
-# counted by position: route tables created in the same apply have no id at plan.
+# counted by position: route tables created in the same apply have no id at plan (the shared
+# module of the deployment layout keys them by table id instead).
 resource "aws_route" "to_pending" {
-  count = length(var.peers["pending"].local_route_table_ids)
+  count = length(local.peer_local_route_table_ids["pending"])
 
-  route_table_id            = var.peers["pending"].local_route_table_ids[count.index]
+  route_table_id            = local.peer_local_route_table_ids["pending"][count.index]
   destination_cidr_block    = var.peers["pending"].cidr
   vpc_peering_connection_id = local.peering_connection_ids["pending"]
 }

@@ -13,6 +13,46 @@ locals {
   peering_connection_ids = {
     "analytics" = aws_vpc_peering_connection.analytics.id
   }
+
+  # The route table each endpoint subnet uses: its explicit association, else the VPC's main
+  # table. The endpoint's replies to a peer leave through it, so it needs the route to the peer.
+  endpoint_subnet_route_tables = [for tables in data.aws_route_tables.endpoint_subnet : length(tables.ids) > 0 ? tables.ids[0] : data.aws_route_tables.main.ids[0]]
+
+  # Each peer's route tables in this VPC: local_route_table_ids, or (null) the endpoint
+  # subnets' tables.
+  peer_local_route_table_ids = { for name, peer in var.peers : name => peer.local_route_table_ids == null ? distinct(local.endpoint_subnet_route_tables) : peer.local_route_table_ids }
+
+  # Endpoint subnets whose route table gets no route to a peer (plan fails: main.tf). A peer
+  # with local_route_table_ids = [] is routed elsewhere, by choice.
+  unrouted_endpoint_subnets = flatten([
+    for name, peer in var.peers : [
+      for index, table in local.endpoint_subnet_route_tables :
+      "peer ${name} has no route in ${table} (the route table of endpoint subnet ${var.subnet_ids[index]})"
+      if !contains(local.peer_local_route_table_ids[name], table) && (peer.local_route_table_ids == null ? true : length(peer.local_route_table_ids) > 0)
+    ]
+  ])
+}
+
+# The route tables of the endpoint's subnets: a subnet's explicit association, else the VPC's
+# main table.
+data "aws_route_tables" "endpoint_subnet" {
+  count = length(var.subnet_ids)
+
+  vpc_id = var.vpc_id
+
+  filter {
+    name   = "association.subnet-id"
+    values = [var.subnet_ids[count.index]]
+  }
+}
+
+data "aws_route_tables" "main" {
+  vpc_id = var.vpc_id
+
+  filter {
+    name   = "association.main"
+    values = ["true"]
+  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "peer" {
@@ -55,11 +95,12 @@ data "aws_vpc" "peer_analytics" {
 }
 
 # Endpoint VPC -> peer: the endpoint's replies go back through the connection. Routes are
-# counted by position: route tables created in the same apply have no id at plan.
+# counted by position: route tables created in the same apply have no id at plan (the shared
+# module of the deployment layout keys them by table id instead).
 resource "aws_route" "to_analytics" {
-  count = length(var.peers["analytics"].local_route_table_ids)
+  count = length(local.peer_local_route_table_ids["analytics"])
 
-  route_table_id            = var.peers["analytics"].local_route_table_ids[count.index]
+  route_table_id            = local.peer_local_route_table_ids["analytics"][count.index]
   destination_cidr_block    = var.peers["analytics"].cidr
   vpc_peering_connection_id = local.peering_connection_ids["analytics"]
 }

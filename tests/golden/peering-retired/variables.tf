@@ -137,7 +137,7 @@ variable "peers" {
     region                = string
     connection_id         = optional(string)
     route_table_ids       = optional(list(string), [])
-    local_route_table_ids = optional(list(string), [])
+    local_route_table_ids = optional(list(string))
   }))
 
   validation {

@@ -90,6 +90,10 @@ resource "aws_vpc_endpoint" "lambda" {
       error_message = "Subnets ${join(", ", local.unoffered_subnet_ids)} are in AZs where ${data.aws_vpc_endpoint_service.lambda.service_name} is not offered (it is in ${join(", ", data.aws_vpc_endpoint_service.lambda.availability_zones)}): choose subnets in those AZs."
     }
     precondition {
+      condition     = length(local.unrouted_endpoint_subnets) == 0
+      error_message = "The endpoint's replies to a peer leave through its subnets' route tables, and ${join("; ", local.unrouted_endpoint_subnets)}: add those tables to the peer's local_route_table_ids (peering[].local_route_table_ids in the answers), or leave the field out to use the endpoint subnets' tables."
+    }
+    precondition {
       condition     = length(local.unknown_vpc_cidrs) == 0
       error_message = "CIDRs ${join(", ", local.unknown_vpc_cidrs)} are not CIDRs of ${var.vpc_id}, which has ${join(", ", local.vpc_ipv4_cidrs)}: fix vpc_cidr and vpc_extra_cidrs (vpc.cidr and vpc.extra_cidrs in the answers)."
     }

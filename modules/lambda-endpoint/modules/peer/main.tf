@@ -8,16 +8,17 @@ locals {
   # The connection the routes use: once accepted, when this side accepts it.
   connection_id = var.accept ? aws_vpc_peering_connection_accepter.this[0].id : var.connection_id
 
-  # Peer -> endpoint VPC routes: one per route table (by position: tables created in the same
-  # apply have no id at plan) and destination (IPv4 by CIDR, known at plan; IPv6 by position,
-  # as AWS assigns it).
+  # Peer -> endpoint VPC routes: one per route table (by the keys of route_tables, else by
+  # position in route_table_ids: tables created in the same apply have no id at plan) and
+  # destination (IPv4 by CIDR, known at plan; IPv6 by position, as AWS assigns it).
+  route_tables = length(var.route_tables) > 0 ? var.route_tables : { for index, id in var.route_table_ids : tostring(index) => id }
   destinations = concat(
     [for cidr in var.destination_cidrs : { key = cidr, cidr = cidr, ipv6 = false }],
     [for index, cidr in var.destination_ipv6_cidrs : { key = "ipv6-${index}", cidr = cidr, ipv6 = true }],
   )
   routes = {
-    for pair in setproduct(range(length(var.route_table_ids)), local.destinations) :
-    "${pair[0]} ${pair[1].key}" => { table = var.route_table_ids[pair[0]], cidr = pair[1].cidr, ipv6 = pair[1].ipv6 }
+    for pair in setproduct(keys(local.route_tables), local.destinations) :
+    "${pair[0]} ${pair[1].key}" => { table = local.route_tables[pair[0]], cidr = pair[1].cidr, ipv6 = pair[1].ipv6 }
   }
 }
 

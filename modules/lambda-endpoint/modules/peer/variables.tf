@@ -28,9 +28,20 @@ variable "accept" {
 }
 
 variable "route_table_ids" {
-  description = "The peer's route tables that get routes to the endpoint VPC."
+  description = "The peer's route tables that get routes to the endpoint VPC, counted by position (ids unknown at plan work; removing one rewrites the routes after it). Prefer route_tables."
   type        = list(string)
   default     = []
+}
+
+variable "route_tables" {
+  description = "The peer's route tables that get routes to the endpoint VPC, by a key of your choice (the table id itself when it is known at plan): removing one deletes only its routes. Takes the place of route_table_ids when given."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for key in keys(var.route_tables) : can(regex("^[A-Za-z][A-Za-z0-9_-]{0,127}$", key))])
+    error_message = "Each route_tables key must start with a letter and hold only letters, digits, '_' and '-'."
+  }
 }
 
 variable "vpc_cidrs" {
