@@ -218,7 +218,7 @@ def plan_deployment(
     """The root's plan for checked answers; `relative_module`: the shared module's folder
     relative to the root (posix); `source`: the answers file relative to the root;
     `migrated`: the root takes over the state of a 0.2 module (moved blocks)."""
-    from generator.plan.migration import migration_moves
+    from generator.plan.migration import migration_moves, migration_warnings
 
     plan = plan_module(answers, source)
     module_source, peer_source = module_sources(answers, relative_module)
@@ -230,7 +230,11 @@ def plan_deployment(
         remote=tuple(RemotePeer(peer) for peer in plan.peering.aliases),
         providers=providers(answers, plan),
         skips=plan.skips,
-        warnings=(*plan.warnings, *provider_warnings(answers)),
+        warnings=(
+            *plan.warnings,
+            *provider_warnings(answers),
+            *(migration_warnings(plan) if migrated else ()),
+        ),
         moves=migration_moves(plan) if migrated else (),
     )
 

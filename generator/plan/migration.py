@@ -13,6 +13,7 @@ migration renders the local path.
 
 from __future__ import annotations
 
+from generator.core.errors import Problem
 from generator.core.hcl import hcl_literal
 from generator.plan.module_plan import MODULE_CALL, ModulePlan
 from generator.plan.peering import Peer
@@ -27,6 +28,23 @@ def _key(text: str) -> str:
 def peer_side(peer: Peer) -> str:
     """The module instance that holds a peer's side in the deployment layout."""
     return f"module.peer_{peer.key}" if peer.alias else f"{M}.module.peer{_key(peer.name)}"
+
+
+def migration_warnings(plan: ModulePlan) -> list[Problem]:
+    """What a migration cannot move: routes in the endpoint subnets' tables that the answers
+    leave out (read at plan, so no id to key them by here) are deleted and made again."""
+    return [
+        Problem(
+            f"peering[{index}].local_route_table_ids",
+            f"left out: peer {peer.name}'s routes in the endpoint subnets' route tables have no "
+            "id at render, so the migration cannot move them: the plan deletes and re-creates "
+            "them (a short loss of the endpoint's replies to the peer, and AWS may refuse a "
+            "route that still exists); list the tables in the answers, re-render the 0.2 "
+            "module and apply, then migrate",
+        )
+        for index, peer in enumerate(plan.peering.peers)
+        if peer.local_route_table_ids is None
+    ]
 
 
 def migration_moves(plan: ModulePlan) -> tuple[tuple[str, str], ...]:

@@ -66,3 +66,33 @@ def test_a_migrated_root_carries_its_moves_and_a_new_one_none():
     assert "moved.tf" not in render_deployment(plan_deployment(answers))
     migrated = render_deployment(plan_deployment(answers, migrated=True))
     assert migrated["moved.tf"].count("moved {") == len(migration_moves(plan_module(answers)))
+
+
+def test_moves_land_on_keys_by_table_and_group_and_default_tables_are_warned():
+    data = case_answers("peering-same-account")
+    data["security_group"] = {"create": True, "allow_security_group_ids": ["sg-0aaaaaaaaaaaaaaa1"]}
+    (peer,) = data["peering"]
+    answers = parse_answers(data)
+    moves = dict(migration_moves(plan_module(answers)))
+    table, peer_table = peer["local_route_table_ids"][0], peer["route_table_ids"][0]
+    name = peer["name"]
+    assert (
+        moves[f"module.lambda_endpoint.aws_route.to_{name}[0]"]
+        == f'module.lambda_endpoint.aws_route.to_peer["{name} {table} {peer["cidr"]}"]'
+    )
+    assert moves[f"module.lambda_endpoint.aws_route.from_{name}[0]"].endswith(
+        f'aws_route.to_endpoint["{peer_table} 10.0.0.0/16"]'
+    )
+    rule = "module.lambda_endpoint.aws_vpc_security_group_ingress_rule"
+    assert moves[f"{rule}.security_group[0]"] == f'{rule}.source_group["sg-0aaaaaaaaaaaaaaa1"]'
+    assert not [
+        w for w in plan_deployment(answers, migrated=True).warnings if "migrat" in w.message
+    ]
+    del peer["local_route_table_ids"]  # the endpoint subnets' tables: no id to move to
+    answers = parse_answers(data)
+    assert not [m for m in migration_moves(plan_module(answers)) if f"aws_route.to_{name}[" in m[0]]
+    warned = [
+        w.path for w in plan_deployment(answers, migrated=True).warnings if "migration" in w.message
+    ]
+    assert warned == ["peering[0].local_route_table_ids"]
+    assert not [w for w in plan_deployment(answers).warnings if "migration" in w.message]
