@@ -3,14 +3,52 @@ validator that checks one value on its own (whole-string, ASCII-only matching)."
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 import re
+from collections.abc import Callable
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from generator.core import regions
 from generator.core.errors import preview
+
+
+def js_pattern(regex: re.Pattern[str] | str) -> str:
+    """A Python pattern that is matched whole (fullmatch, ASCII) as a JSON Schema `pattern`
+    (ECMA-262, which `jsonschema` runs with Python's re.search): anchored, named groups plain,
+    `\\w` and `\\d` spelled as the ASCII classes they are here. The end is `$(?!\\n)`: in
+    Python `$` also matches before a final newline, which ECMA's does not."""
+    text = regex if isinstance(regex, str) else regex.pattern
+    text = re.sub(r"\(\?P<[A-Za-z_]+>", "(?:", text)
+    text = text.replace(r"\w", "A-Za-z0-9_").replace(r"\d", "[0-9]")
+    return f"^(?:{text})$(?!\\n)"
+
+
+class Schema:
+    """Annotated metadata: the JSON Schema keywords of what a field type's validator checks
+    (as far as JSON Schema can say it), added to the schema pydantic makes for the type, or
+    replacing it (`replace=True`: a type whose input may be of several JSON types)."""
+
+    def __init__(
+        self,
+        replace: bool = False,
+        lazy: Callable[[], dict[str, Any]] | None = None,
+        **keywords: Any,
+    ) -> None:
+        self.keywords = keywords
+        self.replace = replace
+        self.lazy = lazy  # keywords made when the schema is (from a catalog, say)
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = {} if self.replace else handler(core_schema)
+        keywords = copy.deepcopy(self.keywords)  # the caller may change the schema it gets
+        return {**schema, **keywords, **(self.lazy() if self.lazy else {})}
 
 
 def _aws_id(prefix: str, what: str) -> AfterValidator:
@@ -27,13 +65,17 @@ def _aws_id(prefix: str, what: str) -> AfterValidator:
     return AfterValidator(check)
 
 
-VpcId = Annotated[str, _aws_id("vpc", "VPC")]
-SubnetId = Annotated[str, _aws_id("subnet", "subnet")]
-SecurityGroupId = Annotated[str, _aws_id("sg", "security group")]
-PeeringConnectionId = Annotated[str, _aws_id("pcx", "VPC peering connection")]
-RouteTableId = Annotated[str, _aws_id("rtb", "route table")]
-EndpointId = Annotated[str, _aws_id("vpce", "VPC endpoint")]
-SecurityGroupRuleId = Annotated[str, _aws_id("sgr", "security group rule")]
+def _id_schema(prefix: str) -> Schema:
+    return Schema(pattern=js_pattern(rf"{prefix}-(?:[0-9a-f]{{8}}|[0-9a-f]{{17}})"))
+
+
+VpcId = Annotated[str, _aws_id("vpc", "VPC"), _id_schema("vpc")]
+SubnetId = Annotated[str, _aws_id("subnet", "subnet"), _id_schema("subnet")]
+SecurityGroupId = Annotated[str, _aws_id("sg", "security group"), _id_schema("sg")]
+PeeringConnectionId = Annotated[str, _aws_id("pcx", "VPC peering connection"), _id_schema("pcx")]
+RouteTableId = Annotated[str, _aws_id("rtb", "route table"), _id_schema("rtb")]
+EndpointId = Annotated[str, _aws_id("vpce", "VPC endpoint"), _id_schema("vpce")]
+SecurityGroupRuleId = Annotated[str, _aws_id("sgr", "security group rule"), _id_schema("sgr")]
 
 # Every pattern is matched whole (fullmatch: `$` would accept a trailing newline) and ASCII
 # only (`\d` and `\w` would accept Arabic-Indic or fullwidth digits and Cyrillic letters).
@@ -170,24 +212,69 @@ def version_one(value: Any) -> Any:
     return value
 
 
-Region = Annotated[str, AfterValidator(_check_region)]
-AzId = Annotated[str, AfterValidator(_check_az_id)]
-AccountId = Annotated[str, BeforeValidator(_source_text), AfterValidator(_check_account)]
-ModuleName = Annotated[str, AfterValidator(_check_name)]
-Ipv4Cidr = Annotated[str, BeforeValidator(_ipv4_network)]
-Ipv6Cidr = Annotated[str, BeforeValidator(_ipv6_network)]
-ConditionValues = Annotated[str | list[str], BeforeValidator(_condition_values)]
-Switch = Annotated[bool, BeforeValidator(_boolean)]
-TagText = Annotated[str, BeforeValidator(_source_text)]
-PrincipalText = Annotated[str, BeforeValidator(_source_text)]
+def _region_schema() -> dict[str, Any]:
+    return {
+        "enum": [code for code in regions.catalog()["regions"] if not regions.region_problem(code)]
+    }
+
+
+# What a field type's validator checks, as JSON Schema keywords (`tfgen schema`). A text the
+# loader may read as a number or boolean (`_source_text`) takes those JSON types too.
+IPV4_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+IPV4_CIDR_PATTERN = js_pattern(rf"{IPV4_OCTET}(?:\.{IPV4_OCTET}){{3}}/(?:3[0-2]|[12]?[0-9])")
+# canonical IPv6 (what ipaddress writes: lowercase hex, no dotted quad); the rest is arithmetic
+IPV6_CIDR_PATTERN = js_pattern(r"[0-9a-f:]{2,39}/(?:12[0-8]|1[01][0-9]|[1-9]?[0-9])")
+ACCOUNT_SCHEMA = {
+    "type": ["string", "integer"],
+    "pattern": js_pattern(ACCOUNT_RE),
+    "minimum": 10**11,  # an integer is its decimal text: 12 digits, no leading zero
+    "maximum": 10**12 - 1,
+}
+TEXT_TYPES = ["string", "integer", "boolean"]
+
+Region = Annotated[str, AfterValidator(_check_region), Schema(lazy=_region_schema)]
+AzId = Annotated[str, AfterValidator(_check_az_id), Schema(pattern=js_pattern(AZ_ID_RE))]
+AccountId = Annotated[
+    str,
+    BeforeValidator(_source_text),
+    AfterValidator(_check_account),
+    Schema(replace=True, **ACCOUNT_SCHEMA),
+]
+ModuleName = Annotated[str, AfterValidator(_check_name), Schema(pattern=js_pattern(NAME_RE))]
+Ipv4Cidr = Annotated[
+    str,
+    BeforeValidator(_ipv4_network),
+    Schema(replace=True, type="string", pattern=IPV4_CIDR_PATTERN),
+]
+Ipv6Cidr = Annotated[
+    str,
+    BeforeValidator(_ipv6_network),
+    Schema(replace=True, type="string", pattern=IPV6_CIDR_PATTERN),
+]
+ConditionValues = Annotated[
+    str | list[str],
+    BeforeValidator(_condition_values),
+    Schema(
+        replace=True, anyOf=[{"type": TEXT_TYPES}, {"type": "array", "items": {"type": TEXT_TYPES}}]
+    ),
+]
+Switch = Annotated[bool, BeforeValidator(_boolean), Schema(replace=True, type="boolean")]
+TagText = Annotated[str, BeforeValidator(_source_text), Schema(replace=True, type=TEXT_TYPES)]
+PrincipalText = Annotated[str, BeforeValidator(_source_text), Schema(replace=True, type=TEXT_TYPES)]
 RoleArn = Annotated[
-    str, _pattern(ROLE_ARN_RE, "an IAM role ARN (arn:aws:iam::<account>:role/<name>)")
+    str,
+    _pattern(ROLE_ARN_RE, "an IAM role ARN (arn:aws:iam::<account>:role/<name>)"),
+    Schema(pattern=js_pattern(ROLE_ARN_RE)),
 ]
 ExternalId = Annotated[
-    str, _pattern(EXTERNAL_ID_RE, "an external id (2-1224 characters of [A-Za-z0-9+=,.@:/_-])")
+    str,
+    _pattern(EXTERNAL_ID_RE, "an external id (2-1224 characters of [A-Za-z0-9+=,.@:/_-])"),
+    Schema(pattern=js_pattern(EXTERNAL_ID_RE)),
 ]
 ProfileName = Annotated[
-    str, _pattern(PROFILE_RE, "a profile name (1-64 characters [A-Za-z0-9._-], no spaces)")
+    str,
+    _pattern(PROFILE_RE, "a profile name (1-64 characters [A-Za-z0-9._-], no spaces)"),
+    Schema(pattern=js_pattern(PROFILE_RE)),
 ]
 ModuleSource = Annotated[
     str,
@@ -195,5 +282,10 @@ ModuleSource = Annotated[
         MODULE_SOURCE_RE,
         "a git module source such as git::https://github.com/acme/infra.git//modules/lambda-endpoint",
     ),
+    Schema(pattern=js_pattern(MODULE_SOURCE_RE)),
 ]
-GitRef = Annotated[str, _pattern(GIT_REF_RE, "a git tag, branch or commit (e.g. v0.3.0)")]
+GitRef = Annotated[
+    str,
+    _pattern(GIT_REF_RE, "a git tag, branch or commit (e.g. v0.3.0)"),
+    Schema(pattern=js_pattern(GIT_REF_RE)),
+]
