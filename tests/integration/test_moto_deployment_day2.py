@@ -88,15 +88,42 @@ def test_day_two_of_a_deployment_root(moto_url: str, tmp_path: Path):
     root.apply()
     first = world.endpoint()["VpcEndpointId"]
     try:
-        # a peer in another region: its side is module.peer_gamma, with its own provider
-        root.render(world.answers(["beta", "gamma"]))
-        root.plan().expect(create=peer_resources(world, "gamma"))
+        # a peer in another region: its side is module.peer_gamma, with its own provider; beta
+        # gets a second table on each side (first in its lists), so that removing it can be
+        # planned below. (Source groups are keyed the same way, checked by the shared module's
+        # terraform test: moto 5.2.5 reads a group-referencing rule back without its
+        # description, so a plan against it is never empty.)
+        hub_extra = world.ec2.create_route_table(VpcId=world.hub)["RouteTable"]["RouteTableId"]
+        beta = world.peers["beta"]
+        beta_extra = world.ec2.create_route_table(VpcId=beta["vpc_id"])["RouteTable"][
+            "RouteTableId"
+        ]
+
+        def with_extras(first: bool) -> dict[str, Any]:
+            data = world.answers(["beta", "gamma"])
+            (peer,) = [peer for peer in data["peering"] if peer["name"] == "beta"]
+            peer["local_route_table_ids"] = [hub_extra, world.hub_rtb][0 if first else 1 :]
+            peer["route_table_ids"] = [beta_extra, *beta["route_table_ids"]][0 if first else 1 :]
+            return data
+
+        extras = [
+            f'{M}aws_route.to_peer["beta {hub_extra} {beta["cidr"]}"]',
+            f'{M}module.peer["beta"].aws_route.to_endpoint["{beta_extra} {HUB_CIDR}"]',
+        ]
+        root.render(with_extras(first=True))
+        root.plan().expect(create=[*peer_resources(world, "gamma"), *extras])
         root.apply()
         assert world.zone_vpcs() == {
             world.hub,
             world.peers["beta"]["vpc_id"],
             world.peers["gamma"]["vpc_id"],
         }
+
+        # removing the first route table on each side plans only its own routes' deletions
+        # (keyed by table id; by position, the routes in the other tables would be rewritten)
+        root.render(with_extras(first=False))
+        root.plan().expect(delete=extras)
+        root.apply()
 
         # the first peer goes: only its resources, gamma's keys do not move
         root.render(world.answers(["gamma"]))
