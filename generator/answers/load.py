@@ -1,16 +1,19 @@
 """Reading answers files: YAML or JSON text (bounded size, UTF-8) -> the checked model.
 
 Decoding problems, the model's single-field problems and the rules' cross-field problems all
-come back as one AnswersError, each problem with its field path.
+come back as one AnswersError, each problem with its field path and (from a file) its line:
+the rules run on whatever validated even when some fields did not (see `partial_answers`).
 """
 
 from __future__ import annotations
 
+import typing
 import unicodedata
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator.answers import rules, yamlsafe
 from generator.answers.model import LIST_LIMITS, Answers
@@ -83,21 +86,111 @@ def text_problems(data: Any, loc: tuple[int | str, ...] = ()) -> list[Problem]:
     return problems
 
 
+Loc = tuple[int | str, ...]
+
+
+def _error_locs(error: ValidationError) -> list[Loc]:
+    return [tuple(part for part in item["loc"]) for item in error.errors(include_url=False)]
+
+
+@cache
+def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    return TypeAdapter(model.model_fields[name].rebuild_annotation())
+
+
+def _model_of(annotation: Any) -> tuple[str, type[BaseModel]] | None:
+    """("model", M) for a field of type M or M | None, ("list", M) for list[M], else None."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "model", annotation
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is list and args:
+        inner = _model_of(args[0])
+        return ("list", inner[1]) if inner and inner[0] == "model" else None
+    models = [_model_of(arg) for arg in args if arg is not type(None)]
+    return models[0] if len(models) == 1 and models[0] and models[0][0] == "model" else None
+
+
+def _partial(model: type[BaseModel], data: dict[Any, Any], loc: Loc, bad: list[Loc]) -> Any:
+    """`model` built from the fields of `data` that validated; a field that did not is absent
+    (reading it raises AttributeError), not defaulted; a model field with a bad field inside
+    is itself partial."""
+    values: dict[str, Any] = {}
+    absent = []
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if key not in data:
+            continue
+        here = (*loc, key)
+        if not any(place[: len(here)] == here for place in bad):
+            values[name] = _field_adapter(model, name).validate_python(data[key])
+            continue
+        absent.append(name)
+        kind = _model_of(info.annotation)
+        value = data[key]
+        if kind is None or here in bad:
+            continue
+        if kind[0] == "model" and isinstance(value, dict):
+            values[name] = _partial(kind[1], value, here, bad)
+            absent.remove(name)
+        elif (
+            kind[0] == "list"
+            and isinstance(value, list)
+            and all(isinstance(item, dict) for item in value)
+        ):
+            values[name] = [
+                _partial(kind[1], item, (*here, index), bad) for index, item in enumerate(value)
+            ]
+            absent.remove(name)
+    built = model.model_construct(**values)
+    for name in absent:  # model_construct gave it its default: it must read as missing
+        built.__dict__.pop(name, None)
+    return built
+
+
+def partial_answers(data: dict[Any, Any], error: ValidationError) -> Answers:
+    """The answers as far as they validated (`error`: why the whole did not)."""
+    bad = [loc for loc in _error_locs(error) if loc]
+    answers: Answers = _partial(Answers, data, (), bad)
+    return answers
+
+
+def partial_rule_problems(data: dict[Any, Any], error: ValidationError) -> list[Problem]:
+    """The rules' problems on what validated: a rule that reads a field which did not (or
+    fails on the partial data in any way) is skipped, its problems reported once it can run."""
+    try:
+        answers = partial_answers(data, error)
+    except (ValidationError, TypeError, ValueError):
+        return []
+    found: list[Problem] = []
+    for check in rules.CHECKS:
+        try:
+            found += list(check(answers))
+        except Exception:  # noqa: S112 - partial data: the rule cannot run yet
+            continue
+    return found
+
+
 def parse_answers(data: Any, source: str = "answers") -> Answers:
-    """Build the model from already-decoded data; all problems are raised together."""
+    """Build the model from already-decoded data; all problems are raised together: the
+    model's, and the rules' on whatever of the model validated."""
     if not isinstance(data, dict):
         raise AnswersError([Problem("", "the answers must be a mapping of keys")], source)
     problems = text_problems(data)
     try:
         answers = Answers.model_validate(data)
     except ValidationError as error:
-        raise AnswersError(problems + _pydantic_problems(error), source) from None
-    if problems:
-        raise AnswersError(problems, source)
-    problems = rules.check_all(answers)
+        problems += _pydantic_problems(error) + partial_rule_problems(data, error)
+        raise AnswersError(problems, source) from None
+    problems += rules.check_all(answers)
     if problems:
         raise AnswersError(problems, source)
     return answers
+
+
+def _placed(problems: list[Problem], text: str) -> list[Problem]:
+    """The problems with their line and column in `text`."""
+    where = yamlsafe.positions(text)
+    return [problem.at(where) for problem in problems]
 
 
 def load_answers_text(text: str, source: str = "answers") -> Answers:
@@ -106,8 +199,12 @@ def load_answers_text(text: str, source: str = "answers") -> Answers:
     try:
         data = yamlsafe.load(text)
     except yamlsafe.YamlProblem as error:
-        raise AnswersError([Problem(error.path, error.message)], source) from None
-    return parse_answers(data, source)
+        problems = [Problem(error.path, error.message)]
+        raise AnswersError(_placed(problems, text) if error.path else problems, source) from None
+    try:
+        return parse_answers(data, source)
+    except AnswersError as error:
+        raise AnswersError(_placed(error.problems, text), source) from None
 
 
 def load_answers(path: Path) -> Answers:

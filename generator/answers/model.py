@@ -330,8 +330,7 @@ def _plain_number(value: float) -> int | float:
     return int(value) if value.is_integer() else value
 
 
-# The bounds before the validator: after it, pydantic would write them into the JSON Schema as
-# its own `ge`/`le`, which JSON Schema does not know (an editor would take -5).
+# bounds before the validator: after it, the JSON Schema would get pydantic's own ge/le
 GbPerMonth = Annotated[
     float,
     Field(ge=0, le=MAX_GB_PER_MONTH, allow_inf_nan=False),
@@ -496,8 +495,6 @@ OPTIONAL_WHEN_UNSET: tuple[tuple[tuple[str, ...], Any], ...] = (
 
 
 def json_schema() -> dict[str, Any]:
-    from generator.answers.schema import with_rules  # the rules import this module
-
-    schema = with_rules(Answers.model_json_schema())
+    schema = Answers.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema

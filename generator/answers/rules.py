@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from generator.answers import network
 from generator.answers.model import Answers
@@ -35,19 +35,7 @@ MAX_SUBNETS = 6
 
 
 def check_all(answers: Answers) -> list[Problem]:
-    checks = (
-        check_subnets,
-        check_security_group,
-        check_policy,
-        check_tags,
-        check_peering,
-        check_import,
-        check_retired_peers,
-        check_providers,
-        check_dns_mode,
-        network.check_network,
-    )
-    return [problem for check in checks for problem in check(answers)]
+    return [problem for check in CHECKS for problem in check(answers)]
 
 
 def check_dns_mode(answers: Answers) -> Iterator[Problem]:
@@ -476,3 +464,18 @@ def warnings(answers: Answers) -> list[Problem]:
             )
         )
     return found
+
+
+# Every rule, in order (load.py also runs each on its own, on answers that partly validated).
+CHECKS: tuple[Callable[[Answers], Iterable[Problem]], ...] = (
+    check_subnets,
+    check_security_group,
+    check_policy,
+    check_tags,
+    check_peering,
+    check_import,
+    check_retired_peers,
+    check_providers,
+    check_dns_mode,
+    network.check_network,
+)

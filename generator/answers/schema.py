@@ -14,6 +14,7 @@ from typing import Any
 
 from generator.answers import policy, policy_rules, rules
 from generator.answers.fields import ACCOUNT_SCHEMA, js_pattern
+from generator.answers.model import json_schema as model_json_schema
 from generator.catalog import lambda_actions
 
 # markers.SKIP_MARKER_RE without its flags: case spelled out, ASCII whitespace only (a subset of
@@ -183,3 +184,8 @@ def with_rules(schema: dict[str, Any]) -> dict[str, Any]:
     _security_group(defs["SecurityGroup"])
     _no_skip_markers(schema)
     return schema
+
+
+def json_schema() -> dict[str, Any]:
+    """`tfgen schema`: the answers file's JSON Schema, draft 2020-12."""
+    return with_rules(model_json_schema())

@@ -298,3 +298,44 @@ def _load_yaml(text: str) -> Any:
         raise YamlProblem("", f"not valid YAML/JSON: {error}") from None
     except RecursionError:
         raise YamlProblem("", "nesting is too deep") from None
+
+
+def positions(text: str) -> dict[str, tuple[int, int]]:
+    """Each field path of a YAML (or JSON) document -> its (line, column), 1-based: where the
+    value starts for a scalar, where the key starts for a mapping or list. Empty when the text
+    does not compose (problems are then reported without a position)."""
+    loader = (_FastStrictLoader if _CSafeLoader is not None else _StrictLoader)(text)
+    try:
+        root = loader.get_single_node()
+    except Exception:  # noqa: BLE001 - a position is a courtesy: never a new error
+        return {}
+    finally:
+        loader.dispose()
+    found: dict[str, tuple[int, int]] = {}
+
+    def place(path: str, mark: yaml.Mark) -> None:
+        found.setdefault(path, (mark.line + 1, mark.column + 1))
+
+    todo: list[tuple[str, yaml.Node, int]] = [("", root, 0)] if root is not None else []
+    seen: set[int] = set()
+    while todo:
+        path, node, depth = todo.pop()
+        if id(node) in seen or depth > _MAX_NESTING:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if not isinstance(key, yaml.ScalarNode):
+                    continue
+                child = _field(path, key.value)
+                place(
+                    child,
+                    value.start_mark if isinstance(value, yaml.ScalarNode) else key.start_mark,
+                )
+                todo.append((child, value, depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                child = _field(path, index)
+                place(child, item.start_mark)
+                todo.append((child, item, depth + 1))
+    return found

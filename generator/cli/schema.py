@@ -10,6 +10,6 @@ import click
 @click.command()
 def schema() -> None:
     """Print the answers file's JSON Schema (for editors: yaml-language-server)."""
-    from generator.answers.model import json_schema
+    from generator.answers.schema import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2))

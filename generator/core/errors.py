@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 PREVIEW_CHARS = 40
 
@@ -37,10 +37,14 @@ def _short_part(match: re.Match[str]) -> str:
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong with the input, located by its field path (``subnets[0].az_id``)."""
+    """One thing wrong with the input, located by its field path (``subnets[0].az_id``) and,
+    when the answers file is known, its line and column there (1-based; not compared: the
+    position follows from the path)."""
 
     path: str
     message: str
+    line: int | None = field(default=None, compare=False)
+    column: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         # A path names keys of the answers (a condition operator, a tag key): a hostile key
@@ -50,8 +54,28 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
 
-    def to_json(self) -> dict[str, str]:
-        return {"path": self.path, "message": self.message}
+    def to_json(self) -> dict[str, str | int]:
+        found: dict[str, str | int] = {"path": self.path, "message": self.message}
+        if self.line is not None:
+            found["line"] = self.line
+        if self.column is not None:
+            found["column"] = self.column
+        return found
+
+    def at(self, positions: dict[str, tuple[int, int]]) -> Problem:
+        """The problem with the line and column of its path in the file (`positions`: path
+        -> position, from yamlsafe.positions), or of the nearest enclosing field there."""
+        path = self.path
+        while path not in positions and path:
+            path = path[: max(path.rfind("."), path.rfind("["), 0)]
+        if path not in positions:
+            return self
+        line, column = positions[path]
+        return replace(self, line=line, column=column)
+
+    def sort_key(self) -> tuple[int, int, str, str]:
+        """By line in the file (problems of no line first), then path."""
+        return (self.line or 0, self.column or 0, self.path, self.message)
 
 
 class TfgenError(Exception):
@@ -59,7 +83,7 @@ class TfgenError(Exception):
 
     exit_code = 2
 
-    def problems_json(self) -> list[dict[str, str]]:
+    def problems_json(self) -> list[dict[str, str | int]]:
         """The error as the `errors` list of a JSON report."""
         return [{"path": "", "message": str(self)}]
 
@@ -70,12 +94,12 @@ class AnswersError(TfgenError):
     exit_code = 2
 
     def __init__(self, problems: list[Problem], source: str = "answers") -> None:
-        self.problems = sorted(set(problems), key=lambda p: (p.path, p.message))
+        self.problems = sorted(set(problems), key=Problem.sort_key)
         self.source = source
         lines = "\n".join(f"  {p}" for p in self.problems)
         super().__init__(f"{source}: {len(self.problems)} problem(s)\n{lines}")
 
-    def problems_json(self) -> list[dict[str, str]]:
+    def problems_json(self) -> list[dict[str, str | int]]:
         return [problem.to_json() for problem in self.problems] or super().problems_json()
 
 

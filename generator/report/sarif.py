@@ -4,7 +4,8 @@ Pure functions over tfgen's own result objects (RunResult, BatchItem, DriftRepor
 errors behind exit code 2): each becomes a list of `Issue`s, and `sarif_log` turns those into
 one SARIF log with one run. Every result has a rule id (checkov's check id, or `tfgen/<stage>`),
 a level, a message and, where the problem has a file, a physical location whose URI is
-relative to `base` (the current directory) with forward slashes, plus the line when known.
+relative to `base` (the current directory) with forward slashes, plus the line (and for
+answers problems the column) when known.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class Issue:
     file: str | None = None
     line: int | None = None
     level: Level = "error"
+    column: int | None = None
     description: str | None = None
     properties: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -105,16 +107,34 @@ def problem_issues(
     """Answers problems (errors, or warnings) located at the answers file; the message
     starts with the field path, which is also the `field` property."""
     rule_id = RULE_ANSWERS if level == "error" else RULE_ANSWERS_WARNING
+    problems = list(problems)
+    if answers_file and any(problem.line is None for problem in problems):
+        where = _positions(answers_file)  # warnings come from the model: place them here
+        problems = [problem if problem.line else problem.at(where) for problem in problems]
     return [
         Issue(
             rule_id,
             str(problem),
             file=answers_file,
+            line=problem.line if answers_file else None,
+            column=problem.column if answers_file else None,
             level=level,
             properties={"field": problem.path},
         )
         for problem in problems
     ]
+
+
+def _positions(answers_file: str) -> dict[str, tuple[int, int]]:
+    """The field positions of an answers file, or none when it cannot be read."""
+    from generator.answers.load import MAX_ANSWERS_BYTES
+    from generator.answers.yamlsafe import positions
+
+    try:
+        with open(answers_file, "rb") as stream:
+            return positions(stream.read(MAX_ANSWERS_BYTES).decode("utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return {}
 
 
 def error_issues(error: TfgenError, file: str | None = None) -> list[Issue]:
@@ -220,6 +240,8 @@ def _result(issue: Issue, rule_index: int, base: Path) -> dict[str, Any]:
         physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(issue.file, base)}}
         if issue.line is not None and issue.line >= 1:
             physical["region"] = {"startLine": issue.line}
+            if issue.column is not None and issue.column >= 1:
+                physical["region"]["startColumn"] = issue.column
         result["locations"] = [{"physicalLocation": physical}]
     if issue.properties:
         result["properties"] = dict(issue.properties)

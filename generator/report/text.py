@@ -140,8 +140,9 @@ def print_error(error: TfgenError, out: Console) -> None:
             "bold red",
             f": {error.source}: {len(error.problems)} problem(s), nothing written",
         )
-        for problem in error.problems:
-            out.print(terminal_text(f"  {problem}"))
+        for problem in error.problems:  # in the order of the file
+            where = f"line {problem.line}: " if problem.line else ""
+            out.print(terminal_text(f"  {where}{problem}"))
     else:
         print_error_line(str(error), out)
 

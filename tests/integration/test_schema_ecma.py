@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from generator.answers.model import json_schema
+from generator.answers.schema import json_schema
 
 
 def _patterns(node: Any) -> list[str]:

@@ -384,3 +384,29 @@ def test_other_errors_and_fixed_drift(validator, tmp_path: Path):
     assert usage["ruleId"] == "tfgen/error" and "locations" not in usage
     assert answers["message"]["text"] == "file is not UTF-8 text" and uri(answers) == "x.yaml"
     assert drift["level"] == "note" and uri(drift) == "modules/m/main.tf"
+
+
+def test_answers_errors_and_warnings_carry_the_answers_file_line_and_column(
+    tmp_path: Path, validator
+):
+    """Each answers result's region is the field's line and column in the answers file."""
+    (tmp_path / "a.yaml").write_text(
+        "version: 1\nname: sarif-lines\nregion: us-east-2\nvpc:\n  id: vpc-1234\n"
+        "  cidr: 10.0.0.0/16\nsubnets:\n  - id: subnet-abababab\n    az_id: use2-az9\n"
+        "policy:\n  full_access: true\n"
+    )
+    result = tfgen("render", "a.yaml", "-o", "out", "--no-scan", "--format", "sarif", cwd=tmp_path)
+    assert result.returncode == 2
+    regions = {r["properties"]["field"]: region(r) for r in sarif_of(result, validator)["results"]}
+    assert regions == {
+        "vpc.id": {"startLine": 5, "startColumn": 7},
+        "subnets[0].az_id": {"startLine": 9, "startColumn": 12},
+    }
+    # a warning (valid answers) is placed the same way: the single subnet
+    text = (tmp_path / "a.yaml").read_text().replace("vpc-1234", "vpc-12345678")
+    (tmp_path / "a.yaml").write_text(text.replace("use2-az9", "use2-az1"))
+    result = tfgen("render", "a.yaml", "-o", "out", "--no-scan", "--format", "sarif", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    warnings = [r for r in sarif_of(result, validator)["results"] if r["level"] == "warning"]
+    subnets = [r for r in warnings if r["properties"]["field"] == "subnets"]
+    assert subnets and region(subnets[0]) == {"startLine": 7, "startColumn": 1}

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from generator.answers import yamlsafe
-from generator.answers.model import json_schema
+from generator.answers.schema import json_schema
 from tests.conftest import REPO, TESTS
 from tests.unit.test_bad_answers import FILES
 
