@@ -10,9 +10,9 @@ and measures, --repeat times each, the median:
       cannot switch verify off (`tfgen render --no-scan` still verifies), so (a) and (b) run
       in a fresh Python process that imports generator (one core, import time excluded).
   (b) render + verify, in-process: load_answers + rendered_files + verify_module, one process.
-  (b') `tfgen render DIR -o OUT --no-scan`: the CLI batch without the scan (parallel workers,
+  (b') `tfgen render DIR --root OUT --no-scan`: the CLI batch without the scan (parallel workers,
       verify and the atomic writes included).
-  (c) `tfgen render DIR -o OUT --no-cache`: the full batch with the scan; peak memory too.
+  (c) `tfgen render DIR --root OUT --no-cache`: the full batch with the scan; peak memory too.
   (d) `checkov -d OUT -o json --skip-download --framework terraform`: tfgen's own checkov
       alone over the same N rendered modules, one process; (d') the same with tfgen's policy
       pack (`--external-checks-dir`), when this tfgen has one.
@@ -472,7 +472,9 @@ def bench_size(
     def cli_no_scan(r: int) -> dict[str, Any]:
         out = root / f"no-scan-{r}"
         try:
-            return runner.run([runner.tfgen, "render", str(answers), "-o", str(out), "--no-scan"])
+            return runner.run(
+                [runner.tfgen, "render", str(answers), "--root", str(out), "--no-scan"]
+            )
         finally:
             shutil.rmtree(out, ignore_errors=True)
 
@@ -483,7 +485,7 @@ def bench_size(
     def full(r: int) -> dict[str, Any]:
         out = root / f"full-{r}" / "modules"
         result = runner.run(
-            [runner.tfgen, "render", str(answers), "-o", str(out), "--no-cache", *jobs_args]
+            [runner.tfgen, "render", str(answers), "--root", str(out), "--no-cache", *jobs_args]
         )
         if r:
             shutil.rmtree(out.parent, ignore_errors=True)

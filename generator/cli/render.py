@@ -33,8 +33,16 @@ if TYPE_CHECKING:
     "-o",
     "--output",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder (default: modules/<name>); with several answers files, the folder "
-    "that receives every <name> (default: modules).",
+    help="The module folder to write, for one answers file (default: <root>/<name>). As for "
+    "init, import and migrate, -o names what is written; with several answers files it is "
+    "deprecated (read as --root, with a warning): use --root.",
+)
+@click.option(
+    "--root",
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder that receives each module as <DIR>/<name>, for one answers file or many "
+    "(default: modules, or deployments in the deployment layout; as check --modules-root).",
 )
 @click.option(
     "-j",
@@ -80,6 +88,7 @@ if TYPE_CHECKING:
 def render(
     answers: tuple[Path, ...],
     output: Path | None,
+    root: Path | None,
     jobs: int | None,
     scan_chunk: int | None,
     shard: str | None,
@@ -108,24 +117,25 @@ def render(
     options = run_options(no_scan, no_cache, force, checkov, jobs, scan_chunk, drop_retired)
     reporting = report_options(output_format, report_file)
     batch = len(answers) > 1 or answers[0].is_dir() or bool(shard)
-    if batch and layout is None and output is not None and holds_deployments(output):
+    output, root = output_and_root(output, root, batch)
+    if batch and layout is None and root is not None and holds_deployments(root):
         layout = "deployment"
     if dry_run:
-        _dry_run(answers, output, shard, reporting, layout, module_dir)
+        _dry_run(answers, output, root, shard, reporting, layout, module_dir)
     if batch:
         if any(str(path) == "-" for path in answers):
             raise UsageError("'-' (stdin) works for a single answers file only")
         if layout == "deployment":
             _render_batch(
                 answers,
-                output or DEPLOYMENTS_ROOT,
+                root or DEPLOYMENTS_ROOT,
                 options,
                 reporting,
                 shard,
                 fail_on_change,
                 module_dir,
             )
-        _render_batch(answers, output or MODULES_ROOT, options, reporting, shard, fail_on_change)
+        _render_batch(answers, root or MODULES_ROOT, options, reporting, shard, fail_on_change)
     source = answers[0]
     model = (
         load_answers_stream(sys.stdin.buffer, "stdin")
@@ -133,11 +143,12 @@ def render(
         else load_answers(source)
     )
     answers_path = None if str(source) == "-" else source
-    if layout_of(layout, model, output, DEPLOYMENTS_ROOT) == "deployment":
-        target = output or DEPLOYMENTS_ROOT / model.name
+    if layout_of(layout, model, output, root or DEPLOYMENTS_ROOT) == "deployment":
+        target = output or (root or DEPLOYMENTS_ROOT) / model.name
         result = render_deployment_to_folder(model, target, module_dir, options, answers_path)
     else:
-        result = render_to_folder(model, output or MODULES_ROOT / model.name, options, answers_path)
+        target = output or (root or MODULES_ROOT) / model.name
+        result = render_to_folder(model, target, options, answers_path)
     answers_file = None if str(source) == "-" else str(source)
 
     def report() -> int:
@@ -145,6 +156,31 @@ def render(
         return max(result.exit_code, _changed_exit([result.path], [result.change], fail_on_change))
 
     finish(report)
+
+
+RENDER_O_BATCH_NOTE = (
+    "tfgen: warning: -o {output} with several answers files (or a folder, or --shard) is "
+    "deprecated and is an error from the next release: -o names the one module folder to "
+    "write; use --root {output} (each module goes to {output}/<name>, as now)"
+)
+
+
+def output_and_root(
+    output: Path | None, root: Path | None, batch: bool
+) -> tuple[Path | None, Path | None]:
+    """(-o, --root) as the render uses them: -o is the module folder of one answers file;
+    for a batch it still means --root (deprecated, with a warning on stderr)."""
+    from generator.core.errors import UsageError
+
+    if output is not None and root is not None:
+        raise UsageError(
+            "-o names the module folder to write and --root the folder of <name> folders: "
+            "give one of them"
+        )
+    if batch and output is not None:
+        click.echo(RENDER_O_BATCH_NOTE.format(output=output), err=True)
+        return None, output
+    return output, root
 
 
 def _render_batch(
@@ -202,6 +238,7 @@ def _changed_exit(paths: list[str], changes: list[str | None], fail_on_change: b
 def _dry_run(
     answers: tuple[Path, ...],
     output: Path | None,
+    root: Path | None,
     shard: str | None,
     reporting: ReportOptions,
     layout: str | None = None,
@@ -227,16 +264,16 @@ def _dry_run(
     single = len(answers) == 1 and not answers[0].is_dir() and not shard
     if single:
         model = load_answers(answers[0])
-        if layout_of(layout, model, output, DEPLOYMENTS_ROOT) == "deployment":
+        if layout_of(layout, model, output, root or DEPLOYMENTS_ROOT) == "deployment":
             shared = module_dir or Path("modules/lambda-endpoint")
-            root = output or DEPLOYMENTS_ROOT / model.name
-            expected = expected_deployment_files(model, root, shared, answers[0])
+            target = output or (root or DEPLOYMENTS_ROOT) / model.name
+            expected = expected_deployment_files(model, target, shared, answers[0])
             reports = [
-                compare_module(root, model.name, expected, owned=set(expected)),
+                compare_module(target, model.name, expected, owned=set(expected)),
                 compare_module(shared, shared.name, expected_shared_files()),
             ]
         else:
-            target = output or MODULES_ROOT / model.name
+            target = output or (root or MODULES_ROOT) / model.name
             expected = expected_files(model, target, answers[0])
             reports = [compare_module(target, model.name, expected)]
         finish(lambda: report_drift(reports, reporting))
@@ -244,7 +281,7 @@ def _dry_run(
     deployments = layout == "deployment"
     found, errors = check_sources(
         sources,
-        output or (DEPLOYMENTS_ROOT if deployments else MODULES_ROOT),
+        root or (DEPLOYMENTS_ROOT if deployments else MODULES_ROOT),
         selected,
         whole_set=False,
         module_dir=module_dir if deployments else None,

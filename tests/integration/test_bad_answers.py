@@ -46,7 +46,7 @@ def test_the_whole_corpus_in_one_batch_process_never_stops_the_good_file(tmp_pat
     )  # fmt: skip
     run = subprocess.run(
         [str(Path(sys.executable).parent / "tfgen"), "render", *map(str, FILES), str(good),
-         "-o", str(tmp_path / "out"), "--no-scan", "--format", "json", "-j", "1"],
+         "--root", str(tmp_path / "out"), "--no-scan", "--format", "json", "-j", "1"],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert run.returncode == 2, run.stderr

@@ -68,7 +68,7 @@ def test_a_folder_named_yaml_in_a_batch_fails_alone(tmp_path: Path):
     os.mkfifo(folder / "pipe.yaml")
     (folder / "zero.yaml").symlink_to("/dev/zero")
     done = run(
-        "render", str(folder), "-o", str(tmp_path / "out"), "--no-scan", "--format", "json",
+        "render", str(folder), "--root", str(tmp_path / "out"), "--no-scan", "--format", "json",
         timeout=60,
     )  # fmt: skip
     assert done.returncode == 2, done.stderr

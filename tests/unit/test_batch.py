@@ -37,7 +37,9 @@ def test_a_folder_stands_for_its_answers_files(tmp_path: Path):
 
 def test_twenty_with_two_invalid_writes_eighteen_exit_2(tmp_path: Path):
     write_batch(tmp_path / "answers")
-    result = tfgen("render", "answers", "-o", "out", "--no-scan", "--format", "json", cwd=tmp_path)
+    result = tfgen(
+        "render", "answers", "--root", "out", "--no-scan", "--format", "json", cwd=tmp_path
+    )
     assert result.returncode == 2, result.stderr
     report = json.loads(result.stdout)
     by_source = {Path(m["source"]).name: m for m in report["modules"]}
@@ -51,7 +53,7 @@ def test_twenty_with_two_invalid_writes_eighteen_exit_2(tmp_path: Path):
 
 def test_text_output_without_a_terminal_is_plain_lines_and_a_table(tmp_path: Path):
     write_batch(tmp_path / "answers", 4)
-    result = tfgen("render", "answers", "-o", "out", "--no-scan", cwd=tmp_path)
+    result = tfgen("render", "answers", "--root", "out", "--no-scan", cwd=tmp_path)
     assert result.returncode == 2
     assert "answers/m03.yaml: error" in result.stderr
     assert "answers/m00.yaml: written" in result.stderr
@@ -124,7 +126,7 @@ def test_render_and_check_shards_split_the_batch(tmp_path: Path):
     for index in (1, 2):
         out = tmp_path / f"out{index}"
         result = tfgen(
-            "render", "answers", "-o", str(out), "--no-scan", "--shard", f"{index}/2",
+            "render", "answers", "--root", str(out), "--no-scan", "--shard", f"{index}/2",
             "--format", "json", cwd=tmp_path,
         )  # fmt: skip
         report = json.loads(result.stdout)

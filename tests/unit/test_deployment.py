@@ -297,7 +297,7 @@ def test_a_deployment_keeps_its_layout_without_the_flag(repo: Path):
     main = (repo / "deployments" / "lambda-cross-peer" / "main.tf").read_text(encoding="utf-8")
     assert '"10.0.0.0/17"' in main
     # a batch into a root that holds deployments keeps the layout too
-    batch = tfgen("render", "answers", "-o", "deployments", "--no-scan", cwd=repo)
+    batch = tfgen("render", "answers", "--root", "deployments", "--no-scan", cwd=repo)
     assert batch.returncode == 0, batch.stdout + batch.stderr
     assert sorted(p.name for p in (repo / "modules").iterdir()) == ["lambda-endpoint"]
 

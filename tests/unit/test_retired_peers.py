@@ -135,7 +135,7 @@ def test_batch_render_retires_too(tmp_path: Path):
     out = tmp_path / "modules"
     (folder / "mixed.yaml").write_text(yaml.safe_dump(case_answers(MIXED)))
     (folder / "other.yaml").write_text(yaml.safe_dump(case_answers("peering-same-account")))
-    args = ["render", str(folder), "-o", str(out), "--no-scan"]
+    args = ["render", str(folder), "--root", str(out), "--no-scan"]
     assert runner.invoke(cli, args).exit_code == 0
     (folder / "mixed.yaml").write_text(yaml.safe_dump(without(case_answers(MIXED), "partner")))
     assert runner.invoke(cli, args).exit_code == 0

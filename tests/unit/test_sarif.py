@@ -253,7 +253,7 @@ def test_batch_sarif_names_each_answers_file(tmp_path: Path, validator):
     result = tfgen(
         "render",
         "answers",
-        "-o",
+        "--root",
         "modules",
         "--no-scan",
         "-j",

@@ -247,7 +247,7 @@ def test_batch_table_prints_markup_in_paths_literally(tmp_path: Path):
     folder.mkdir(parents=True)
     (folder / "bad.yaml").write_text("version: 1\n")
     answers_file(folder, "good")
-    result = invoke("render", str(folder), "-o", str(tmp_path / "out"), "--no-scan")
+    result = invoke("render", str(folder), "--root", str(tmp_path / "out"), "--no-scan")
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert "d[bold]/[/x]/bad.yaml" in result.output.replace("\n", "")

@@ -73,7 +73,7 @@ def test_a_batch_warns_for_the_module_that_needs_it(tmp_path: Path):
     out = tmp_path / "modules"
     (folder / "mixed.yaml").write_text(yaml.safe_dump(case_answers(MIXED)))
     (folder / "other.yaml").write_text(yaml.safe_dump(case_answers("peering-same-account")))
-    args = ["render", str(folder), "-o", str(out), "--no-scan", "--format", "json"]
+    args = ["render", str(folder), "--root", str(out), "--no-scan", "--format", "json"]
     assert runner.invoke(cli, args).exit_code == 0
     names = sorted(p.name for p in out.iterdir())
     for name in names:
