@@ -48,7 +48,11 @@ def _say(text: str) -> None:
 
 def context_answers(context: Mapping[str, Any]) -> Answers:
     """The model for cookiecutter's context (its variables are the questionnaire's keys)."""
-    return build({question.key: context[question.key] for question in QUESTIONS}, SOURCE)
+    # a context from before a question existed (a replay file) leaves it to its default
+    return build(
+        {question.key: context[question.key] for question in QUESTIONS if question.key in context},
+        SOURCE,
+    )
 
 
 def _report_problems(error: AnswersError) -> None:

@@ -59,13 +59,19 @@ QUESTIONS = (
     Question("region", "region", "AWS region"),
     Question("vpc_id", "vpc.id", "VPC id"),
     Question("vpc_cidr", "vpc.cidr", "VPC CIDR"),
+    Question(
+        "vpc_extra_cidrs", "vpc.extra_cidrs", "Secondary VPC CIDRs (comma-separated, - for none)"
+    ),
     Question("subnets", "subnets", "Subnets (subnet-id:az-id, comma-separated)"),
     Question("private_dns", "private_dns", "Private DNS"),
+    Question("ip_address_type", "ip_address_type", "IP address type (ipv4 or dualstack)"),
     Question("principals", "policy.statements[0].principals", "Principals (comma-separated)"),
     Question("actions", "policy.statements[0].actions", "Actions (comma-separated)"),
     Question("functions", "policy.statements[0].functions", "Functions (comma-separated)"),
     Question("peering", "peering", "Peered VPCs (JSON list, [] for none)"),
+    Question("tags", "tags", "Tags (key=value, comma-separated, - for none)"),
 )
+NONE = "-"  # the answer for "none" where Enter keeps a default
 QUESTION_BY_KEY = {question.key: question for question in QUESTIONS}
 # Problems on these paths belong to a question although no answer is written there alone.
 EXTRA_PATHS = {"policy": "principals", "policy.statements": "principals", "vpc": "vpc_id"}
@@ -139,6 +145,25 @@ def parse_peers(value: Any) -> list[Any]:
     return peers
 
 
+def optional_list(value: Any) -> list[str]:
+    """A list answer where '-' (or nothing) means none."""
+    items = split_list(value)
+    return [] if items == [NONE] else items
+
+
+def parse_tags(value: Any) -> dict[str, str]:
+    """'team=payments, env=prod' -> {'team': 'payments', 'env': 'prod'}; a mapping stays."""
+    if isinstance(value, Mapping):
+        return {str(key): str(item) for key, item in value.items()}
+    tags = {}
+    for item in optional_list(value):
+        key, equals, text = item.partition("=")
+        if not equals or not key:
+            raise ValueError(f"{item!r} is not key=value; write e.g. team=payments, env=prod")
+        tags[key] = text
+    return tags
+
+
 def as_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -166,12 +191,15 @@ def default_answers(region: str, az_prefix: str | None, partition: str) -> dict[
         "region": region,
         "vpc_id": "vpc-0123456789abcdef0",
         "vpc_cidr": "10.0.0.0/16",
+        "vpc_extra_cidrs": NONE,
         "subnets": f"subnet-0123456789abcdef0{azs[0]}, subnet-0fedcba9876543210{azs[1]}",
         "private_dns": True,
+        "ip_address_type": "ipv4",
         "principals": f"arn:{partition}:iam::{EXAMPLE_ACCOUNT}:root",
         "actions": "lambda:InvokeFunction",
         "functions": f"arn:{partition}:lambda:{region}:{EXAMPLE_ACCOUNT}:function:my-function",
         "peering": "[]",
+        "tags": NONE,
     }
 
 
@@ -188,15 +216,25 @@ def answers_data(flat: Mapping[str, Any], source: str = "answers") -> dict[str, 
     except ValueError as error:
         problems.append(Problem("peering", str(error)))
         peers = []
+    try:
+        tags = parse_tags(flat.get("tags", NONE))
+    except ValueError as error:
+        problems.append(Problem("tags", str(error)))
+        tags = {}
     if problems:
         raise AnswersError(problems, source)
+    vpc: dict[str, Any] = {"id": str(flat["vpc_id"]).strip(), "cidr": str(flat["vpc_cidr"]).strip()}
+    extra_cidrs = optional_list(flat.get("vpc_extra_cidrs", NONE))
+    if extra_cidrs:
+        vpc["extra_cidrs"] = extra_cidrs
     return {
         "version": 1,
         "name": str(flat["name"]).strip(),
         "region": str(flat["region"]).strip(),
-        "vpc": {"id": str(flat["vpc_id"]).strip(), "cidr": str(flat["vpc_cidr"]).strip()},
+        "vpc": vpc,
         "subnets": parse_subnets(flat["subnets"]),
         "private_dns": private_dns,
+        "ip_address_type": str(flat.get("ip_address_type", "ipv4")).strip(),
         "policy": {
             "statements": [
                 {
@@ -207,6 +245,7 @@ def answers_data(flat: Mapping[str, Any], source: str = "answers") -> dict[str, 
             ]
         },
         "peering": peers,
+        **({"tags": tags} if tags else {}),
     }
 
 
@@ -356,6 +395,25 @@ def interview() -> dict[str, Any]:
     return flat
 
 
+def summary(answers: Answers) -> str:
+    """What the answers file will say, in a few lines: shown before it is written."""
+    from generator.core.markers import terminal_text
+
+    statements = answers.policy.statements
+    lines = [
+        f"name: {answers.name}, region {answers.region}",
+        "VPC: " + " ".join([answers.vpc.id, answers.vpc.cidr, *answers.vpc.extra_cidrs]),
+        "subnets: " + ", ".join(subnet.id for subnet in answers.subnets),
+        f"private DNS: {'on' if answers.private_dns else 'off'}; IP address type: "
+        f"{answers.ip_address_type}",
+        f"policy: {len(statements)} statement(s), principals "
+        + ", ".join(sorted({p for s in statements for p in s.principals})),
+        "peers: " + (", ".join(peer.name for peer in answers.peering) or "none"),
+        "tags: " + (", ".join(f"{k}={v}" for k, v in answers.tags.items()) or "none"),
+    ]
+    return "\n".join("  " + terminal_text(line) for line in lines)
+
+
 def run_init(output: Path | None, *, no_input: bool, force: bool) -> tuple[Answers, Path]:
     """`tfgen init`: ask (or take the defaults), then write the commented answers file."""
     from generator.answers.rules import warnings
@@ -371,6 +429,10 @@ def run_init(output: Path | None, *, no_input: bool, force: bool) -> tuple[Answe
         flat = defaults() if no_input else interview()
         answers = build(flat, "tfgen init")
         path = output or Path("answers") / f"{answers.name}.yaml"
+        if not no_input:
+            click.echo(f"\nThe answers:\n{summary(answers)}")
+            if not click.confirm(f"Write {path}?", default=True):
+                raise UsageError(f"tfgen init: {path} not written")
         if path.exists() and not force:
             if path.is_dir():
                 raise UsageError(f"{path} is a folder: give a file with -o")

@@ -67,9 +67,9 @@ EXPECTED_ARGUMENTS: dict[tuple[str, str, str], dict[str, Any]] = {
 }
 # Plan-time guards on the endpoint: (what the condition must mention, why).
 REQUIRED_GUARDS = (
-    ("enable_dns_hostnames", "private DNS needs enableDnsHostnames (F4)"),
-    ("enable_dns_support", "private DNS needs enableDnsSupport (F4)"),
-    ("limited_capacity_subnet_ids", "subnets in use1-az3 must fail plan (F3)"),
+    ("enable_dns_hostnames", "private DNS needs enableDnsHostnames"),
+    ("enable_dns_support", "private DNS needs enableDnsSupport"),
+    ("limited_capacity_subnet_ids", "subnets in use1-az3 must fail plan"),
     ("unoffered_subnet_ids", "subnets in AZs the Lambda service does not offer must fail plan"),
     ("repeated_az_ids", "two subnets in one AZ must fail plan"),
     ("unknown_vpc_cidrs", "CIDRs that are not the VPC's must fail plan"),

@@ -193,14 +193,18 @@ def test_init_in_a_real_terminal_renders(tmp_path: Path):
         answer("VPC CIDR [10.0.0.0/16]:", "10.0.0.0/8x")
         expect("Error: vpc.cidr:")
         answer("VPC CIDR [10.0.0.0/16]:", "")
+        answer("Secondary VPC CIDRs (comma-separated, - for none) [-]:", "")
         answer("Subnets (subnet-id:az-id, comma-separated) [", "subnet-11111111:use1-az3")
         expect("limited")
         answer("Subnets (subnet-id:az-id, comma-separated) [", "")
         answer("Private DNS [Y/n]:", "")
+        answer("IP address type (ipv4 or dualstack) [ipv4]:", "")
         answer("Principals (comma-separated) [", "")
         answer("Actions (comma-separated) [", "")
         answer("Functions (comma-separated) [", "")
         answer("Add a peered VPC? [y/N]:", "")
+        answer("Tags (key=value, comma-separated, - for none) [-]:", "")
+        answer("Write a.yaml? [Y/n]:", "")
         expect("modules/tty-endpoint (8 files, created): verified")
         assert proc.wait(timeout=60) == 0
     finally:

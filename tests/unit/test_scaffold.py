@@ -149,9 +149,13 @@ SESSION = [
     "vpc-1234",  # refused: not a VPC id
     "vpc-0a1b2c3d",
     "",  # VPC CIDR: default 10.0.0.0/16
+    "10.0.128.0/17",  # refused: inside the VPC CIDR
+    "100.64.0.0/16",  # secondary CIDR
     "subnet-11111111:use2-az1, subnet-11111111:use2-az2",  # refused: the same subnet twice
     "subnet-11111111:use2-az1, subnet-22222222:use2-az2",
     "n",  # private DNS
+    "ipv6",  # refused: not an IP address type tfgen renders
+    "",  # IP address type: default ipv4
     "",  # principals: default
     "lambda:InvokeFunction, lambda:GetFunction",
     "arn:aws:lambda:us-east-1:123456789012:function:f",  # refused: another region
@@ -168,17 +172,21 @@ SESSION = [
     "rtb-87654321",
     "",  # DNS: yes
     "",  # no other peer
+    "team",  # refused: not key=value
+    "team=payments, env=prod",
+    "",  # the summary: write it
 ]
 SESSION_ANSWERS = {
     "version": 1,
     "name": "my-endpoint",
     "region": "us-east-2",
-    "vpc": {"id": "vpc-0a1b2c3d", "cidr": "10.0.0.0/16"},
+    "vpc": {"id": "vpc-0a1b2c3d", "cidr": "10.0.0.0/16", "extra_cidrs": ["100.64.0.0/16"]},
     "subnets": [
         {"id": "subnet-11111111", "az_id": "use2-az1"},
         {"id": "subnet-22222222", "az_id": "use2-az2"},
     ],
     "private_dns": False,
+    "ip_address_type": "ipv4",
     "policy": {
         "statements": [
             {
@@ -198,6 +206,7 @@ SESSION_ANSWERS = {
             "local_route_table_ids": ["rtb-87654321"],
         }
     ],
+    "tags": {"team": "payments", "env": "prod"},
 }
 
 
@@ -212,6 +221,12 @@ def test_init_session_refuses_bad_values_and_writes_a_commented_file(tmp_path, m
     assert "Error: subnets[1].id: subnet-11111111 repeats subnets[0].id" in out
     assert "Error: policy.statements[0].functions[0]" in out
     assert "Error: peering[0].vpc_id: vpc-0a1b2c3d is the endpoint's own VPC" in out
+    assert "Error: vpc.extra_cidrs[0]: 10.0.128.0/17" in out
+    assert "Error: ip_address_type" in out
+    assert "Error: tags: 'team' is not key=value" in out
+    # a summary before anything is written
+    assert "The answers:" in out and "tags: team=payments, env=prod" in out
+    assert "VPC: vpc-0a1b2c3d 10.0.0.0/16 100.64.0.0/16" in out
     assert out.count("VPC id [vpc-0123456789abcdef0]:") == 2
     # one line of explanation per question, and the brief's AZ-id and DNS guidance
     for question in questionnaire.QUESTIONS:
@@ -227,6 +242,16 @@ def test_init_session_refuses_bad_values_and_writes_a_commented_file(tmp_path, m
     assert text.startswith("# tfgen answers file")
     assert "# Give each subnet's AZ id" in text and "# Private DNS needs" in text
     assert f"wrote {path}" in out
+
+
+def test_init_writes_nothing_when_the_summary_is_declined(tmp_path, monkeypatch):
+    monkeypatch.setattr(questionnaire, "stdin_is_terminal", lambda: True)
+    path = tmp_path / "answers" / "mine.yaml"
+    session = [*SESSION[:-1], "n"]
+    result = CliRunner().invoke(cli, ["init", "-o", str(path)], input="\n".join(session) + "\n")
+    assert result.exit_code == 2, result.output
+    assert f"{path} not written" in result.output
+    assert not path.exists()
 
 
 def test_init_without_a_terminal_refuses_unless_no_input(tmp_path: Path):
