@@ -28,7 +28,13 @@ from generator.moduledir.write import (
 )
 from generator.plan.module_plan import ModulePlan, plan_module
 from generator.render.templates import render_plan
-from generator.scan.checkov import ScanReport, ensure_checkov, run_checkov
+from generator.scan.checkov import (
+    CheckovProcess,
+    ScanReport,
+    ensure_checkov,
+    run_checkov,
+    warm_checkov,
+)
 from generator.scan.chunks import MAX_CHUNK
 from generator.verify.module import verify_plan
 from generator.verify.skips import unexpected_skips
@@ -190,14 +196,21 @@ def scan_cache_key(folder: Path, checkov: str | None, cache: bool) -> str | None
     return scan_cache.cache_key(folder, CHECKOV_VERSION) if cache and pinned else None
 
 
-def scan_folder(folder: Path, checkov: str | None, cache: bool = True) -> ScanReport:
-    """checkov over one module folder; a clean result is reused while nothing changed."""
+def scan_folder(
+    folder: Path, checkov: str | None, cache: bool = True, process: CheckovProcess | None = None
+) -> ScanReport:
+    """checkov over one module folder; a clean result is reused while nothing changed.
+    `process`: a checkov started ahead (warm) to scan it with."""
     from generator.scan import cache as scan_cache
 
     key = scan_cache_key(folder, checkov, cache)
     if key is not None and (hit := scan_cache.load(key)) is not None:
         return hit
-    report = run_checkov([folder], ensure_checkov(checkov))
+    executable = ensure_checkov(checkov)
+    if process is None:
+        report = run_checkov([folder], executable)
+    else:
+        report = run_checkov([folder], executable, process=process)
     if key is not None:
         scan_cache.store(key, report)
     return report
@@ -319,18 +332,24 @@ def _render_to_folder(
 ) -> RunResult:
     shown = str(target)
     target = Path(os.path.abspath(target))  # `-o .` has a parent to stage in and lock
-    with target_lock(target):
-        prepared = prepare(answers, target, options, shown, source)
-        rendered = render_and_verify(prepared.answers, prepared.source)
-        result = rendered_result(prepared, rendered)
-        if result.findings:
+    warm = warm_checkov(options.checkov) if options.scan else None  # overlaps render, verify
+    try:
+        with target_lock(target):
+            prepared = prepare(answers, target, options, shown, source)
+            rendered = render_and_verify(prepared.answers, prepared.source)
+            result = rendered_result(prepared, rendered)
+            if result.findings:
+                return result
+            with staged(target, rendered[0]) as stage:
+                if options.scan:
+                    report = scan_folder(stage, options.checkov, options.cache, warm)
+                    scanned(result, report)
+                if not result.findings:
+                    commit_module(stage, prepared, result)
             return result
-        with staged(target, rendered[0]) as stage:
-            if options.scan:
-                scanned(result, scan_folder(stage, options.checkov, cache=options.cache))
-            if not result.findings:
-                commit_module(stage, prepared, result)
-        return result
+    finally:
+        if warm is not None:
+            warm.close()
 
 
 def validate_folder(folder: Path, options: RunOptions = DEFAULT_OPTIONS) -> RunResult:

@@ -130,16 +130,33 @@ def ensure_checkov(explicit: str | None = None) -> Path:
     return found
 
 
+def warm_checkov(explicit: str | None = None) -> CheckovProcess | None:
+    """A checkov started now for a scan to come: its import (most of its start-up) runs on
+    another core while tfgen renders and verifies. None when none is installed (the scan
+    installs it, after verify) or the one named does not exist (the scan says so)."""
+    try:
+        if checkov_executable(explicit) is None:
+            return None
+    except ScannerUnavailable:
+        return None
+    return CheckovProcess(ensure_checkov(explicit))
+
+
 def run_checkov(
-    folders: list[Path], executable: Path, checks: list[str] | None = None
+    folders: list[Path],
+    executable: Path,
+    checks: list[str] | None = None,
+    process: CheckovProcess | None = None,
 ) -> ScanReport:
     """checkov (with tfgen's policy pack) over one module folder, offline (--skip-download);
-    `checks` limits it to those check ids."""
+    `checks` limits it to those check ids; `process`: a checkov started ahead to run it in."""
     if len(folders) != 1:
         # checkov 3.3.30 prints a report per --directory but scans only the first folder
         raise ValueError("run_checkov takes one folder; scan a batch with run_checkov_each")
     refuse_special_files(folders[0], TERRAFORM_SUFFIXES)  # a FIFO would hang checkov
-    return parse_report(checkov_documents(folders[0], executable, checks), folders)
+    if process is None:
+        return parse_report(checkov_documents(folders[0], executable, checks), folders)
+    return parse_report(process.scan(folders[0]), folders)
 
 
 def run_checkov_each(
@@ -203,20 +220,15 @@ def checkov_documents(
     return CheckovProcess(executable, checks, warm=False).scan(folder)
 
 
-# Runs in checkov's own Python: import checkov (about 2.5 s of CPU, most of its start-up)
-# before the folder exists, read its command line (executable first) as one JSON line and run
-# checkov's CLI as its console script would. An empty line (nothing to scan) ends it quietly.
-_WARM_START = """\
-import json, sys, warnings
-from checkov.main import Checkov
-line = sys.stdin.readline()
-if not line.strip():
-    sys.exit(0)
-sys.argv = json.loads(line)
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", category=SyntaxWarning)
-    sys.exit(Checkov(argv=sys.argv[1:]).run())
-"""
+# Runs in checkov's own Python: imports checkov (most of its start-up) before the folder exists,
+# then reads its command line as one JSON line and runs checkov's CLI (see driver.py).
+DRIVER = Path(__file__).resolve().parent / "driver.py"
+
+
+def driver_source() -> str:
+    """The text of driver.py, run with `python -c` (a script path would put this folder, with
+    its checkov.py, first on checkov's import path)."""
+    return DRIVER.read_text(encoding="utf-8")
 
 
 def checkov_python(executable: Path) -> Path | None:
@@ -235,9 +247,10 @@ def checkov_python(executable: Path) -> Path | None:
 
 
 class CheckovProcess:
-    """One checkov run. Started warm (the default), checkov's Python imports checkov at once
-    and waits for its folder, so that start-up overlaps tfgen's render and verify; a checkov
-    that is not a standard console script is simply run when its folder is ready."""
+    """One checkov run through driver.py in checkov's own Python. Started warm (the default),
+    it imports checkov at once and waits for its folder, so that start-up overlaps tfgen's
+    render and verify; not warm, it starts when its folder is ready. A checkov that is not a
+    standard console script is simply run when its folder is ready."""
 
     def __init__(
         self, executable: Path, checks: list[str] | None = None, *, warm: bool = True
@@ -246,9 +259,16 @@ class CheckovProcess:
         self.checks = checks
         self.process: subprocess.Popen[str] | None = None  # started, not yet given a folder
         self.running: subprocess.Popen[str] | None = None  # scanning its folder
-        python = checkov_python(executable) if warm else None
-        if python is not None:
-            self.process = self._start([str(python), "-c", _WARM_START], stdin=subprocess.PIPE)
+        self.python = checkov_python(executable)
+        if warm:
+            self.start()
+
+    def start(self) -> None:
+        """Start checkov's import now (idempotent; nothing for a checkov that is not a standard
+        console script)."""
+        if self.process is None and self.running is None and self.python is not None:
+            command = [str(self.python), "-c", driver_source()]
+            self.process = self._start(command, stdin=subprocess.PIPE)
 
     @staticmethod
     def _start(command: list[str], stdin: int | None = None) -> subprocess.Popen[str]:
@@ -267,7 +287,8 @@ class CheckovProcess:
     def scan(self, folder: Path) -> list[dict[str, Any]]:
         """checkov's JSON report(s) for everything under the folder, tfgen's pack included."""
         arguments = checkov_arguments(folder, self.checks)
-        if self.process is None:
+        self.start()
+        if self.process is None:  # not a standard console script: run it as it is
             self.process = self._start([str(self.executable), *arguments])
             request = None
         else:

@@ -136,3 +136,65 @@ def test_several_folders_in_one_call_are_refused(tmp_path: Path):
     """checkov 3.3.30 would scan only the first of several --directory options."""
     with pytest.raises(ValueError, match="one folder"):
         run_checkov([tmp_path / "a", tmp_path / "b"], CHECKOV)
+
+
+def _plain_checkov(folder: Path) -> ScanReport:
+    """checkov's own console script over the folder (no driver.py): the reference."""
+    from generator.scan.checkov import (
+        checkov_arguments,
+        checkov_environment,
+        decode_documents,
+        parse_report,
+    )
+
+    done = subprocess.run(
+        [str(CHECKOV), *checkov_arguments(folder)],
+        capture_output=True,
+        text=True,
+        env=checkov_environment(),
+        check=False,
+    )
+    return parse_report(decode_documents(done.stdout), [folder])
+
+
+def _checks(report: ScanReport) -> tuple:
+    return (report.passed, report.failed, report.skipped, report.findings, report.skips)
+
+
+def test_the_driver_reports_what_checkov_alone_reports(example_answers, tmp_path: Path):
+    """driver.py (parse, asteval and jsonpath memos, collector settings) changes only what a
+    scan costs: over a batch of distinct modules (shared texts: the parse memo at work), a
+    module with a peer and a module with a world-open rule and a `*` policy, every check,
+    result, file, resource and line equals what checkov's own console script reports."""
+    import json
+
+    from tests.integration.test_bench import load_bench
+
+    bench = load_bench()
+    batch = tmp_path / "batch"
+    for index in (0, 1, 3):
+        answers = parse_answers(bench.answers_data(index))
+        write_files(batch / answers.name, rendered_files(answers))
+    broken = batch / "broken"
+    broken.mkdir()
+    (broken / "main.tf").write_text(
+        'resource "aws_security_group" "open" {\n  name = "open"\n  ingress {\n'
+        '    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n'
+        '    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n'
+        'resource "aws_vpc_endpoint" "lambda" {\n  vpc_id = "vpc-1"\n'
+        '  service_name = "com.amazonaws.us-east-2.lambda"\n  vpc_endpoint_type = "Interface"\n'
+        "  policy = jsonencode("
+        + json.dumps(
+            {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}
+        )
+        .replace('"', '\\"')
+        .join(['"', '"'])
+        + ")\n}\n"
+    )
+    each = run_checkov_each(batch, CHECKOV)
+    for folder, report in each.items():
+        assert _checks(report) == _checks(_plain_checkov(folder)), folder.name
+    failed = {f.check_id for f in each[broken].findings}
+    assert "CKV_AWS_24" in failed  # 0.0.0.0/0 on port 22: checkov's own check
+    assert any(check.startswith("CKV_TFGEN_") for check in failed)  # the pack ran too
+    assert all(report.failed == 0 for folder, report in each.items() if folder != broken)

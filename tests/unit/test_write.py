@@ -35,11 +35,12 @@ def test_failed_scan_keeps_previous_module(example_answers, tmp_path: Path, monk
     assert render_to_folder(example_answers, target, RunOptions(scan=False)).written
     before = snapshot(target)
 
-    def failing_scan(folder: Path, checkov, cache=True):
+    def failing_scan(folder: Path, checkov, cache=True, process=None):
         assert folder != target and folder.parent == target.parent  # staged beside the target
         return ScanReport(failed=1, findings=[Finding("scan", "main.tf", "boom", check_id="CKV_X")])
 
     monkeypatch.setattr(pipeline, "scan_folder", failing_scan)
+    monkeypatch.setattr(pipeline, "warm_checkov", lambda checkov: None)  # no process here
     result = render_to_folder(example_answers, target, RunOptions(scan=True))
     assert result.exit_code == 1 and not result.written
     assert snapshot(target) == before
@@ -47,10 +48,11 @@ def test_failed_scan_keeps_previous_module(example_answers, tmp_path: Path, monk
 
 
 def test_crash_during_scan_leaves_no_temp_folder(example_answers, tmp_path: Path, monkeypatch):
-    def crash(folder: Path, checkov, cache=True):
+    def crash(folder: Path, checkov, cache=True, process=None):
         raise RuntimeError("killed")
 
     monkeypatch.setattr(pipeline, "scan_folder", crash)
+    monkeypatch.setattr(pipeline, "warm_checkov", lambda checkov: None)  # no process here
     with pytest.raises(RuntimeError):
         render_to_folder(example_answers, tmp_path / "out", RunOptions(scan=True))
     assert list(tmp_path.iterdir()) == []
