@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -90,14 +91,15 @@ def check(
     from generator.run.gate import unrendered_folders
     from generator.run.module import modules_in
 
+    started = time.monotonic()
     reporting = report_options(output_format, report_file, legacy_report)
     require_folders(folders)
     if answers_dir is not None:
         if folders or fix:
             raise UsageError("--answers checks the modules its answers render: no FOLDER or --fix")
         if deployments_root is not None:
-            gate(answers_dir, deployments_root, shard, reporting, module_dir)
-        gate(answers_dir, modules_root, shard, reporting)
+            gate(answers_dir, deployments_root, shard, reporting, module_dir, started)
+        gate(answers_dir, modules_root, shard, reporting, started=started)
     targets = modules_in(folders) if folders else find_modules(MODULES_ROOT)
     unowned = []
     if not folders:
@@ -113,7 +115,8 @@ def check(
     for folder, report in zip(targets, reports, strict=True):
         if fix and report.drift:
             fix_module(folder, report, run_options(no_scan, checkov=checkov))
-    finish(lambda: report_drift([*reports, *unowned], reporting))
+    found = [*reports, *unowned]
+    finish(lambda: report_drift(found, reporting, elapsed=time.monotonic() - started))
 
 
 def recorded_modules(root: Path) -> list[Path]:
@@ -131,6 +134,7 @@ def gate(
     shard: str | None,
     reporting: ReportOptions,
     module_dir: Path | None = None,
+    started: float | None = None,
 ) -> None:
     """`tfgen check --answers DIR`: the gate (generator/run/gate.py)."""
     from generator.core.errors import UsageError
@@ -141,4 +145,5 @@ def gate(
         raise UsageError(f"--answers {answers}: no such file or folder")
     sources, selected = gate_sources([answers], shard)
     reports, errors = check_sources(sources, modules_root, selected, module_dir=module_dir)
-    finish(lambda: report_drift(reports, reporting, errors))
+    began = time.monotonic() if started is None else started
+    finish(lambda: report_drift(reports, reporting, errors, time.monotonic() - began))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -193,16 +194,19 @@ def _render_batch(
     module_dir: Path | None = None,
 ) -> NoReturn:
     from generator.core.errors import UsageError
-    from generator.report.text import batch_exit_code, batch_progress, report_batch
+    from generator.report.batch import report_batch
+    from generator.report.progress import batch_progress, stages_of
+    from generator.report.text import batch_exit_code, console
     from generator.run.batch import expand_sources, parse_shard, render_batch, select_shard
 
+    started = time.monotonic()
     sources = expand_sources(list(answers))
     if not sources:
         raise UsageError("no answers files (*.yaml, *.yml, *.json) found")
     if shard:
         sources = select_shard(sources, *parse_shard(shard))
-    shown, progress = batch_progress(reporting, len(sources))
-    with shown:
+    stages = stages_of(options.scan, one_step=module_dir is not None)
+    with batch_progress(reporting.text, len(sources), stages, console()) as progress:
         if module_dir is not None:  # the deployment layout
             from generator.run.deployment import render_deployments
 
@@ -211,7 +215,7 @@ def _render_batch(
             items = render_batch(sources, out_root, options, progress=progress)
 
     def report() -> int:
-        report_batch(items, reporting)
+        report_batch(items, reporting, time.monotonic() - started)
         done = [item.result for item in items if item.result is not None]
         changed = _changed_exit(
             [result.path for result in done], [result.change for result in done], fail_on_change
@@ -259,6 +263,7 @@ def _dry_run(
     )
     from generator.run.shared import expected_shared_files
 
+    started = time.monotonic()
     if any(str(path) == "-" for path in answers):
         raise UsageError("--check reads answers files, not stdin")
     single = len(answers) == 1 and not answers[0].is_dir() and not shard
@@ -276,7 +281,8 @@ def _dry_run(
             target = output or (root or MODULES_ROOT) / model.name
             expected = expected_files(model, target, answers[0])
             reports = [compare_module(target, model.name, expected)]
-        finish(lambda: report_drift(reports, reporting))
+        elapsed = time.monotonic() - started
+        finish(lambda: report_drift(reports, reporting, elapsed=elapsed, command="render --check"))
     sources, selected = gate_sources(list(answers), shard)
     deployments = layout == "deployment"
     found, errors = check_sources(
@@ -286,4 +292,5 @@ def _dry_run(
         whole_set=False,
         module_dir=module_dir if deployments else None,
     )
-    finish(lambda: report_drift(found, reporting, errors))
+    elapsed = time.monotonic() - started
+    finish(lambda: report_drift(found, reporting, errors, elapsed, "render --check"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
@@ -41,11 +42,12 @@ def validate(
     its own, and the exit code is the worst of them."""
     from generator.core.errors import TfgenError
     from generator.core.layout import ANSWERS_FILE
-    from generator.report.text import report_run, report_validations
+    from generator.report.text import report_run, report_validations, validate_summary
     from generator.run.batch import BatchItem
     from generator.run.deployment import is_deployment, validate_deployment
     from generator.run.module import RunResult, validate_folder
 
+    started = time.monotonic()
     reporting = report_options(output_format, report_file, legacy_report)
     require_folders(folders)
     options = run_options(no_scan, no_cache, checkov=checkov)
@@ -59,7 +61,9 @@ def validate(
         result = validated(folder)
 
         def report() -> int:
-            report_run("validate", result, reporting, str(folder / ANSWERS_FILE))
+            item = BatchItem(str(folder), result=result)
+            summary = validate_summary([item], time.monotonic() - started)
+            report_run("validate", result, reporting, str(folder / ANSWERS_FILE), summary)
             return result.exit_code
 
         finish(report)
@@ -69,4 +73,4 @@ def validate(
             items.append(BatchItem(str(folder), result=validated(folder)))
         except TfgenError as error:
             items.append(BatchItem(str(folder), error=error))
-    finish(lambda: report_validations(items, reporting))
+    finish(lambda: report_validations(items, reporting, time.monotonic() - started))

@@ -7,10 +7,8 @@ report envelope, writes the report file and prints the text form. The CLI only c
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +17,7 @@ import click
 
 from generator import __version__
 from generator.core.markers import terminal_text
+from generator.report.progress import duration_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -172,9 +171,13 @@ def print_warnings(out: Console, warnings: Sequence[Problem | str]) -> None:
 
 
 def report_run(
-    command: str, result: RunResult, options: ReportOptions, answers_file: str | None = None
+    command: str,
+    result: RunResult,
+    options: ReportOptions,
+    answers_file: str | None = None,
+    summary: str | None = None,
 ) -> None:
-    """One render or validate: its report, and the text form on stderr."""
+    """One render or validate: its report, and the text form on stderr (`summary` last)."""
 
     def issues() -> list[Issue]:
         from generator.report.sarif import run_issues
@@ -183,7 +186,10 @@ def report_run(
 
     publish(command, result.exit_code, options, run_report(command, result), issues)
     if options.text:
-        print_run(command, result, console())
+        out = console()
+        print_run(command, result, out)
+        if summary is not None:
+            out.print(terminal_text(summary))
 
 
 def print_run(command: str, result: RunResult, out: Console) -> None:
@@ -211,9 +217,12 @@ def print_run(command: str, result: RunResult, out: Console) -> None:
         say(out, "ok", "bold green", f" {result.path}: verified; {scanned}")
 
 
-def report_validations(items: Sequence[BatchItem], options: ReportOptions) -> int:
+def report_validations(
+    items: Sequence[BatchItem], options: ReportOptions, elapsed: float | None = None
+) -> int:
     """`tfgen validate` of several folders (each item's source is its folder): one report with
-    a `modules` list, as a batch render's; each folder's text in turn. Exit: the worst."""
+    a `modules` list, as a batch render's; each folder's text in turn, then one summary line.
+    Exit: the worst."""
     from generator.core.layout import ANSWERS_FILE
 
     code = batch_exit_code(items)
@@ -240,7 +249,20 @@ def report_validations(items: Sequence[BatchItem], options: ReportOptions) -> in
                 print_error(item.error, out)
             else:
                 print_run("validate", item.module, out)
+        out.print(validate_summary(items, elapsed))
     return code
+
+
+def validate_summary(items: Sequence[BatchItem], elapsed: float | None) -> str:
+    """`validate: 2 of 3 module(s) verified, 1 with findings (4.2 s)`."""
+    errors = sum(1 for item in items if item.error is not None)
+    findings = sum(1 for item in items if item.error is None and item.exit_code)
+    return (
+        f"validate: {len(items) - errors - findings} of {len(items)} module(s) verified"
+        + (f", {findings} with findings" if findings else "")
+        + (f", {errors} could not be validated" if errors else "")
+        + took(elapsed)
+    )
 
 
 def report_import(warnings: Sequence[str], text: str, path: Path | None) -> None:
@@ -260,64 +282,9 @@ def batch_exit_code(items: Sequence[BatchItem]) -> int:
     return max((item.exit_code for item in items), default=0)
 
 
-def report_batch(items: Sequence[BatchItem], options: ReportOptions) -> None:
-    code = batch_exit_code(items)
-    status = "ok" if code == 0 else "error" if code == 2 else "findings"
-
-    def issues() -> list[Issue]:
-        from generator.report.sarif import batch_issues
-
-        return batch_issues(items)
-
-    modules = [item.to_json() for item in items]
-    publish("render", code, options, envelope("render", status, code, modules=modules), issues)
-    if options.text:
-        print_batch_table(items, console())
-
-
-def print_batch_table(items: Sequence[BatchItem], out: Console) -> None:
-    from rich.table import Table
-
-    def Text(text: str, style: str = "") -> Any:  # noqa: N802 - rich's Text, shown safely
-        from rich.text import Text as RichText
-
-        return RichText(terminal_text(text), style)
-
-    table = Table(title="tfgen render", show_lines=False)
-    for column in ("answers", "module", "result", "detail"):
-        table.add_column(column, overflow="fold")
-    for item in items:
-        if item.error or item.result is None:
-            table.add_row(Text(item.source), "", Text("error", "red"), Text(str(item.error)))
-            continue
-        result = item.result
-        scan = result.scan
-        scanned = (
-            f"checkov {scan.passed} passed, {scan.failed} failed"
-            + (" (cached)" if scan.cached else "")
-            if scan
-            else "not scanned"
-        )
-        if result.findings:
-            detail = "; ".join(str(finding) for finding in result.findings[:5])
-            table.add_row(
-                Text(item.source), Text(result.path), Text("findings", "red"), Text(detail)
-            )
-        else:
-            warned = f"; {len(result.warnings)} warning(s)" if result.warnings else ""
-            table.add_row(
-                Text(item.source),
-                Text(result.path),
-                Text(f"written ({result.change})", "green"),
-                scanned + warned,
-            )
-    out.print(table)
-    for item in items:
-        if item.result is not None and item.result.warnings:
-            out.print(terminal_text(f"{item.source}:"))
-            print_warnings(out, item.result.warnings)
-    failed = sum(1 for item in items if item.exit_code)
-    out.print(f"{len(items) - failed} of {len(items)} module(s) written, {failed} failed")
+def took(elapsed: float | None) -> str:
+    """` (1.2 s)` after a summary line, or nothing."""
+    return f" ({duration_text(elapsed)})" if elapsed is not None else ""
 
 
 # ---- drift check ----------------------------------------------------------------------------
@@ -327,9 +294,12 @@ def report_drift(
     reports: Sequence[DriftReport],
     options: ReportOptions,
     errors: Sequence[tuple[str, TfgenError]] = (),
+    elapsed: float | None = None,
+    command: str = "check",
 ) -> int:
     """`tfgen check`: per module, ok or its drift with a diff; answers files that do not load
-    (the gate) are errors of their own. Exit: the worst (drift 1, bad answers 2)."""
+    (the gate) are errors of their own; one summary line last (on stderr). Exit: the worst
+    (drift 1, bad answers 2)."""
     code = max(
         [report.exit_code for report in reports] + [error.exit_code for _s, error in errors],
         default=0,
@@ -360,14 +330,23 @@ def report_drift(
                 echo(f"{verb} {report.path}/{item.path}: {item.kind} ({item.cause})")
                 if not report.fixed:
                     echo(item.diff, nl=False)
-        drifted = sum(1 for report in reports if report.drift and not report.fixed)
-        echo(
-            f"{len(reports) - drifted} of {len(reports)} module(s) match their answers"
-            + (f", {drifted} differ" if drifted else "")
-            + (f"; {len(errors)} answers file(s) with errors" if errors else ""),
-            err=True,
-        )
+        echo(drift_summary(reports, len(errors), elapsed, command), err=True)
     return code
+
+
+def drift_summary(
+    reports: Sequence[DriftReport], errors: int, elapsed: float | None, command: str = "check"
+) -> str:
+    """`check: 20 of 22 module(s) match their answers, 2 differ (1.2 s)`."""
+    drifted = sum(1 for report in reports if report.drift and not report.fixed)
+    fixed = sum(1 for report in reports if report.fixed)
+    return (
+        f"{command}: {len(reports) - drifted} of {len(reports)} module(s) match their answers"
+        + (f", {drifted} differ" if drifted else "")
+        + (f", {fixed} fixed" if fixed else "")
+        + (f"; {errors} answers file(s) with errors" if errors else "")
+        + took(elapsed)
+    )
 
 
 # ---- scan -----------------------------------------------------------------------------------
@@ -429,31 +408,3 @@ def print_scan(reports: Sequence[tuple[Path, ScanReport]], guidelines: dict[str,
         for skip in report.skips:
             echo(f"skipped {skip['id']} [{skip['resource']}]: {skip['reason']}")
         echo(f"{folder}: {report.counts_text()} (checkov {report.checkov_version or '?'})")
-
-
-def batch_progress(
-    options: ReportOptions, total: int
-) -> tuple[AbstractContextManager[Any], Callable[[str, str], None]]:
-    """What a batch shows while it runs: a progress bar on a terminal (text format), a line
-    per event on stderr elsewhere (text format), nothing for json/sarif."""
-    out = console()
-    if out.is_terminal and options.text:
-        from rich.progress import Progress
-
-        bar = Progress(console=out, transient=True)
-        task = bar.add_task("rendering", total=total)
-        done: set[str] = set()
-
-        def advance(source: str, event: str) -> None:
-            finished = ("error", "verify failed", "scan failed", "written")
-            if event in finished and source not in done:
-                done.add(source)
-                bar.advance(task)
-
-        return bar, advance
-
-    def line(source: str, event: str) -> None:
-        if options.text:
-            echo(f"{source}: {event}", err=True)
-
-    return contextlib.nullcontext(), line

@@ -11,11 +11,12 @@ gets its own result, and the run's exit code is the worst.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
+from concurrent.futures import wait as wait_for
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from generator.answers.load import load_answers
 from generator.core.errors import TfgenError, UsageError
@@ -44,7 +45,19 @@ from generator.scan.chunks import ChunkScanner, chunk_size
 
 ANSWERS_SUFFIXES = (".yaml", ".yml", ".json")
 
-Progress = Callable[[str, str], None]  # (answers source, what happened)
+# (answers source, what happened): "error", "rendered and verified", "verify failed",
+# "scan cached", "scanned", "scan failed", "written" (generator/report/progress.py counts them)
+Progress = Callable[[str, str], None]
+
+
+@runtime_checkable
+class ScanProgress(Protocol):
+    """A Progress that also wants to know when a chunk of modules goes to checkov (their
+    "scanned" events come when the chunk's report is back)."""
+
+    def __call__(self, source: str, event: str) -> None: ...
+
+    def scanning(self, sources: Sequence[str], lanes: int) -> None: ...
 
 
 @dataclass
@@ -141,6 +154,7 @@ def render_batch(
             lanes=lanes,
             size=size,
             note=note,
+            chunks=progress if isinstance(progress, ScanProgress) else None,
         )
         with scans:
             for index, rendered in render_all(models, jobs):
@@ -153,6 +167,7 @@ def render_batch(
                 write_files(staged[index], rendered[0])
                 if options.scan:
                     scans.add(index)
+                scans.collect(block=False)  # chunks already back, reported as they come
             scans.wait()
         for index, folder in staged.items():
             result = items[index].module
@@ -226,14 +241,17 @@ class StagedScans:
         lanes: int,
         size: int,
         note: Progress,
+        chunks: ScanProgress | None = None,
     ) -> None:
         self.items, self.staged, self.batch, self.note = items, staged, batch, note
+        self.progress = chunks
         self.checkov, self.lanes, self.size = checkov, lanes, size
         self.cache = cache
         self.scanner: ChunkScanner | None = None
         self.pending: list[int] = []
         self.chunks: list[tuple[list[int], Future[dict[Path, ScanReport]]]] = []
         self.keys: dict[int, str] = {}
+        self.reported: set[int] = set()  # positions in self.chunks whose reports are in
 
     def __enter__(self) -> StagedScans:
         return self
@@ -271,20 +289,36 @@ class StagedScans:
             os.rename(self.staged[index], moved)
             self.staged[index] = moved
         self.chunks.append((self.pending, self.scanner.submit(chunk)))
+        if self.progress is not None:
+            self.progress.scanning([self.items[i].source for i in self.pending], self.lanes)
         self.pending = []
 
     def wait(self) -> None:
         """Scan what is left, then every chunk's reports into the items."""
-        from generator.scan import cache as scan_cache
-
         self.flush()
         if self.scanner is not None:
             self.scanner.finish()
-        for indexes, future in self.chunks:
-            reports = future.result()
-            for index in indexes:
-                report = reports[self.staged[index]]
-                scanned(self.items[index].module, report)
-                if index in self.keys:
-                    scan_cache.store(self.keys[index], report)
-                self.note(self.items[index].source, "scan failed" if report.findings else "scanned")
+        self.collect(block=True)
+
+    def collect(self, block: bool) -> None:
+        """The reports of the chunks that are back into their items, as they come back (with
+        `block`: until every chunk is back). A chunk that failed raises here."""
+        from generator.scan import cache as scan_cache
+
+        while True:
+            for position, (indexes, future) in enumerate(self.chunks):
+                if position in self.reported or not future.done():
+                    continue
+                self.reported.add(position)
+                reports = future.result()
+                for index in indexes:
+                    report = reports[self.staged[index]]
+                    scanned(self.items[index].module, report)
+                    if index in self.keys:
+                        scan_cache.store(self.keys[index], report)
+                    event = "scan failed" if report.findings else "scanned"
+                    self.note(self.items[index].source, event)
+            running = [f for n, (_i, f) in enumerate(self.chunks) if n not in self.reported]
+            if not block or not running:
+                return
+            wait_for(running, return_when=FIRST_COMPLETED)

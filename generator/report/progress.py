@@ -1,0 +1,409 @@
+"""What a batch shows while it runs: a bar redrawn in place on a terminal, a few plain lines
+elsewhere (CI logs, pipes), nothing for --format json/sarif. Always on stderr.
+
+The batch (generator/run/batch.py) reports each module's events; `BatchProgress` counts them by
+stage and estimates the time left from rates measured in this run:
+
+- *verified*: render and verify run together in a worker process (one step; a module that
+  fails verification is done). Estimated from the modules verified per second so far.
+- *scanned*: checkov reads a whole chunk of modules and answers once per chunk, so a module
+  is "in checkov" (counted, not timed) until its chunk's report is back. Estimated from the
+  checkov seconds per module of the chunks back so far, spread over the checkov processes;
+  before the first chunk is back there is no measurement, and the estimate says so.
+- *written*: each clean module moved into place, a rename (milliseconds): not estimated.
+
+Without a terminal a line is printed when a stage is complete, when the first chunk goes to
+checkov, at a tenth of a stage when the last line is LINE_SECONDS old (so at most 11 lines a
+stage, however many modules, and none in a burst), and when nothing was printed for
+HEARTBEAT_SECONDS: `tfgen: [done/total] stage; elapsed, estimate`.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.live import Live
+
+VERIFIED, SCANNED, WRITTEN = "verified", "scanned", "written"
+# the batch's events -> (the stage the module completed, or None; whether it stopped there)
+EVENTS: dict[str, tuple[str | None, bool]] = {
+    "error": (None, True),  # did not load: no stage at all
+    "rendered and verified": (VERIFIED, False),
+    "verify failed": (VERIFIED, True),
+    "scan cached": (SCANNED, False),
+    "scanned": (SCANNED, False),
+    "scan failed": (SCANNED, True),
+    "written": (WRITTEN, False),
+}
+HEARTBEAT_SECONDS = 30.0
+LINES_PER_STAGE = 10
+LINE_SECONDS = 2.0
+BAR_WIDTH = 24
+
+Clock = Callable[[], float]
+
+
+def duration_text(seconds: float) -> str:
+    """0.4 s, 12.3 s, 1:05, 1:02:03."""
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def estimate_text(seconds: float | None) -> str:
+    if seconds is None:
+        return "estimating time left"
+    if seconds < 1:
+        return "almost done"
+    whole = math.ceil(seconds)
+    return f"about {whole} s left" if whole < 60 else f"about {duration_text(whole)} left"
+
+
+@dataclass
+class Chunk:
+    """One chunk handed to checkov: when, its modules, when its report was back."""
+
+    submitted: float
+    sources: frozenset[str]
+    back: set[str] = field(default_factory=set)
+    finished: float | None = None
+
+
+class BatchProgress:
+    """Counts a batch's events per stage (thread-safe) and shows them through `view`."""
+
+    def __init__(
+        self,
+        total: int,
+        stages: Sequence[str],
+        clock: Clock = time.monotonic,
+        view: ProgressView | None = None,
+    ) -> None:
+        self.total, self.stages, self.clock, self.view = total, tuple(stages), clock, view
+        self.started = clock()
+        self.reached: dict[str, int] = {}  # source -> index of the last stage completed
+        self.stopped: dict[str, int] = {}  # source -> index of the stage it stopped at (-1: load)
+        self.done = [0] * len(self.stages)  # per stage: modules that completed it
+        self.stopped_at = [0] * (len(self.stages) + 1)  # per stage + 1: modules stopped there
+        self.first_done: dict[str, float] = {}  # stage -> when its first module completed it
+        self.chunks: list[Chunk] = []
+        self.cached = 0
+        self.lanes = 1
+        self.lock = threading.RLock()
+
+    # ---- events ---------------------------------------------------------------------------
+
+    def __call__(self, source: str, event: str) -> None:
+        """One module's event (EVENTS); an unknown event is ignored."""
+        if event not in EVENTS:
+            return
+        stage, stops = EVENTS[event]
+        with self.lock:
+            index = -1
+            if stage in self.stages:
+                index = self.stages.index(stage)
+            elif stage is not None:  # a step this batch does not report: the next one's
+                index = min(self.reached.get(source, -1) + 1, len(self.stages) - 1)
+            before = self.reached.get(source, -1)
+            if index > before:
+                self.reached[source] = index
+                self.first_done.setdefault(self.stages[index], self.clock())
+                for passed in range(before + 1, index + 1):
+                    self.done[passed] += 1
+            if stops and source not in self.stopped:
+                self.stopped[source] = index
+                self.stopped_at[index + 1] += 1
+            self.cached += event == "scan cached"
+            settled = self._chunk_back(source)
+            done_stage = self.stages[index] if index >= 0 else None
+        if self.view is not None:
+            self.view.changed(self, done_stage, settled=settled)
+
+    def scanning(self, sources: Sequence[str], lanes: int) -> None:
+        """A chunk of modules handed to checkov (`lanes` checkov processes run at once)."""
+        with self.lock:
+            self.lanes = max(lanes, 1)
+            self.chunks.append(Chunk(self.clock(), frozenset(sources)))
+        if self.view is not None:
+            self.view.changed(self, None, scanning=len(sources))
+
+    def _chunk_back(self, source: str) -> bool:
+        """Count a module of a chunk in checkov as back; False while others of its chunk are
+        still to come (their events follow at once: a line then would be one of a burst)."""
+        for chunk in self.chunks:
+            if chunk.finished is None and source in chunk.sources:
+                chunk.back.add(source)
+                if chunk.back != chunk.sources:
+                    return False
+                chunk.finished = self.clock()
+        return True
+
+    # ---- counts ---------------------------------------------------------------------------
+
+    def stage_counts(self, stage: str) -> tuple[int, int, int]:
+        """(done, total, failed) of one stage: its total leaves out modules stopped before it."""
+        index = self.stages.index(stage)
+        with self.lock:
+            before = sum(self.stopped_at[: index + 1])
+            return self.done[index], self.total - before, self.stopped_at[index + 1]
+
+    def in_checkov(self) -> int:
+        with self.lock:
+            return sum(len(c.sources) - len(c.back) for c in self.chunks if c.finished is None)
+
+    def fraction(self) -> float:
+        """Stages done over stages to do: a module that stopped counts all of its stages."""
+        count = len(self.stages)
+        if not self.total or not count:
+            return 1.0
+        with self.lock:
+            skipped = sum(n * (count - at) for at, n in enumerate(self.stopped_at))
+            units = sum(self.done) + skipped
+        return min(units / (self.total * count), 1.0)
+
+    # ---- the estimate ---------------------------------------------------------------------
+
+    def time_left(self) -> float | None:
+        """Seconds left from the rates measured so far; None while a stage that has work left
+        has no measurement yet."""
+        with self.lock:
+            now = self.clock()
+            end = now
+            for position, stage in enumerate(self.stages):
+                done, total, _failed = self.stage_counts(stage)
+                left = total - done
+                if left <= 0:
+                    continue
+                if stage == WRITTEN and position > 0:
+                    continue  # a rename per module
+                if stage == SCANNED and self.chunks:
+                    scan_end = self._scan_end(now, end, left)
+                    if scan_end is None:
+                        return None
+                    end = max(end, scan_end)
+                    continue
+                began = self.started if position == 0 else self.first_done.get(stage)
+                if not done or began is None or now <= began:
+                    return None
+                end = max(end, now + left * (now - began) / done)
+            return max(end - now, 0.0)
+
+    def _scan_end(self, now: float, after: float, left: int) -> float | None:
+        """When checkov is done: the chunks in checkov, then what is still to come, spread over
+        the lanes, each module at the checkov seconds per module measured so far."""
+        back = [
+            (c.finished - c.submitted, len(c.sources))
+            for c in self.chunks
+            if c.finished is not None
+        ]
+        if not back:
+            return None
+        per_module = sum(seconds for seconds, _count in back) / sum(n for _s, n in back)
+        lanes = [self.started] * self.lanes
+        for chunk in self.chunks:
+            slot = lanes.index(min(lanes))
+            start = max(chunk.submitted, lanes[slot])
+            expected = max(now, start + len(chunk.sources) * per_module)
+            lanes[slot] = expected if chunk.finished is None else chunk.finished
+        in_flight = sum(len(c.sources) for c in self.chunks if c.finished is None)
+        handed = sum(len(c.sources) for c in self.chunks) + self.cached
+        hit_rate = self.cached / handed if handed else 0.0
+        coming = max(left - in_flight, 0) * (1 - hit_rate)
+        if coming:
+            size = max(len(c.sources) for c in self.chunks)
+            for _ in range(math.ceil(coming / size)):
+                slot = lanes.index(min(lanes))
+                count = min(size, coming)
+                lanes[slot] = max(lanes[slot], after) + count * per_module
+                coming -= count
+        return max(lanes)
+
+    # ---- text -----------------------------------------------------------------------------
+
+    def elapsed(self) -> float:
+        return self.clock() - self.started
+
+    def stage_text(self, stage: str) -> str:
+        done, total, failed = self.stage_counts(stage)
+        return f"[{done}/{total}] {stage}" + (f" ({failed} failed)" if failed else "")
+
+    def summary_parts(self) -> list[str]:
+        parts = []
+        for stage in self.stages:
+            done, total, failed = self.stage_counts(stage)
+            parts.append(f"{stage} {done}/{total}" + (f" ({failed} failed)" if failed else ""))
+            if stage == VERIFIED and SCANNED in self.stages and self.in_checkov():
+                parts.append(f"in checkov {self.in_checkov()}")
+        return parts
+
+    def bar_line(self) -> str:
+        """The terminal's one line after the bar: what a narrow terminal cuts comes last."""
+        parts = [f"{round(self.fraction() * 100):3d}%", duration_text(self.elapsed())]
+        parts += [estimate_text(self.time_left()), *self.summary_parts()]
+        return " · ".join(parts)
+
+
+class ProgressView:
+    """How BatchProgress shows: `changed` after each event, `start`/`stop` around the batch."""
+
+    def start(self, progress: BatchProgress) -> None:
+        """Before the first event."""
+
+    def changed(
+        self, progress: BatchProgress, stage: str | None, scanning: int = 0, settled: bool = True
+    ) -> None:
+        """After an event: `stage` the stage a module completed, `scanning` modules handed to
+        checkov; not `settled` while the rest of its chunk's events are still to come."""
+
+    def stop(self, progress: BatchProgress) -> None:
+        """After the last event (also on an error)."""
+
+
+class PlainLines(ProgressView):
+    """Without a terminal: a line at each stage's start, each tenth and end; a heartbeat."""
+
+    def __init__(self, stream: IO[str], heartbeat: float | None = HEARTBEAT_SECONDS) -> None:
+        self.stream, self.heartbeat = stream, heartbeat
+        self.shown: dict[str, int] = {}  # stage -> the done count last shown
+        self.last_line = 0.0
+        self.stopping = threading.Event()
+        self.thread: threading.Thread | None = None
+        self.lock = threading.Lock()
+
+    def start(self, progress: BatchProgress) -> None:
+        steps = ", ".join(progress.stages)
+        self.line(progress, f"[0/{progress.total}] to be {steps}", estimate=False)
+        if self.heartbeat:
+            self.thread = threading.Thread(
+                target=self._beat, args=(progress,), name="tfgen-progress", daemon=True
+            )
+            self.thread.start()
+
+    def changed(
+        self, progress: BatchProgress, stage: str | None, scanning: int = 0, settled: bool = True
+    ) -> None:
+        if scanning and not self.shown.get("checkov"):
+            self.shown["checkov"] = scanning
+            _done, total, _failed = progress.stage_counts(SCANNED)
+            processes = f"{progress.lanes} process{'es' if progress.lanes > 1 else ''}"
+            self.line(progress, f"[{scanning}/{total}] in checkov ({processes} at once)")
+        if not settled:
+            return
+        for each in progress.stages:  # an error can complete a stage too: it has one less
+            done, total, _failed = progress.stage_counts(each)
+            shown = self.shown.get(each, 0)
+            step = max(1, math.ceil(total / LINES_PER_STAGE))
+            due = done >= shown + step and progress.clock() - self.last_line >= LINE_SECONDS
+            if done > shown and (done >= total or due and each == stage):
+                self.shown[each] = done
+                self.line(progress, progress.stage_text(each))
+
+    def stop(self, progress: BatchProgress) -> None:
+        self.stopping.set()
+        if self.thread is not None:
+            self.thread.join()
+
+    def line(self, progress: BatchProgress, text: str, estimate: bool = True) -> None:
+        with self.lock:
+            elapsed = f"{duration_text(progress.elapsed())} elapsed"
+            left = f", {estimate_text(progress.time_left())}" if estimate else ""
+            self.stream.write(f"tfgen: {text}; {elapsed}{left}\n")
+            self.stream.flush()
+            self.last_line = progress.clock()
+
+    def _beat(self, progress: BatchProgress) -> None:
+        assert self.heartbeat is not None
+        while not self.stopping.wait(self.heartbeat / 3):
+            if progress.clock() - self.last_line >= self.heartbeat:
+                self.line(progress, "still running: " + ", ".join(progress.summary_parts()))
+
+
+class TerminalBar(ProgressView):
+    """On a terminal: one line, redrawn in place (rich's Live, a few times a second, so the
+    clock moves between events too) and cleared at the end; other output prints above it."""
+
+    def __init__(self, console: Console, refresh: bool = True) -> None:
+        """`refresh`: rich redraws on its own clock; without, after each event (tests)."""
+        self.console, self.refresh = console, refresh
+        self.live: Live | None = None
+
+    def render(self, progress: BatchProgress) -> Any:
+        from rich.text import Text
+
+        width = min(BAR_WIDTH, self.console.width // 5)
+        filled = round(progress.fraction() * width)
+        line = Text.assemble(("━" * filled, "green"), ("━" * (width - filled), "bright_black"), " ")
+        line.append(progress.bar_line())
+        line.truncate(max(self.console.width - 1, 10), overflow="ellipsis")
+        return line
+
+    def start(self, progress: BatchProgress) -> None:
+        from rich.live import Live
+
+        self.live = Live(
+            get_renderable=lambda: self.render(progress),
+            console=self.console,
+            transient=True,
+            auto_refresh=self.refresh,
+            refresh_per_second=4,
+            redirect_stdout=False,  # stdout is the report's
+        )
+        self.live.start()
+
+    def changed(
+        self, progress: BatchProgress, stage: str | None, scanning: int = 0, settled: bool = True
+    ) -> None:
+        if self.live is not None and settled and not self.refresh:
+            self.live.refresh()  # else rich redraws it a few times a second by itself
+
+    def stop(self, progress: BatchProgress) -> None:
+        if self.live is not None:
+            self.live.stop()
+
+
+class Showing:
+    """`with batch_progress(...) as progress:` starts and stops its view."""
+
+    def __init__(self, progress: BatchProgress) -> None:
+        self.progress = progress
+
+    def __enter__(self) -> BatchProgress:
+        if self.progress.view is not None:
+            self.progress.view.start(self.progress)
+        return self.progress
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.progress.view is not None:
+            self.progress.view.stop(self.progress)
+
+
+def stages_of(scan: bool, one_step: bool = False) -> tuple[str, ...]:
+    """The stages a batch reports: one step per module in the deployment layout (each root
+    renders, verifies, scans and is written before the next starts)."""
+    if one_step:
+        return (WRITTEN,)
+    return (VERIFIED, SCANNED, WRITTEN) if scan else (VERIFIED, WRITTEN)
+
+
+def batch_progress(
+    text: bool,
+    total: int,
+    stages: Sequence[str],
+    console: Console,
+    clock: Clock = time.monotonic,
+) -> Showing:
+    """A bar on a terminal, plain lines elsewhere (on `console`, stderr's), for the text
+    format; for json and sarif counted only."""
+    view: ProgressView | None = None
+    if text:
+        view = TerminalBar(console) if console.is_terminal else PlainLines(console.file)
+    return Showing(BatchProgress(total, stages, clock, view))
