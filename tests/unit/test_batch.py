@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import copy
 import json
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
 import yaml
 
-from generator.run.batch import expand_sources, render_batch
-from generator.run.module import RunOptions
+from generator.run.batch import BatchItem, StagedScans, expand_sources, render_batch
+from generator.run.module import RunOptions, RunResult
+from generator.scan.checkov import ScanReport
 from tests.conftest import example_data
 from tests.unit.test_cli import tfgen
 
@@ -51,13 +53,15 @@ def test_twenty_with_two_invalid_writes_eighteen_exit_2(tmp_path: Path):
     assert tfgen("check", "out/m00", cwd=tmp_path).returncode == 0
 
 
-def test_text_output_without_a_terminal_is_plain_lines_and_a_table(tmp_path: Path):
+def test_text_output_without_a_terminal_is_plain_lines_and_one_result_per_line(tmp_path: Path):
     write_batch(tmp_path / "answers", 4)
     result = tfgen("render", "answers", "--root", "out", "--no-scan", cwd=tmp_path)
     assert result.returncode == 2
-    assert "answers/m03.yaml: error" in result.stderr
-    assert "answers/m00.yaml: written" in result.stderr
-    assert "3 of 4 module(s) written, 1 failed" in " ".join(result.stderr.split())
+    assert "\nanswers/m03.yaml: error: answers/m03.yaml: 1 problem(s)\n" in result.stderr
+    assert "\nanswers/m00.yaml: written (created) out/m00: not scanned\n" in result.stderr
+    assert "tfgen: [3/3] written; " in result.stderr
+    assert "┃" not in result.stderr  # no table in a log
+    assert "\nrender: 3 of 4 module(s) written, 1 failed (" in result.stderr
 
 
 def test_duplicate_module_names_are_refused_for_the_second(tmp_path: Path):
@@ -145,3 +149,80 @@ def test_render_and_check_shards_split_the_batch(tmp_path: Path):
     assert sorted(checked) == ["m00", "m01", "m02", "m04"]  # m03 is invalid
     result = tfgen("render", "answers", "--shard", "3/2", cwd=tmp_path)
     assert result.returncode == 2 and "I/N" in result.stderr
+
+
+class Recorder:
+    """A batch progress that records what it is told (as generator/report/progress.py is)."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, str]] = []
+        self.chunks: list[tuple[list[str], int]] = []
+
+    def __call__(self, source: str, event: str) -> None:
+        self.events.append((source, event))
+
+    def scanning(self, sources, lanes: int) -> None:
+        self.chunks.append((list(sources), lanes))
+
+
+class FakeScanner:
+    def __init__(self) -> None:
+        self.futures: list[Future] = []
+
+    def submit(self, folder: Path) -> Future:
+        self.futures.append(Future())
+        return self.futures[-1]
+
+
+def staged_scans(tmp_path: Path, count: int, progress: Recorder) -> StagedScans:
+    items = [
+        BatchItem(f"m{i}.yaml", result=RunResult(module=f"m{i}", path="")) for i in range(count)
+    ]
+    staged = {}
+    for index in range(count):
+        staged[index] = tmp_path / "ready" / f"m{index}"
+        staged[index].mkdir(parents=True)
+    scans = StagedScans(
+        items,
+        staged,
+        tmp_path,
+        checkov=None,
+        cache=False,
+        lanes=2,
+        size=2,
+        note=progress,
+        chunks=progress,
+    )
+    scans.scanner = FakeScanner()  # type: ignore[assignment]
+    return scans
+
+
+def test_a_chunk_handed_to_checkov_is_told_to_the_progress(tmp_path: Path):
+    progress = Recorder()
+    scans = staged_scans(tmp_path, 3, progress)
+    scans.pending = [0, 1]
+    scans.flush()
+    assert progress.chunks == [(["m0.yaml", "m1.yaml"], 2)]
+
+
+def test_each_chunk_is_reported_when_it_is_back_not_in_submission_order(tmp_path: Path):
+    progress = Recorder()
+    scans = staged_scans(tmp_path, 4, progress)
+    for pending in ([0, 1], [2, 3]):
+        scans.pending = pending
+        scans.flush()
+    first, second = scans.scanner.futures  # type: ignore[union-attr]
+    second.set_result({scans.staged[i]: ScanReport(passed=1) for i in (2, 3)})
+    scans.collect(block=False)
+    assert progress.events == [("m2.yaml", "scanned"), ("m3.yaml", "scanned")]
+    assert scans.items[2].module.scan is not None and scans.items[0].module.scan is None
+    first.set_result({scans.staged[i]: ScanReport(passed=1) for i in (0, 1)})
+    scans.collect(block=True)
+    assert [source for source, _event in progress.events] == [
+        "m2.yaml",
+        "m3.yaml",
+        "m0.yaml",
+        "m1.yaml",
+    ]
+    scans.collect(block=True)  # nothing twice
+    assert len(progress.events) == 4
