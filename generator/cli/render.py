@@ -195,7 +195,13 @@ def _render_batch(
 ) -> NoReturn:
     from generator.core.errors import UsageError
     from generator.report.batch import report_batch
-    from generator.report.progress import batch_progress, stages_of
+    from generator.report.progress import (
+        batch_progress,
+        chunks_file,
+        remember_chunks,
+        remembered_chunks,
+        stages_of,
+    )
     from generator.report.text import batch_exit_code, console
     from generator.run.batch import expand_sources, parse_shard, render_batch, select_shard
 
@@ -206,13 +212,17 @@ def _render_batch(
     if shard:
         sources = select_shard(sources, *parse_shard(shard))
     stages = stages_of(options.scan, one_step=module_dir is not None)
-    with batch_progress(reporting.text, len(sources), stages, console()) as progress:
+    remembered = chunks_file()
+    earlier = remembered_chunks(remembered) if options.scan else []
+    showing = batch_progress(reporting.text, len(sources), stages, console(), prior=earlier)
+    with showing as progress:
         if module_dir is not None:  # the deployment layout
             from generator.run.deployment import render_deployments
 
             items = render_deployments(sources, out_root, module_dir, options, progress)
         else:
             items = render_batch(sources, out_root, options, progress=progress)
+    remember_chunks(remembered, progress.checkov_samples(), earlier)
 
     def report() -> int:
         report_batch(items, reporting, time.monotonic() - started)

@@ -7,9 +7,10 @@ stage and estimates the time left from rates measured in this run:
 - *verified*: render and verify run together in a worker process (one step; a module that
   fails verification is done). Estimated from the modules verified per second so far.
 - *scanned*: checkov reads a whole chunk of modules and answers once per chunk, so a module
-  is "in checkov" (counted, not timed) until its chunk's report is back. Estimated from the
-  checkov seconds per module of the chunks back so far, spread over the checkov processes;
-  before the first chunk is back there is no measurement, and the estimate says so.
+  is "in checkov" (counted, not timed) until its chunk's report is back. Estimated from how
+  long the chunks back so far took, spread over the checkov processes; before the first one
+  is back, from the chunks of the last batches on this machine (CHUNKS_FILE), and without
+  those there is no measurement, and the estimate says so.
 - *written*: each clean module moved into place, a rename (milliseconds): not estimated.
 
 Without a terminal a line is printed when a stage is complete, when the first chunk goes to
@@ -20,11 +21,14 @@ HEARTBEAT_SECONDS: `tfgen: [done/total] stage; elapsed, estimate`.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import math
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -42,12 +46,29 @@ EVENTS: dict[str, tuple[str | None, bool]] = {
     "scan failed": (SCANNED, True),
     "written": (WRITTEN, False),
 }
+CHUNKS_FILE = "checkov-chunks.json"  # in tfgen's cache folder: the last batches' chunk times
+KEPT_CHUNKS = 8
 HEARTBEAT_SECONDS = 30.0
 LINES_PER_STAGE = 10
 LINE_SECONDS = 2.0
 BAR_WIDTH = 24
 
 Clock = Callable[[], float]
+
+
+def chunk_seconds(samples: Sequence[tuple[int, float]], modules: int) -> float:
+    """checkov's seconds for a chunk of `modules`, from (modules, seconds) measured: a line
+    through them (a start-up cost plus a cost per module) once their sizes differ by half or
+    more (closer sizes make the slope noise), else in proportion."""
+    sizes = [float(n) for n, _seconds in samples]
+    times = [seconds for _n, seconds in samples]
+    mean_size, mean_time = sum(sizes) / len(sizes), sum(times) / len(times)
+    spread = sum((n - mean_size) ** 2 for n in sizes)
+    if max(sizes) >= 1.5 * min(sizes):
+        slope = sum((n - mean_size) * (t - mean_time) for n, t in zip(sizes, times, strict=True))
+        slope = max(slope / spread, 0.0)
+        return max(mean_time + slope * (modules - mean_size), 0.0)
+    return mean_time * modules / mean_size if mean_size else 0.0
 
 
 def duration_text(seconds: float) -> str:
@@ -98,6 +119,7 @@ class BatchProgress:
         self.chunks: list[Chunk] = []
         self.cached = 0
         self.lanes = 1
+        self.prior: list[tuple[int, float]] = []  # (modules, seconds) of an earlier batch's chunks
         self.lock = threading.RLock()
 
     # ---- events ---------------------------------------------------------------------------
@@ -197,34 +219,43 @@ class BatchProgress:
                 end = max(end, now + left * (now - began) / done)
             return max(end - now, 0.0)
 
+    def checkov_samples(self) -> list[tuple[int, float]]:
+        """(modules, seconds) of each chunk back: checkov's own time for it, from when a lane
+        was free for it (lanes take chunks in turn) to its report."""
+        samples = []
+        for position, chunk in enumerate(self.chunks):
+            if chunk.finished is None:
+                continue
+            start = chunk.submitted
+            if position >= self.lanes:
+                turn = self.chunks[position - self.lanes].finished
+                start = max(start, turn if turn is not None else start)
+            samples.append((len(chunk.sources), chunk.finished - start))
+        return samples
+
     def _scan_end(self, now: float, after: float, left: int) -> float | None:
         """When checkov is done: the chunks in checkov, then what is still to come, spread over
-        the lanes, each module at the checkov seconds per module measured so far."""
-        back = [
-            (c.finished - c.submitted, len(c.sources))
-            for c in self.chunks
-            if c.finished is not None
-        ]
-        if not back:
+        the lanes, each chunk as long as the chunks back so far took (before the first one
+        is back: as the last batch's took, if one was measured on this machine)."""
+        samples = self.checkov_samples() or self.prior
+        if not samples:
             return None
-        per_module = sum(seconds for seconds, _count in back) / sum(n for _s, n in back)
         lanes = [self.started] * self.lanes
         for chunk in self.chunks:
             slot = lanes.index(min(lanes))
             start = max(chunk.submitted, lanes[slot])
-            expected = max(now, start + len(chunk.sources) * per_module)
+            expected = max(now, start + chunk_seconds(samples, len(chunk.sources)))
             lanes[slot] = expected if chunk.finished is None else chunk.finished
         in_flight = sum(len(c.sources) for c in self.chunks if c.finished is None)
         handed = sum(len(c.sources) for c in self.chunks) + self.cached
         hit_rate = self.cached / handed if handed else 0.0
-        coming = max(left - in_flight, 0) * (1 - hit_rate)
-        if coming:
-            size = max(len(c.sources) for c in self.chunks)
-            for _ in range(math.ceil(coming / size)):
-                slot = lanes.index(min(lanes))
-                count = min(size, coming)
-                lanes[slot] = max(lanes[slot], after) + count * per_module
-                coming -= count
+        coming = math.ceil(max(left - in_flight, 0) * (1 - hit_rate))
+        size = max(len(c.sources) for c in self.chunks)
+        while coming > 0:
+            slot = lanes.index(min(lanes))
+            count = min(size, coming)
+            lanes[slot] = max(lanes[slot], after) + chunk_seconds(samples, count)
+            coming -= count
         return max(lanes)
 
     # ---- text -----------------------------------------------------------------------------
@@ -400,10 +431,46 @@ def batch_progress(
     stages: Sequence[str],
     console: Console,
     clock: Clock = time.monotonic,
+    prior: Sequence[tuple[int, float]] = (),
 ) -> Showing:
     """A bar on a terminal, plain lines elsewhere (on `console`, stderr's), for the text
-    format; for json and sarif counted only."""
+    format; for json and sarif counted only. `prior`: chunk times of earlier batches."""
     view: ProgressView | None = None
     if text:
         view = TerminalBar(console) if console.is_terminal else PlainLines(console.file)
-    return Showing(BatchProgress(total, stages, clock, view))
+    progress = BatchProgress(total, stages, clock, view)
+    progress.prior = list(prior)
+    return Showing(progress)
+
+
+def chunks_file() -> Path | None:
+    from generator.core.cachedir import cache_folder
+
+    folder = cache_folder("")
+    return folder / CHUNKS_FILE if folder is not None else None
+
+
+def remembered_chunks(path: Path | None) -> list[tuple[int, float]]:
+    """(modules, seconds) of the last batches' checkov chunks, newest first; [] if none."""
+    if path is None:
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        chunks = [(int(n), float(seconds)) for n, seconds in data["chunks"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    return [(n, seconds) for n, seconds in chunks if n > 0 and seconds >= 0][:KEPT_CHUNKS]
+
+
+def remember_chunks(
+    path: Path | None, measured: Sequence[tuple[int, float]], earlier: Sequence[tuple[int, float]]
+) -> None:
+    """This batch's chunk times before the earlier ones (KEPT_CHUNKS in all). Only an
+    estimate depends on them: a file that cannot be written is left as it is."""
+    if path is None or not measured:
+        return
+    from generator.core.files import write_text_atomic
+
+    kept = [[n, round(seconds, 3)] for n, seconds in [*measured, *earlier][:KEPT_CHUNKS]]
+    with contextlib.suppress(OSError):
+        write_text_atomic(path, json.dumps({"chunks": kept}) + "\n")

@@ -224,7 +224,7 @@ def test_durations(seconds: float, text: str):
 
 def items() -> list[BatchItem]:
     long = "x" * 70
-    ok = RunResult(module="m1", path=f"modules/{long}", files={"main.tf": ""}, change="created")
+    ok = RunResult(module="m1", path=f"modules/{long}", files=["main.tf"], change="created")
     return [BatchItem(f"answers/{long}.yaml", result=ok)]
 
 
@@ -333,3 +333,62 @@ def test_validate_ends_with_one_summary_line(tmp_path: Path):
         "validate: 2 of 3 module(s) verified, 1 could not be validated ("
     )
     assert SUMMARY.search(summaries[0])
+
+
+def test_chunk_times_are_proportional_until_sizes_differ_enough_for_a_line():
+    from generator.report.progress import chunk_seconds
+
+    assert chunk_seconds([(20, 10.0), (19, 9.0)], 40) == pytest.approx(40 * 19 / 39)
+    # 2 s to start checkov, 0.1 s a module: the line through (10, 3 s) and (50, 7 s)
+    assert chunk_seconds([(10, 3.0), (50, 7.0)], 75) == pytest.approx(9.5)
+
+
+def test_before_checkov_answers_the_last_batches_chunk_times_give_the_estimate():
+    progress, stream, clock = plain(40, (VERIFIED, SCANNED))
+    progress.prior = [(20, 10.0)]
+    for index in range(40):
+        progress(f"m{index}", "rendered and verified")
+    progress.scanning([f"m{i}" for i in range(20)], lanes=2)
+    progress.scanning([f"m{i}" for i in range(20, 40)], lanes=2)
+    clock.tick(4)
+    assert progress.time_left() == pytest.approx(6.0)
+    clock.tick(5)
+    for index in range(20):
+        progress(f"m{index}", "scanned")
+    # this batch's own chunk (9 s for 20) replaces the earlier one
+    assert progress.checkov_samples() == [(20, 9.0)]
+    assert progress.time_left() == pytest.approx(0.0)
+
+
+def test_chunk_times_are_remembered_newest_first_and_a_bad_file_is_none(tmp_path: Path):
+    from generator.report.progress import KEPT_CHUNKS, remember_chunks, remembered_chunks
+
+    path = tmp_path / "chunks.json"
+    assert remembered_chunks(path) == []
+    remember_chunks(path, [(20, 9.0)], [(5, 1.0)] * 20)
+    assert remembered_chunks(path) == [(20, 9.0)] + [(5, 1.0)] * (KEPT_CHUNKS - 1)
+    remember_chunks(path, [], [])  # nothing measured (--no-scan, all cached): kept as it was
+    assert remembered_chunks(path)[0] == (20, 9.0)
+    path.write_text('{"chunks": [["x", 1]]}')
+    assert remembered_chunks(path) == []
+    path.write_text("not json")
+    assert remembered_chunks(path) == []
+
+
+def test_without_a_terminal_a_quiet_stretch_gets_a_line():
+    import time
+
+    clock, stream = FakeClock(), io.StringIO()
+    progress = BatchProgress(2, ALL, clock, PlainLines(stream, heartbeat=0.03))
+    with batch_progress_of(progress):
+        progress("a", "rendered and verified")
+        clock.tick(60)  # a minute of checkov, nothing printed
+        waited = 0.0
+        while "still running" not in stream.getvalue() and waited < 5:
+            time.sleep(0.01)
+            waited += 0.01
+    beats = [line for line in lines(stream) if "still running" in line]
+    assert beats == [
+        "tfgen: still running: verified 1/2, scanned 0/2, written 0/2; 1:00 elapsed, "
+        "estimating time left"
+    ]
