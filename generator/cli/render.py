@@ -196,12 +196,12 @@ def _render_batch(
     from generator.core.errors import UsageError
     from generator.report.batch import report_batch
     from generator.report.progress import (
-        batch_progress,
         chunks_file,
         remember_chunks,
         remembered_chunks,
         stages_of,
     )
+    from generator.report.progress_display import batch_progress
     from generator.report.text import batch_exit_code, console
     from generator.run.batch import expand_sources, parse_shard, render_batch, select_shard
 

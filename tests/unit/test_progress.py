@@ -18,12 +18,10 @@ from generator.report.progress import (
     VERIFIED,
     WRITTEN,
     BatchProgress,
-    PlainLines,
-    TerminalBar,
-    batch_progress,
     duration_text,
     stages_of,
 )
+from generator.report.progress_display import PlainLines, Showing, TerminalBar, batch_progress
 from generator.run.batch import BatchItem, ScanProgress
 from generator.run.module import RunResult
 from tests.conftest import example_data
@@ -78,9 +76,7 @@ def test_plain_lines_carry_done_total_and_elapsed_at_each_stage():
     ]
 
 
-def batch_progress_of(progress: BatchProgress):
-    from generator.report.progress import Showing
-
+def batch_progress_of(progress: BatchProgress) -> Showing:
     return Showing(progress)
 
 
