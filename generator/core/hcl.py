@@ -22,8 +22,8 @@ from hcl2.transformer import RuleTransformer
 from hcl2.utils import SerializationOptions
 from hcl2.version import version as hcl2_version
 
-# python-hcl2 (explicit_blocks=True) marks a parsed block body with this key; attributes lack it.
-BLOCK_MARK = "__is_block__"
+from generator.core.hcl_fast import BLOCK_MARK, literal_block
+
 _SIMPLE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Printable ASCII without the characters `_escape_char` changes (`"` and backslash).
 _PLAIN = re.compile(r"[ !#-\[\]-~]*")
@@ -146,7 +146,7 @@ def _parse_file(text: str) -> dict[str, Any]:
     # A whole file seen before (the module's shared files, in a batch) is found by its text
     # without being split again; otherwise its pieces are, each parsed once.
     pieces = top_level_blocks(text)
-    if pieces is not None and len(pieces) > 1:
+    if pieces:
         merged = _merge_pieces(pieces)
         if merged is not None:
             return merged
@@ -159,7 +159,7 @@ def _merge_pieces(pieces: list[str]) -> dict[str, Any] | None:
     merged: dict[str, list[Any]] = {}
     for piece in pieces:
         try:
-            parsed = _parse_hcl_cached(piece)
+            parsed = _parse_piece(piece)
         except Exception:  # noqa: BLE001 - the whole file's parse reports it
             return None
         for key, items in parsed.items():
@@ -184,6 +184,14 @@ def top_level_blocks(text: str) -> list[str] | None:
         if part.strip():
             pieces.append(part)
     return pieces
+
+
+@lru_cache(maxsize=1024)
+def _parse_piece(piece: str) -> dict[str, Any]:
+    """One top-level block: read by `literal_block` (generator/core/hcl_fast.py) when it lies
+    in its subset, else by python-hcl2 (raises what python-hcl2 raises)."""
+    fast = literal_block(piece, _parse_hcl_cached)
+    return fast if fast is not None else _parse_hcl_cached(piece)
 
 
 def _copy(value: Any) -> Any:

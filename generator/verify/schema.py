@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from generator.catalog import load_json
@@ -461,29 +461,29 @@ def check_deprecations(parsed: dict[str, Any], file: str) -> list[SchemaProblem]
         for block_type, name, body in blocks(parsed, deprecation.kind):
             if block_type != deprecation.type:
                 continue
-            address = f"{deprecation.prefix}.{name}"
             if _sets(body, deprecation.attribute.split(".")):
-                problems.append(
-                    SchemaProblem(
-                        file, f"{address}.{deprecation.attribute}", f"sets {deprecation.describe()}"
-                    )
-                )
+                where = f"{deprecation.prefix}.{name}.{deprecation.attribute}"
+                problems.append(SchemaProblem(file, where, f"sets {deprecation.describe()}"))
     reads = {(d.prefix, d.attribute): d for d in deprecations if "." not in d.attribute}
     for kind, entries in parsed.items():
-        for path, text in _walk_values(entries, ()):
-            if "{" not in text:
-                continue
-            for match in _REFERENCE.finditer(expression_code(text)):
-                prefix = re.sub(r"\s+", "", match.group(1)).rsplit(".", 1)[0]
-                found = reads.get((prefix, match.group(3)))
-                if found is not None:
-                    reference = re.sub(r"\s+", "", text[match.start() : match.end()])
-                    problems.append(
-                        SchemaProblem(
-                            file, _where(kind, path), f"reads {reference}: {found.describe()}"
-                        )
-                    )
+        for path, text in _walk_values(entries, ()):  # no `aws_` in it: no reference
+            for prefix, attribute, reference in _references(text) if "aws_" in text else ():
+                if (found := reads.get((prefix, attribute))) is not None:
+                    where, why = _where(kind, path), f"reads {reference}: {found.describe()}"
+                    problems.append(SchemaProblem(file, where, why))
     return sorted(set(problems))
+
+
+@lru_cache(maxsize=8192)
+def _references(text: str) -> tuple[tuple[str, str, str], ...]:
+    """(block type's address, attribute, the reference as written without blanks) for each
+    reference in a value's code, by the value's text (which repeats across files)."""
+    found = _REFERENCE.finditer(expression_code(text)) if "{" in text else ()
+    blank = re.compile(r"\s+")
+    return tuple(
+        (blank.sub("", m[1]).rsplit(".", 1)[0], m[3], blank.sub("", text[m.start() : m.end()]))
+        for m in found
+    )
 
 
 def _sets(body: dict[str, Any], path: list[str]) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.core.hcl import (
@@ -181,3 +181,175 @@ def test_parsed_results_are_copies() -> None:
     first["resource"][0]["x"]["a"]["v"].append(99)
     first["resource"].clear()
     assert parse_hcl(text)["resource"][0]["x"]["a"]["v"] == [1]
+
+
+# ---- literal blocks (generator/core/hcl_fast.py): read without Lark, as python-hcl2 reads them
+
+
+def _lark(text: str):
+    from generator.core.hcl import _parse_hcl_cached
+
+    return _parse_hcl_cached(text)
+
+
+def _same(fast, slow) -> bool:
+    """Equal, with the same key order and the same types (True is not 1)."""
+    import json
+
+    return json.dumps(fast) == json.dumps(slow)
+
+
+def test_literal_blocks_read_what_python_hcl2_reads_on_every_golden_file() -> None:
+    from generator.core.hcl import _parse_hcl_cached, top_level_blocks
+    from generator.core.hcl_fast import literal_block
+
+    fast = 0
+    for path in _golden_tf_files():
+        for piece in top_level_blocks(path.read_text(encoding="utf-8")) or []:
+            read = literal_block(piece, _parse_hcl_cached)
+            if read is not None:
+                fast += 1
+                assert _same(read, _lark(piece)), (path, piece)
+    assert fast > 200  # the subset covers most generated blocks
+
+
+LITERAL_BLOCKS = [
+    "terraform {\n}\n",
+    'x "a" "b" {\n  v = ""\n  w = {"" = 1, "k" = [true, false, null]}\n'
+    "  e = {}\n  l = []\n  n {\n  }\n}\n",
+    "x {\n  a = [\n    {\n      b = 1\n    },\n  ]\n  c = 0\n}\n",
+    "x {\n  # a comment\n  a = 1\n\n  // another\n  b = {\n    c = true,\n    d = null\n  }\n}\n",
+    'module "m" {\n  providers = {\n    aws       = aws\n    aws.peer = aws.peer\n  }\n}\n',
+    'moved {\n  from = aws_route.to_a["rtb-1"]\n  to   = aws_route.to_a[0]\n}\n',
+    'x {\n  a = var.x\n  b = "${var.y}-z"\n  c = 1 # trailing\n'
+    "  d = length(var.z) > 0 ? 1 : 0\n}\n",
+    "x {\n  inner {\n    a = 1\n  }\n  inner {\n    a = 2\n  }\n}\n",
+]
+
+
+@pytest.mark.parametrize("text", LITERAL_BLOCKS)
+def test_a_literal_block_reads_as_python_hcl2_reads_it(text) -> None:
+    from generator.core.hcl import _parse_hcl_cached
+    from generator.core.hcl_fast import literal_block
+
+    read = literal_block(text, _parse_hcl_cached)
+    assert read is not None
+    assert _same(read, _lark(text))
+
+
+OUTSIDE_THE_SUBSET = [
+    "x {\n  p = <<EOT\n{\n}\nEOT\n}\n",  # a heredoc
+    'x {\n  dynamic "d" {\n    content {\n    }\n  }\n}\n',  # a labelled nested block
+    "x {\n  /* a */\n  a = 1\n}\n",  # a block comment
+    "x {\n  a = 1\n  a = 2\n}\n",  # a repeated attribute (python-hcl2 keeps the last)
+    "x {\n  a = [1 2]\n}\n",
+    "x {\n  a = = 1\n}\n",
+    "x {\n\ta = 1\n}\n",
+    "x {\r\n  a = 1\r\n}\r\n",
+    "x {\n  a = 1\n",
+    "a = 1\n",
+    "x {}\n",
+]
+
+
+@pytest.mark.parametrize("text", OUTSIDE_THE_SUBSET)
+def test_anything_else_is_left_to_python_hcl2(text) -> None:
+    from generator.core.hcl import _parse_hcl_cached
+    from generator.core.hcl_fast import literal_block
+
+    assert literal_block(text, _parse_hcl_cached) is None
+
+
+_SCALARS = st.one_of(
+    st.integers(min_value=0, max_value=10**15),
+    st.booleans(),
+    st.none(),
+    st.text(alphabet='ab -:/*.#$%{}\\"é\t', max_size=8),
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(
+            st.sampled_from(["a", "b_c", "Key", "x-y", "in", "null"]), inner, max_size=3
+        ),
+    ),
+    max_leaves=8,
+)
+
+
+def _layout(value, indent: int) -> str:
+    """A value the way the templates lay it out (one item per line for lists and objects)."""
+    pad = " " * indent
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = "".join(
+            f"{pad}  {hcl_key(k)} = {_layout(v, indent + 2)}\n" for k, v in value.items()
+        )
+        return "{\n" + items + pad + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        items = "".join(f"{pad}  {_layout(v, indent + 2)},\n" for v in value)
+        return "[\n" + items + pad + "]"
+    return hcl_literal(value)
+
+
+@given(st.dictionaries(st.sampled_from(["a", "b", "tags", "peers"]), _VALUES, max_size=4))
+def test_generated_literal_blocks_read_as_python_hcl2_reads_them(body) -> None:
+    from generator.core.hcl import _parse_hcl_cached
+    from generator.core.hcl_fast import literal_block
+
+    text = 'module "m" {\n' + "".join(f"  {k} = {_layout(v, 2)}\n" for k, v in body.items()) + "}\n"
+    read = literal_block(text, _parse_hcl_cached)
+    # an attribute outside the subset is read by python-hcl2 alone; only a block comment's
+    # opener anywhere sends the whole block there
+    assert read is not None or "/*" in text
+    if read is not None:
+        assert _same(read, _lark(text))
+    assert parse_hcl(text) == hcl2_loads(text)
+
+
+def hcl2_loads(text: str):
+    import hcl2
+
+    from generator.core.hcl import _PARSE_OPTIONS
+
+    return hcl2.loads(text, serialization_options=_PARSE_OPTIONS)
+
+
+_BASE = (
+    'module "m" {\n  a = "x"\n  b = [\n    "y",\n    1,\n  ]\n  c = {\n    d = true\n'
+    '    "e" = null\n  }\n  f = aws_x.y["z"]\n  inner {\n    g = 2\n  }\n}\n'
+)
+
+
+@settings(max_examples=500)
+@given(
+    st.integers(min_value=0, max_value=len(_BASE) - 1),
+    st.sampled_from(["", '"', "{", "}", "[", "]", ",", "=", "\n", " ", "a", ".", "1", "#"]),
+    st.integers(min_value=0, max_value=2),
+)
+def test_a_damaged_block_is_never_read_where_python_hcl2_refuses_it(at, insert, cut) -> None:
+    """The subset is never more lenient than python-hcl2: whatever literal_block reads from
+    a damaged block, python-hcl2 reads the same from it."""
+    from generator.core.hcl import _parse_hcl_cached
+    from generator.core.hcl_fast import literal_block
+
+    text = _BASE[:at] + insert + _BASE[at + cut :]
+    read = literal_block(text, _parse_hcl_cached)
+    if read is not None:
+        assert _same(read, _lark(text)), text
+
+
+def test_python_hcl2s_leniency_is_its_own() -> None:
+    """An object without separators is not HCL, and outside the subset: python-hcl2 reads
+    that attribute alone, as it reads it in the whole block."""
+    from generator.core.hcl import _parse_hcl_cached
+    from generator.core.hcl_fast import _fast_attribute, _NotLiteral, literal_block
+
+    with pytest.raises(_NotLiteral):
+        _fast_attribute("a = {b = 1 c = 2}\n")
+    text = "x {\n  a = {b = 1 c = 2}\n}\n"
+    assert _same(literal_block(text, _parse_hcl_cached), _lark(text))
