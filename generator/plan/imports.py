@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 from generator.answers.model import Answers
 
+SOURCE_GROUP_RULE = "aws_vpc_security_group_ingress_rule.security_group"
+SHARED_SOURCE_GROUP_RULE = "aws_vpc_security_group_ingress_rule.source_group"
+
 
 @dataclass(frozen=True)
 class ImportTarget:
@@ -40,11 +43,17 @@ def import_targets(answers: Answers) -> list[ImportTarget]:
                 ImportTarget("aws_vpc_security_group_ingress_rule.cidr", rule.source, rule.id)
             )
         else:
-            # Counted by position (ids of groups made in the same apply are unknown at plan).
-            position = group.allow_security_group_ids.index(rule.source)
-            targets.append(
-                ImportTarget(
-                    "aws_vpc_security_group_ingress_rule.security_group", position, rule.id
-                )
-            )
+            # Keyed by the group's id, as the answers list it (main.tf.j2).
+            targets.append(ImportTarget(SOURCE_GROUP_RULE, rule.source, rule.id))
     return targets
+
+
+def deployment_imports(targets: tuple[ImportTarget, ...]) -> list[ImportTarget]:
+    """The same targets in the shared module: a deployment root passes its source groups as
+    allowed_security_groups (by id), whose rules are `source_group`, not `security_group`."""
+    return [
+        ImportTarget(SHARED_SOURCE_GROUP_RULE, target.key, target.id)
+        if target.resource == SOURCE_GROUP_RULE
+        else target
+        for target in targets
+    ]

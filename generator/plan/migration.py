@@ -1,8 +1,10 @@
-"""From a tfgen 0.2 module (its code copied into the module folder, deployed through its
-example/ root) to a deployment root that calls the shared module: the moved blocks.
+"""From a module-layout module (its code copied into the module folder, deployed through its
+example/ root; tfgen 0.2, or 0.3's module layout) to a deployment root that calls the shared
+module: the moved blocks.
 
-Resource addresses are a contract with deployed state. In 0.2 each peer had resources of its
-own name (`aws_route.to_<peer>[i]`, counted by position); the shared module keys them by peer
+Resource addresses are a contract with deployed state. In the module layout each peer has
+resources of its own name (`aws_route.to_<peer>[i]`, counted by position in 0.2, keyed by the
+answers' table ids in 0.3: both are moved, chained); the shared module keys them by peer
 name in one for_each, and a peer's side lives in modules/peer (called by the shared module for
 peers of its own provider, by the root for the others). Every instance a 0.2 module can hold
 is listed here with its new address, so that `terraform plan` over the deployed state shows
@@ -50,20 +52,22 @@ def migration_warnings(plan: ModulePlan) -> list[Problem]:
 def migration_moves(plan: ModulePlan) -> tuple[tuple[str, str], ...]:
     """(from, to) for every resource instance of the 0.2 module whose address changes."""
     answers = plan.answers
-    # 0.1 keyed some instances by id; 0.2 moved them to positions (its moved.tf): chained here
+    # 0.2 counted some instances by position, 0.3's module layout keys them by id (its
+    # moved.tf): chained here, so that a state of either version lands on the shared module
+    # (0.1 keyed them by the same ids as 0.3)
     moves: list[tuple[str, str]] = [
         (
-            f"{M}.{move['resource']}{_key(move['old_key'])}",
             f"{M}.{move['resource']}[{move['index']}]",
+            f"{M}.{move['resource']}{_key(move['key'])}",
         )
         for move in plan.moves
     ]
-    # source groups: counted by position in 0.2, keyed by id in the shared module
+    # source groups: keyed by id in the module layout and in the shared module's source_group
     if answers.security_group.create:
-        for index, group_id in enumerate(answers.security_group.allow_security_group_ids):
+        for group_id in answers.security_group.allow_security_group_ids:
             moves.append(
                 (
-                    f"{M}.aws_vpc_security_group_ingress_rule.security_group[{index}]",
+                    f"{M}.aws_vpc_security_group_ingress_rule.security_group{_key(group_id)}",
                     f"{M}.aws_vpc_security_group_ingress_rule.source_group{_key(group_id)}",
                 )
             )
@@ -94,45 +98,46 @@ def migration_moves(plan: ModulePlan) -> tuple[tuple[str, str], ...]:
                     f"{side}.aws_vpc_peering_connection_accepter.this[0]",
                 )
             )
-        # endpoint VPC -> peer: to_<peer>[t], to_<peer>_extra[t * extras + e], to_<peer>_ipv6[t];
-        # the shared module keys them by table id (the root passes local_route_tables). Tables
-        # the answers leave out (the endpoint subnets', read at plan) have no id here: no move.
+        # endpoint VPC -> peer: to_<peer>[table], to_<peer>_extra["table cidr"],
+        # to_<peer>_ipv6[table] (after the chain above); the shared module keys them by table
+        # id too (the root passes local_route_tables). Tables the answers leave out (the
+        # endpoint subnets', read at plan) have no id here: no move.
         extras = list(peer.extra_cidrs)
-        for table, table_id in enumerate(peer.local_route_table_ids or ()):
+        for table_id in peer.local_route_table_ids or ():
             moves.append(
                 (
-                    f"{M}.aws_route.to_{old}[{table}]",
+                    f"{M}.aws_route.to_{old}{_key(table_id)}",
                     f"{M}.aws_route.to_peer{_key(f'{peer.name} {table_id} {peer.cidr}')}",
                 )
             )
-            for index, cidr in enumerate(extras):
+            for cidr in extras:
                 moves.append(
                     (
-                        f"{M}.aws_route.to_{old}_extra[{table * len(extras) + index}]",
+                        f"{M}.aws_route.to_{old}_extra{_key(f'{table_id} {cidr}')}",
                         f"{M}.aws_route.to_peer{_key(f'{peer.name} {table_id} {cidr}')}",
                     )
                 )
             if peer.ipv6_cidr:
                 moves.append(
                     (
-                        f"{M}.aws_route.to_{old}_ipv6[{table}]",
+                        f"{M}.aws_route.to_{old}_ipv6{_key(table_id)}",
                         f"{M}.aws_route.to_peer{_key(f'{peer.name} {table_id} ipv6')}",
                     )
                 )
-        # peer -> endpoint VPC: from_<peer>[t] (the VPC CIDR), from_<peer>_extra[t * n + e],
-        # from_<peer>_ipv6[t * n + c] (each IPv6 CIDR of the endpoint VPC); keyed by table id
+        # peer -> endpoint VPC: from_<peer>[table] (the VPC CIDR), from_<peer>_extra["table
+        # cidr"], from_<peer>_ipv6["table ipv6-n"] (each IPv6 CIDR of the endpoint VPC)
         secondary = vpc_cidrs[1:]
-        for table, table_id in enumerate(peer.route_table_ids):
+        for table_id in peer.route_table_ids:
             moves.append(
                 (
-                    f"{M}.aws_route.from_{old}[{table}]",
+                    f"{M}.aws_route.from_{old}{_key(table_id)}",
                     f"{side}.aws_route.to_endpoint{_key(f'{table_id} {vpc_cidrs[0]}')}",
                 )
             )
-            for index, cidr in enumerate(secondary):
+            for cidr in secondary:
                 moves.append(
                     (
-                        f"{M}.aws_route.from_{old}_extra[{table * len(secondary) + index}]",
+                        f"{M}.aws_route.from_{old}_extra{_key(f'{table_id} {cidr}')}",
                         f"{side}.aws_route.to_endpoint{_key(f'{table_id} {cidr}')}",
                     )
                 )
@@ -140,7 +145,7 @@ def migration_moves(plan: ModulePlan) -> tuple[tuple[str, str], ...]:
                 for index in range(vpc_ipv6_count):
                     moves.append(
                         (
-                            f"{M}.aws_route.from_{old}_ipv6[{table * vpc_ipv6_count + index}]",
+                            f"{M}.aws_route.from_{old}_ipv6{_key(f'{table_id} ipv6-{index}')}",
                             f"{side}.aws_route.to_endpoint{_key(f'{table_id} ipv6-{index}')}",
                         )
                     )

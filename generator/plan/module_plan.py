@@ -122,24 +122,49 @@ def checkov_skips(answers: Answers, peering: PeeringPlan) -> tuple[tuple[str, st
 
 
 def moved_instances(answers: Answers, peering: PeeringPlan) -> list[dict[str, Any]]:
-    """Instances once keyed by an id of the answers, now counted by position: one move each."""
-    moves = []
+    """Instances 0.2 counted by position, keyed by an id or CIDR of the answers now (removing
+    one entry deletes only its instances): one move each, from the position to the key.
+    (0.1 keyed the rules and the plain routes by the same ids: its addresses need no move.)"""
+    moves: list[dict[str, Any]] = []
+
+    def move(resource: str, index: int, key: str) -> None:
+        moves.append({"resource": resource, "index": index, "key": key})
+
+    rule = "aws_vpc_security_group_ingress_rule"
     if answers.security_group.create:
         for index, group_id in enumerate(answers.security_group.allow_security_group_ids):
-            moves.append(
-                {
-                    "resource": "aws_vpc_security_group_ingress_rule.security_group",
-                    "old_key": group_id,
-                    "index": index,
-                }
-            )
+            move(f"{rule}.security_group", index, group_id)
+        if answers.ip_address_type == "dualstack":
+            for index, cidr in enumerate(answers.vpc.ipv6_cidrs):
+                move(f"{rule}.vpc_ipv6_extra", index, cidr)
+    secondary = list(answers.vpc.extra_cidrs)
+    vpc_ipv6_count = 1 + len(answers.vpc.ipv6_cidrs)
     for peer in peering.peers:
-        for prefix, route_tables in (
-            ("to", peer.local_route_table_ids or ()),
-            ("from", peer.route_table_ids),
-        ):
-            for index, table in enumerate(route_tables):
-                moves.append(
-                    {"resource": f"aws_route.{prefix}_{peer.key}", "old_key": table, "index": index}
+        local_tables = list(peer.local_route_table_ids or ())
+        extras = list(peer.extra_cidrs)
+        for table, table_id in enumerate(local_tables):
+            move(f"aws_route.to_{peer.key}", table, table_id)
+            for index, cidr in enumerate(extras):
+                move(
+                    f"aws_route.to_{peer.key}_extra",
+                    table * len(extras) + index,
+                    f"{table_id} {cidr}",
                 )
+            if peer.ipv6_cidr:
+                move(f"aws_route.to_{peer.key}_ipv6", table, table_id)
+        for table, table_id in enumerate(peer.route_table_ids):
+            move(f"aws_route.from_{peer.key}", table, table_id)
+            for index, cidr in enumerate(secondary):
+                move(
+                    f"aws_route.from_{peer.key}_extra",
+                    table * len(secondary) + index,
+                    f"{table_id} {cidr}",
+                )
+            if peer.ipv6_cidr:
+                for index in range(vpc_ipv6_count):
+                    move(
+                        f"aws_route.from_{peer.key}_ipv6",
+                        table * vpc_ipv6_count + index,
+                        f"{table_id} ipv6-{index}",
+                    )
     return moves

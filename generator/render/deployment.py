@@ -19,6 +19,7 @@ from generator.core.layout import (
 )
 from generator.core.regions import lambda_dns_name, lambda_service_name
 from generator.plan.deployment import DeploymentPlan
+from generator.plan.imports import deployment_imports
 from generator.plan.module_plan import MODULE_CALL
 from generator.render import docs
 
@@ -53,7 +54,7 @@ def render_deployment(plan: DeploymentPlan) -> dict[str, str]:
         "answers": answers,
         "deployment": plan,
         "answers_source": plan.module.source,
-        "imports": list(plan.module.imports),
+        "imports": deployment_imports(plan.module.imports),
         "moves": list(plan.moves),
         "module_call": MODULE_CALL,
         "lambda_service_name": lambda_service_name(answers.region),

@@ -295,7 +295,7 @@ def verify_deployment(
     }
     findings += [
         Finding("verify", IMPORTS_FILE, finding.message)
-        for finding in check_imports(plan.answers, imports, resources)
+        for finding in check_imports(plan.answers, imports, resources, "source_group")
     ]
     findings += check_schema(parsed, terraform)
     findings += skip_marker_findings(files, plan.skips)

@@ -22,8 +22,9 @@ IMPORT_BLOCKS_SINCE = (1, 5)
 LOWER_BOUND_RE = re.compile(r"^\s*(?:>=|~>|=|>)?\s*v?(\d+)\.(\d+)")
 
 
-def expected_imports(answers: Answers) -> dict[str, str]:
-    """Resource address in the example root -> the id to import there."""
+def expected_imports(answers: Answers, source_group_rule: str = "security_group") -> dict[str, str]:
+    """Resource address in the example root -> the id to import there (`source_group_rule`: the
+    rule resource of source groups, `source_group` in the shared module)."""
     imported = answers.import_
     if imported is None:
         return {}
@@ -40,9 +41,8 @@ def expected_imports(answers: Answers) -> dict[str, str]:
             address = f"{rule}.vpc[0]"
         elif entry.source in answers.security_group.allow_cidrs:
             address = f"{rule}.cidr[{json.dumps(entry.source)}]"
-        else:
-            position = answers.security_group.allow_security_group_ids.index(entry.source)
-            address = f"{rule}.security_group[{position}]"
+        else:  # keyed by group id: security_group in the module, source_group in the shared one
+            address = f"{rule}.{source_group_rule}[{json.dumps(entry.source)}]"
         expected[address] = entry.id
     return expected
 
@@ -77,7 +77,10 @@ def _address(value: Any) -> str:
 
 
 def check_imports(
-    answers: Answers, example: dict[str, Any], module: dict[str, Any]
+    answers: Answers,
+    example: dict[str, Any],
+    module: dict[str, Any],
+    source_group_rule: str = "security_group",
 ) -> list[Finding]:
     found: dict[str, str] = {}
     findings = []
@@ -86,7 +89,7 @@ def check_imports(
         if address in found:
             findings.append(Finding("verify", EXAMPLE_FILE, f"{address} is imported twice"))
         found[address] = given
-    expected = expected_imports(answers)
+    expected = expected_imports(answers, source_group_rule)
     if found or expected:
         findings += check_required_version(example)
     declared = {f"{MODULE}.{kind}.{name}" for kind, name, _ in blocks(module, "resource")}

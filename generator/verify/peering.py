@@ -9,6 +9,7 @@ Also the provider wiring: `configuration_aliases` in versions.tf, the alias prov
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from generator.answers.model import Answers
@@ -206,11 +207,18 @@ def check_peer(
             f"expected {preview(ref(peer.connection_ref))}"
         )
     via = ref(f'local.peering_connection_ids["{peer.name}"]')
+    keys = checker.locals.get("route_table_keys", {}).get(peer.name)
+    tables = {"local": list(peer.local_route_table_ids or []), "remote": list(peer.route_table_ids)}
+    if keys != tables:
+        checker.fail(
+            f"local.route_table_keys[{preview(peer.name)}] is {json.dumps(keys)}, expected the "
+            f"answers' route tables {json.dumps(tables)}: the routes are keyed by them"
+        )
     checker.block(
         ("aws_route", f"to_{peer.key}"),
         {
-            "count": ref(f"length({local_tables(peer)})"),
-            "route_table_id": ref(f"{local_tables(peer)}[count.index]"),
+            "for_each": ref(local_tables(peer)),
+            "route_table_id": ref("each.value"),
             "destination_cidr_block": ref(f"{var}.cidr"),
             "vpc_peering_connection_id": via,
         },
@@ -219,8 +227,8 @@ def check_peer(
     checker.block(
         ("aws_route", f"from_{peer.key}"),
         {
-            "count": ref(f"length({var}.route_table_ids)"),
-            "route_table_id": ref(f"{var}.route_table_ids[count.index]"),
+            "for_each": ref(remote_tables(peer)),
+            "route_table_id": ref("each.value"),
             "destination_cidr_block": ref("var.vpc_cidr"),
             "vpc_peering_connection_id": via,
         },
@@ -246,16 +254,24 @@ def check_peer(
 
 
 def local_tables(peer: Peer) -> str:
-    """The peer's route tables in the endpoint VPC: its local_route_table_ids, or the endpoint
-    subnets' tables when the answers leave them out (peering.tf's locals)."""
-    return f'local.peer_local_route_table_ids["{peer.name}"]'
+    """The peer's route tables in the endpoint VPC by key: its local_route_table_ids keyed by the
+    answers' ids, or the endpoint subnets' tables when the answers leave them out (peering.tf's
+    locals)."""
+    return f'local.peer_local_route_tables["{peer.name}"]'
+
+
+def remote_tables(peer: Peer) -> str:
+    """The peer's route tables in its own VPC, keyed by the answers' route_table_ids."""
+    return f'local.peer_route_tables["{peer.name}"]'
 
 
 def check_extra_routes(checker: Checker, peer: Peer, extra_vpc_cidrs: bool, via: str) -> None:
-    """Routes for secondary CIDRs both ways, and IPv6 routes for a peer with an IPv6 CIDR."""
+    """Routes for secondary CIDRs both ways, and IPv6 routes for a peer with an IPv6 CIDR: one
+    per route table key and destination (`"<table> <cidr>"`; the endpoint VPC's IPv6 CIDRs by
+    position, `"<table> ipv6-<n>"`)."""
     var = peer_var(peer)
     routes: list[tuple[str, str, str, str, str]] = []
-    local, remote = local_tables(peer), f"{var}.route_table_ids"
+    local, remote = local_tables(peer), remote_tables(peer)
     if peer.extra_cidrs:
         routes.append(("to", "extra", local, f"{var}.extra_cidrs", "destination_cidr_block"))
     if extra_vpc_cidrs:
@@ -266,16 +282,30 @@ def check_extra_routes(checker: Checker, peer: Peer, extra_vpc_cidrs: bool, via:
             ("from", "ipv6", remote, "local.vpc_ipv6_cidrs", "destination_ipv6_cidr_block")
         )
     for direction, kind, tables, cidrs, argument in routes:
-        if cidrs:
+        if cidrs == "local.vpc_ipv6_cidrs":
             expected = {
-                "count": ref(f"length({tables}) * length({cidrs})"),
-                "route_table_id": ref(f"{tables}[floor(count.index / length({cidrs}))]"),
-                argument: ref(f"{cidrs}[count.index % length({cidrs})]"),
+                "for_each": ref(
+                    f"{{for pair in setproduct(keys({tables}), range(length({cidrs}))) : "
+                    f'"${{pair[0]}} ipv6-${{pair[1]}}" => {{table = {tables}[pair[0]], '
+                    f"cidr = {cidrs}[pair[1]]}}}}"
+                ),
+                "route_table_id": ref("each.value.table"),
+                argument: ref("each.value.cidr"),
+            }
+        elif cidrs:
+            expected = {
+                "for_each": ref(
+                    f"{{for pair in setproduct(keys({tables}), {cidrs}) : "
+                    f'"${{pair[0]}} ${{pair[1]}}" => {{table = {tables}[pair[0]], '
+                    f"cidr = pair[1]}}}}"
+                ),
+                "route_table_id": ref("each.value.table"),
+                argument: ref("each.value.cidr"),
             }
         else:
             expected = {
-                "count": ref(f"length({tables})"),
-                "route_table_id": ref(f"{tables}[count.index]"),
+                "for_each": ref(tables),
+                "route_table_id": ref("each.value"),
                 argument: ref(f"{var}.ipv6_cidr"),
             }
         checker.block(

@@ -97,7 +97,7 @@ variable "allowed_cidr_blocks" {
 }
 
 variable "allowed_security_group_ids" {
-  description = "Source security groups allowed in on TCP 443."
+  description = "Source security groups allowed in on TCP 443. Their rules are keyed by the group ids this module was rendered for, position for position (ids of groups created in the same apply work); a list of another length is keyed by position."
   type        = list(string)
   default     = []
 }

@@ -183,16 +183,16 @@ resource "aws_vpc_security_group_ingress_rule" "vpc_ipv6" {
   tags              = local.tags
 }
 
-# The VPC's further IPv6 CIDRs (the first one has the rule above).
+# The VPC's further IPv6 CIDRs (the first one has the rule above), by CIDR.
 resource "aws_vpc_security_group_ingress_rule" "vpc_ipv6_extra" {
-  count = var.create_security_group && var.ip_address_type == "dualstack" ? length(var.vpc_ipv6_cidrs) : 0
+  for_each = toset(var.create_security_group && var.ip_address_type == "dualstack" ? var.vpc_ipv6_cidrs : [])
 
   security_group_id = aws_security_group.endpoint[0].id
-  description       = "HTTPS to the Lambda endpoint from the VPC IPv6 CIDR ${var.vpc_ipv6_cidrs[count.index]}"
+  description       = "HTTPS to the Lambda endpoint from the VPC IPv6 CIDR ${each.value}"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  cidr_ipv6         = var.vpc_ipv6_cidrs[count.index]
+  cidr_ipv6         = each.value
   tags              = local.tags
 }
 

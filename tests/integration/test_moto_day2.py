@@ -100,6 +100,36 @@ def test_day_two(moto_url: str, tmp_path: Path):
         assert module.plan().actions == {}
         step("reorder", begun)
 
+        # 4b. beta gets a second route table on each side, first in its lists; removing it
+        # again plans only the deletion of its own two routes (keyed by table id: by position,
+        # the routes in the remaining tables would be deleted and made again)
+        begun = time.monotonic()
+        hub_extra = world.ec2.create_route_table(VpcId=world.hub)["RouteTable"]["RouteTableId"]
+        beta = world.peers["beta"]
+        beta_extra = world.ec2.create_route_table(VpcId=beta["vpc_id"])["RouteTable"][
+            "RouteTableId"
+        ]
+
+        def with_extra_tables(first: bool) -> dict:
+            data = world.answers(["omega", "beta"])
+            peer = data["peering"][1]
+            peer["local_route_table_ids"] = [hub_extra, world.hub_rtb][0 if first else 1 :]
+            peer["route_table_ids"] = [beta_extra, *beta["route_table_ids"]][0 if first else 1 :]
+            return data
+
+        extra_routes = [
+            f'{M}aws_route.to_beta["{hub_extra}"]',
+            f'{M}aws_route.from_beta["{beta_extra}"]',
+        ]
+        module.render(with_extra_tables(first=True))
+        module.plan().expect(create=extra_routes)
+        module.apply()
+        module.render(with_extra_tables(first=False))
+        module.plan().expect(delete=extra_routes)
+        module.apply()
+        check_aws(["omega", "beta"], first)
+        step("add and remove a first route table", begun)
+
         # 5. dns: false on one: only its association goes
         begun = time.monotonic()
         data = world.answers(["omega", "beta"])

@@ -133,8 +133,9 @@ def test_apply_peers_routes_and_resolves_for_the_peer(moto_url: str, tmp_path: P
         f"{m}aws_route53_zone.lambda",
         f"{m}aws_route53_zone_association.analytics",
         f"{m}aws_vpc_endpoint_private_dns.lambda",
-        f"{m}aws_route.to_analytics[0]",
-        f"{m}aws_route.from_analytics[0]",
+        # keyed by table id: the endpoint subnets' table (read at plan), the peer's listed one
+        f'{m}aws_route.to_analytics["{ids["rtb"]}"]',
+        f'{m}aws_route.from_analytics["{ids["peer_rtb"]}"]',
     } <= planned.addresses("create")
     assert set(planned.actions) == planned.addresses("create")
     try:

@@ -153,10 +153,9 @@ def peer_resources(world: World, name: str, *, accepter: bool = False) -> list[s
     found = [
         f"{M}aws_vpc_peering_connection.{key}",
         f'{M}aws_vpc_security_group_ingress_rule.peer["{name}"]',
-        # Routes are counted by position in the route table lists (composable: ids may be
-        # unknown at plan); one route table a side here.
-        f"{M}aws_route.to_{key}[0]",
-        f"{M}aws_route.from_{key}[0]",
+        # Routes are keyed by the answers' route table ids; one route table a side here.
+        f'{M}aws_route.to_{key}["{world.hub_rtb}"]',
+        f'{M}aws_route.from_{key}["{world.peers[name]["route_table_ids"][0]}"]',
         f"{M}aws_route53_zone_association.{key}",
     ]
     if accepter:

@@ -148,7 +148,7 @@ def test_changed_instance_keys_break_the_promise():
     files = rendered("peering-same-account")
     promised = addresses(files)
     text = files["peering.tf"].replace(
-        'count = length(var.peers["analytics"].route_table_ids)',
+        'for_each = local.peer_route_tables["analytics"]',
         'for_each = toset(var.peers["analytics"].route_table_ids)',
     )
     assert text != files["peering.tf"]

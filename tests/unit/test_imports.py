@@ -38,9 +38,30 @@ def test_import_blocks_adopt_endpoint_group_and_rules(adopted):
         f"${{{module}.aws_security_group.endpoint[0]}}": "sg-0aaaaaaaaaaaaaaaa",
         f"${{{rule}.vpc[0]}}": "sgr-0123456789abcdef0",
         f'${{{rule}.cidr["10.9.0.0/16"]}}': "sgr-0fedcba9876543210",
-        f"${{{rule}.security_group[0]}}": "sgr-00112233445566778",
+        f'${{{rule}.security_group["sg-0cccccccccccccccc"]}}': "sgr-00112233445566778",
     }
     assert verify_module(parse_answers(adopted), files) == []
+
+
+def test_a_deployment_root_imports_source_group_rules_where_its_call_puts_them(adopted):
+    """The root passes source groups by id (allowed_security_groups): their rules are the
+    shared module's source_group instances, so the import goes there, keyed by the group."""
+    from generator.plan.deployment import plan_deployment
+    from generator.render.deployment import render_deployment
+    from generator.render.shared import render_shared_module
+    from generator.verify.deployment import verify_deployment
+
+    plan = plan_deployment(parse_answers(adopted))
+    files = render_deployment(plan)
+    blocks = {b["to"]: b["id"] for b in parse_hcl(files["imports.tf"]).get("import", [])}
+    rule = "module.lambda_endpoint.aws_vpc_security_group_ingress_rule"
+    assert blocks[f'${{{rule}.source_group["sg-0cccccccccccccccc"]}}'] == "sgr-00112233445566778"
+    assert not [address for address in blocks if ".security_group[" in address]
+    assert verify_deployment(plan, files, render_shared_module()) == []
+    # an import into the positional rule of the module layout is refused
+    wrong = files["imports.tf"].replace("source_group[", "security_group[")
+    findings = verify_deployment(plan, {**files, "imports.tf": wrong}, render_shared_module())
+    assert findings, "a security_group import must not verify in a deployment root"
 
 
 def test_no_import_section_no_import_blocks(example_answers):

@@ -74,17 +74,32 @@ def test_moves_land_on_keys_by_table_and_group_and_default_tables_are_warned():
     (peer,) = data["peering"]
     answers = parse_answers(data)
     moves = dict(migration_moves(plan_module(answers)))
+
+    def landing(address: str) -> str:
+        """Where a deployed instance ends up, following chained moves (0.2 -> 0.3 -> shared)."""
+        while address in moves:
+            address = moves[address]
+        return address
+
     table, peer_table = peer["local_route_table_ids"][0], peer["route_table_ids"][0]
     name = peer["name"]
-    assert (
-        moves[f"module.lambda_endpoint.aws_route.to_{name}[0]"]
-        == f'module.lambda_endpoint.aws_route.to_peer["{name} {table} {peer["cidr"]}"]'
+    to_peer = f'module.lambda_endpoint.aws_route.to_peer["{name} {table} {peer["cidr"]}"]'
+    # a 0.2 state (by position) and a 0.3 module-layout state (by table id) land on one key
+    assert landing(f"module.lambda_endpoint.aws_route.to_{name}[0]") == to_peer
+    assert landing(f'module.lambda_endpoint.aws_route.to_{name}["{table}"]') == to_peer
+    assert moves[f"module.lambda_endpoint.aws_route.to_{name}[0]"] == (
+        f'module.lambda_endpoint.aws_route.to_{name}["{table}"]'
     )
-    assert moves[f"module.lambda_endpoint.aws_route.from_{name}[0]"].endswith(
+    assert landing(f"module.lambda_endpoint.aws_route.from_{name}[0]").endswith(
         f'aws_route.to_endpoint["{peer_table} 10.0.0.0/16"]'
     )
     rule = "module.lambda_endpoint.aws_vpc_security_group_ingress_rule"
-    assert moves[f"{rule}.security_group[0]"] == f'{rule}.source_group["sg-0aaaaaaaaaaaaaaa1"]'
+    assert landing(f"{rule}.security_group[0]") == f'{rule}.source_group["sg-0aaaaaaaaaaaaaaa1"]'
+    assert landing(f'{rule}.security_group["sg-0aaaaaaaaaaaaaaa1"]') == (
+        f'{rule}.source_group["sg-0aaaaaaaaaaaaaaa1"]'
+    )
+    # no two moves share a destination (terraform refuses ambiguous moves)
+    assert len(set(moves.values())) == len(moves)
     assert not [
         w for w in plan_deployment(answers, migrated=True).warnings if "migrat" in w.message
     ]

@@ -188,8 +188,10 @@ def test_vpc_extra_cidrs_get_ingress_and_peer_routes(example):
     assert (
         "extra_cidrs" in peering[("aws_vpc_security_group_ingress_rule", "peer_extra")]["for_each"]
     )
-    assert "var.vpc_extra_cidrs" in peering[("aws_route", "from_spoke_extra")]["count"]
-    assert ".extra_cidrs" in peering[("aws_route", "to_spoke_extra")]["count"]
+    # one route per table and CIDR, keyed "<table> <cidr>": removing a CIDR deletes its routes
+    assert "var.vpc_extra_cidrs" in peering[("aws_route", "from_spoke_extra")]["for_each"]
+    assert ".extra_cidrs" in peering[("aws_route", "to_spoke_extra")]["for_each"]
+    assert '"${pair[0]} ${pair[1]}"' in peering[("aws_route", "to_spoke_extra")]["for_each"]
     arguments = plan_module(parse_answers(example)).module_arguments
     assert arguments["vpc_extra_cidrs"] == ["100.64.0.0/16"]
     assert arguments["peers"]["spoke"]["extra_cidrs"] == ["100.65.0.0/16"]
@@ -228,7 +230,8 @@ def test_ipv6_peer_gets_routes_and_rule(example):
     to = peering[("aws_route", "to_spoke_ipv6")]
     assert to["destination_ipv6_cidr_block"] == '${var.peers["spoke"].ipv6_cidr}'
     back = peering[("aws_route", "from_spoke_ipv6")]
-    assert "local.vpc_ipv6_cidrs" in back["count"]
+    assert "local.vpc_ipv6_cidrs" in back["for_each"]
+    assert "ipv6-${pair[1]}" in back["for_each"]
     rule = peering[("aws_vpc_security_group_ingress_rule", "peer_ipv6")]
     assert rule["cidr_ipv6"] == "${each.value.ipv6_cidr}"
 
@@ -239,8 +242,10 @@ def test_vpc_ipv6_ingress_covers_every_ipv6_cidr(example):
     files = rendered(example)
     main = resources(files, "main.tf")
     rule = main[("aws_vpc_security_group_ingress_rule", "vpc_ipv6_extra")]
-    assert "length(var.vpc_ipv6_cidrs)" in rule["count"]
-    assert rule["cidr_ipv6"] == "${var.vpc_ipv6_cidrs[count.index]}"
+    # keyed by CIDR: removing one deletes only its rule
+    assert "var.vpc_ipv6_cidrs" in rule["for_each"] and "toset(" in rule["for_each"]
+    assert "count" not in rule
+    assert rule["cidr_ipv6"] == "${each.value}"
     assert "var.vpc_ipv6_cidrs" in files["main.tf"].split("vpc_ipv6_cidrs = ", 1)[1].splitlines()[0]
     assert plan_module(parse_answers(example)).module_arguments["vpc_ipv6_cidrs"] == [
         "2600:1f18:aaaa:bb00::/56"

@@ -273,6 +273,18 @@ def test_peering_output_is_deterministic():
             "endpoint_regional_dns = aws_vpc_endpoint.lambda.dns_entry[0]\n  unused = [for entry",
             "must not take dns_entry[0]",
         ),
+        (
+            SAME,
+            'remote = ["rtb-0bbbbbbbbbbbbbbb1"]',
+            'remote = ["rtb-0ffffffffffffffff"]',
+            'expected the answers\' route tables {"local": ["rtb-0ccccccccccccccc1"]',
+        ),
+        (
+            SAME,
+            'for_each = local.peer_route_tables["analytics"]',
+            'for_each = { for index, id in var.peers["analytics"].route_table_ids : index => id }',
+            "aws_route.from_analytics.for_each",
+        ),
     ],
 )
 def test_verify_reports_wrong_peering_hcl(case, old, new, expected):

@@ -167,3 +167,31 @@ def _case(name: str) -> dict:
     from tests.conftest import REPO
 
     return yaml.safe_load((REPO / "tests" / "cases" / f"{name}.yaml").read_text())
+
+
+def test_source_group_rules_must_be_keyed_by_the_answers_group_ids():
+    """Removing one source group deletes only its rule: the rules are keyed by the answers'
+    group ids (local.allowed_security_group_keys), never by position."""
+    answers = parse_answers({**_case("multi-statement-conditions")})
+    files = render_module(answers)
+    assert messages(answers, files) == []
+    group_id = answers.security_group.allow_security_group_ids[0]
+    keys_line = f'allowed_security_group_keys = ["{group_id}"'
+    assert keys_line in files["main.tf"]
+    wrong = {
+        **files,
+        "main.tf": files["main.tf"].replace(
+            keys_line, 'allowed_security_group_keys = ["sg-0000000000000000f"', 1
+        ),
+    }
+    assert any("local.allowed_security_group_keys" in m for m in messages(answers, wrong))
+    counted = files["main.tf"].replace(
+        "for_each = var.create_security_group ? local.allowed_security_groups : {}",
+        "for_each = { for index, id in var.allowed_security_group_ids : index => id }",
+        1,
+    )
+    assert counted != files["main.tf"]
+    assert any(
+        "aws_vpc_security_group_ingress_rule.security_group.for_each" in m
+        for m in messages(answers, {**files, "main.tf": counted})
+    )

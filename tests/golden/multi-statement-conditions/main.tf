@@ -46,6 +46,12 @@ locals {
   # Every IPv6 CIDR of the VPC: the provider's aws_vpc data source reads only the first, the
   # answers list the others (its length is known at plan even for a VPC of the same apply).
   vpc_ipv6_cidrs = concat([data.aws_vpc.endpoint.ipv6_cidr_block], var.vpc_ipv6_cidrs)
+
+  # Source groups keyed by the answers' group ids (known at plan: removing one group deletes
+  # only its rule; the values come from the variable, so ids of groups created in the same
+  # apply work). A list of another length than the answers' is keyed by position.
+  allowed_security_group_keys = ["sg-0cccccccccccccccc"]
+  allowed_security_groups     = length(var.allowed_security_group_ids) == length(local.allowed_security_group_keys) ? zipmap(local.allowed_security_group_keys, var.allowed_security_group_ids) : { for index, id in var.allowed_security_group_ids : tostring(index) => id }
 }
 
 resource "aws_vpc_endpoint" "lambda" {
@@ -169,16 +175,16 @@ resource "aws_vpc_security_group_ingress_rule" "vpc_ipv6" {
   tags              = local.tags
 }
 
-# The VPC's further IPv6 CIDRs (the first one has the rule above).
+# The VPC's further IPv6 CIDRs (the first one has the rule above), by CIDR.
 resource "aws_vpc_security_group_ingress_rule" "vpc_ipv6_extra" {
-  count = var.create_security_group && var.ip_address_type == "dualstack" ? length(var.vpc_ipv6_cidrs) : 0
+  for_each = toset(var.create_security_group && var.ip_address_type == "dualstack" ? var.vpc_ipv6_cidrs : [])
 
   security_group_id = aws_security_group.endpoint[0].id
-  description       = "HTTPS to the Lambda endpoint from the VPC IPv6 CIDR ${var.vpc_ipv6_cidrs[count.index]}"
+  description       = "HTTPS to the Lambda endpoint from the VPC IPv6 CIDR ${each.value}"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  cidr_ipv6         = var.vpc_ipv6_cidrs[count.index]
+  cidr_ipv6         = each.value
   tags              = local.tags
 }
 
@@ -194,16 +200,16 @@ resource "aws_vpc_security_group_ingress_rule" "cidr" {
   tags              = local.tags
 }
 
-# Counted by position: source groups created in the same apply have no id at plan.
+# One rule per source group, keyed by its id in the answers (local.allowed_security_groups).
 resource "aws_vpc_security_group_ingress_rule" "security_group" {
-  count = var.create_security_group ? length(var.allowed_security_group_ids) : 0
+  for_each = var.create_security_group ? local.allowed_security_groups : {}
 
   security_group_id            = aws_security_group.endpoint[0].id
-  description                  = "HTTPS to the Lambda endpoint from ${var.allowed_security_group_ids[count.index]}"
+  description                  = "HTTPS to the Lambda endpoint from ${each.value}"
   ip_protocol                  = "tcp"
   from_port                    = 443
   to_port                      = 443
-  referenced_security_group_id = var.allowed_security_group_ids[count.index]
+  referenced_security_group_id = each.value
   tags                         = local.tags
 }
 

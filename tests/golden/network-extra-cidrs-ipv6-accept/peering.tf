@@ -19,9 +19,29 @@ locals {
   # table. The endpoint's replies to a peer leave through it, so it needs the route to the peer.
   endpoint_subnet_route_tables = [for tables in data.aws_route_tables.endpoint_subnet : length(tables.ids) > 0 ? tables.ids[0] : data.aws_route_tables.main.ids[0]]
 
-  # Each peer's route tables in this VPC: local_route_table_ids, or (null) the endpoint
-  # subnets' tables.
-  peer_local_route_table_ids = { for name, peer in var.peers : name => peer.local_route_table_ids == null ? distinct(local.endpoint_subnet_route_tables) : peer.local_route_table_ids }
+  # The answers' route table ids of each peer, in this VPC (local) and in the peer's (remote):
+  # the keys of its routes, known at plan, so that removing one table deletes only its routes
+  # (the values come from var.peers: ids of tables created in the same apply work).
+  route_table_keys = {
+    "v6-peer" = { local = ["rtb-0bbbbbbbbbbbbbbbb"], remote = ["rtb-0aaaaaaaaaaaaaaaa"] }
+    "pending" = { local = ["rtb-0bbbbbbbbbbbbbbbb"], remote = [] }
+  }
+
+  # Each peer's route tables in this VPC, by key: local_route_table_ids keyed by the answers'
+  # ids, or (null) the endpoint subnets' tables by their ids (read at plan). A list of another
+  # length than the answers' is keyed by position.
+  peer_local_route_tables = { for name, peer in var.peers : name => (
+    peer.local_route_table_ids == null ? { for id in distinct(local.endpoint_subnet_route_tables) : id => id } : (
+      length(peer.local_route_table_ids) == length(local.route_table_keys[name].local) ? zipmap(local.route_table_keys[name].local, peer.local_route_table_ids) :
+      { for index, id in peer.local_route_table_ids : tostring(index) => id }
+    )
+  ) }
+
+  # Each peer's route tables in its own VPC, by key, the same way.
+  peer_route_tables = { for name, peer in var.peers : name => (
+    length(peer.route_table_ids) == length(local.route_table_keys[name].remote) ? zipmap(local.route_table_keys[name].remote, peer.route_table_ids) :
+    { for index, id in peer.route_table_ids : tostring(index) => id }
+  ) }
 
   # Endpoint subnets whose route table gets no route to a peer (plan fails: main.tf). A peer
   # with local_route_table_ids = [] is routed elsewhere, by choice.
@@ -29,7 +49,7 @@ locals {
     for name, peer in var.peers : [
       for index, table in local.endpoint_subnet_route_tables :
       "peer ${name} has no route in ${table} (the route table of endpoint subnet ${var.subnet_ids[index]})"
-      if !contains(local.peer_local_route_table_ids[name], table) && (peer.local_route_table_ids == null ? true : length(peer.local_route_table_ids) > 0)
+      if !contains(values(local.peer_local_route_tables[name]), table) && (peer.local_route_table_ids == null ? true : length(peer.local_route_table_ids) > 0)
     ]
   ])
 }
@@ -119,58 +139,58 @@ data "aws_vpc" "peer_v6_peer" {
   }
 }
 
-# Endpoint VPC -> peer: the endpoint's replies go back through the connection. Routes are
-# counted by position: route tables created in the same apply have no id at plan (the shared
-# module of the deployment layout keys them by table id instead).
+# Endpoint VPC -> peer: the endpoint's replies go back through the connection. One route per
+# route table, keyed by the table's id in the answers (local.peer_local_route_tables).
 resource "aws_route" "to_v6_peer" {
-  count = length(local.peer_local_route_table_ids["v6-peer"])
+  for_each = local.peer_local_route_tables["v6-peer"]
 
-  route_table_id            = local.peer_local_route_table_ids["v6-peer"][count.index]
+  route_table_id            = each.value
   destination_cidr_block    = var.peers["v6-peer"].cidr
   vpc_peering_connection_id = local.peering_connection_ids["v6-peer"]
 }
 
 # Peer -> endpoint VPC, in the peer's route tables.
 resource "aws_route" "from_v6_peer" {
-  count = length(var.peers["v6-peer"].route_table_ids)
+  for_each = local.peer_route_tables["v6-peer"]
 
-  route_table_id            = var.peers["v6-peer"].route_table_ids[count.index]
+  route_table_id            = each.value
   destination_cidr_block    = var.vpc_cidr
   vpc_peering_connection_id = local.peering_connection_ids["v6-peer"]
 }
 
-# Endpoint VPC -> the peer's secondary CIDRs.
+# Endpoint VPC -> the peer's secondary CIDRs: one route per table and CIDR.
 resource "aws_route" "to_v6_peer_extra" {
-  count = length(local.peer_local_route_table_ids["v6-peer"]) * length(var.peers["v6-peer"].extra_cidrs)
+  for_each = { for pair in setproduct(keys(local.peer_local_route_tables["v6-peer"]), var.peers["v6-peer"].extra_cidrs) : "${pair[0]} ${pair[1]}" => { table = local.peer_local_route_tables["v6-peer"][pair[0]], cidr = pair[1] } }
 
-  route_table_id            = local.peer_local_route_table_ids["v6-peer"][floor(count.index / length(var.peers["v6-peer"].extra_cidrs))]
-  destination_cidr_block    = var.peers["v6-peer"].extra_cidrs[count.index % length(var.peers["v6-peer"].extra_cidrs)]
+  route_table_id            = each.value.table
+  destination_cidr_block    = each.value.cidr
   vpc_peering_connection_id = local.peering_connection_ids["v6-peer"]
 }
 
-# Peer -> the endpoint VPC's secondary CIDRs.
+# Peer -> the endpoint VPC's secondary CIDRs: one route per table and CIDR.
 resource "aws_route" "from_v6_peer_extra" {
-  count = length(var.peers["v6-peer"].route_table_ids) * length(var.vpc_extra_cidrs)
+  for_each = { for pair in setproduct(keys(local.peer_route_tables["v6-peer"]), var.vpc_extra_cidrs) : "${pair[0]} ${pair[1]}" => { table = local.peer_route_tables["v6-peer"][pair[0]], cidr = pair[1] } }
 
-  route_table_id            = var.peers["v6-peer"].route_table_ids[floor(count.index / length(var.vpc_extra_cidrs))]
-  destination_cidr_block    = var.vpc_extra_cidrs[count.index % length(var.vpc_extra_cidrs)]
+  route_table_id            = each.value.table
+  destination_cidr_block    = each.value.cidr
   vpc_peering_connection_id = local.peering_connection_ids["v6-peer"]
 }
 
-# IPv6: endpoint VPC -> peer, and peer -> every IPv6 CIDR of the endpoint VPC.
+# IPv6: endpoint VPC -> peer, and peer -> every IPv6 CIDR of the endpoint VPC (by position:
+# AWS assigns them, so a VPC created in the same apply has none at plan).
 resource "aws_route" "to_v6_peer_ipv6" {
-  count = length(local.peer_local_route_table_ids["v6-peer"])
+  for_each = local.peer_local_route_tables["v6-peer"]
 
-  route_table_id              = local.peer_local_route_table_ids["v6-peer"][count.index]
+  route_table_id              = each.value
   destination_ipv6_cidr_block = var.peers["v6-peer"].ipv6_cidr
   vpc_peering_connection_id   = local.peering_connection_ids["v6-peer"]
 }
 
 resource "aws_route" "from_v6_peer_ipv6" {
-  count = length(var.peers["v6-peer"].route_table_ids) * length(local.vpc_ipv6_cidrs)
+  for_each = { for pair in setproduct(keys(local.peer_route_tables["v6-peer"]), range(length(local.vpc_ipv6_cidrs))) : "${pair[0]} ipv6-${pair[1]}" => { table = local.peer_route_tables["v6-peer"][pair[0]], cidr = local.vpc_ipv6_cidrs[pair[1]] } }
 
-  route_table_id              = var.peers["v6-peer"].route_table_ids[floor(count.index / length(local.vpc_ipv6_cidrs))]
-  destination_ipv6_cidr_block = local.vpc_ipv6_cidrs[count.index % length(local.vpc_ipv6_cidrs)]
+  route_table_id              = each.value.table
+  destination_ipv6_cidr_block = each.value.cidr
   vpc_peering_connection_id   = local.peering_connection_ids["v6-peer"]
 }
 
@@ -221,13 +241,12 @@ data "aws_vpc" "peer_pending" {
   }
 }
 
-# Endpoint VPC -> peer: the endpoint's replies go back through the connection. Routes are
-# counted by position: route tables created in the same apply have no id at plan (the shared
-# module of the deployment layout keys them by table id instead).
+# Endpoint VPC -> peer: the endpoint's replies go back through the connection. One route per
+# route table, keyed by the table's id in the answers (local.peer_local_route_tables).
 resource "aws_route" "to_pending" {
-  count = length(local.peer_local_route_table_ids["pending"])
+  for_each = local.peer_local_route_tables["pending"]
 
-  route_table_id            = local.peer_local_route_table_ids["pending"][count.index]
+  route_table_id            = each.value
   destination_cidr_block    = var.peers["pending"].cidr
   vpc_peering_connection_id = local.peering_connection_ids["pending"]
 }
@@ -235,21 +254,21 @@ resource "aws_route" "to_pending" {
 # Peer -> endpoint VPC, in the peer's route tables.
 resource "aws_route" "from_pending" {
   provider = aws.peer_pending
-  count    = length(var.peers["pending"].route_table_ids)
+  for_each = local.peer_route_tables["pending"]
 
-  route_table_id            = var.peers["pending"].route_table_ids[count.index]
+  route_table_id            = each.value
   destination_cidr_block    = var.vpc_cidr
   vpc_peering_connection_id = local.peering_connection_ids["pending"]
 }
 
-# Peer -> the endpoint VPC's secondary CIDRs.
+# Peer -> the endpoint VPC's secondary CIDRs: one route per table and CIDR.
 resource "aws_route" "from_pending_extra" {
   provider = aws.peer_pending
 
-  count = length(var.peers["pending"].route_table_ids) * length(var.vpc_extra_cidrs)
+  for_each = { for pair in setproduct(keys(local.peer_route_tables["pending"]), var.vpc_extra_cidrs) : "${pair[0]} ${pair[1]}" => { table = local.peer_route_tables["pending"][pair[0]], cidr = pair[1] } }
 
-  route_table_id            = var.peers["pending"].route_table_ids[floor(count.index / length(var.vpc_extra_cidrs))]
-  destination_cidr_block    = var.vpc_extra_cidrs[count.index % length(var.vpc_extra_cidrs)]
+  route_table_id            = each.value.table
+  destination_cidr_block    = each.value.cidr
   vpc_peering_connection_id = local.peering_connection_ids["pending"]
 }
 

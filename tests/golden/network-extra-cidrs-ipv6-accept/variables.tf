@@ -97,7 +97,7 @@ variable "allowed_cidr_blocks" {
 }
 
 variable "allowed_security_group_ids" {
-  description = "Source security groups allowed in on TCP 443."
+  description = "Source security groups allowed in on TCP 443. Their rules are keyed by the group ids this module was rendered for, position for position (ids of groups created in the same apply work); a list of another length is keyed by position."
   type        = list(string)
   default     = []
 }
@@ -127,7 +127,7 @@ variable "endpoint_policy" {
 }
 
 variable "peers" {
-  description = "Peered VPCs that reach the endpoint, by name. The module was rendered for exactly these names (each peer has its own resources and, in another account or region, its own provider): change the list in the answers and re-render."
+  description = "Peered VPCs that reach the endpoint, by name. The module was rendered for exactly these names (each peer has its own resources and, in another account or region, its own provider): change the list in the answers and re-render. Routes are keyed by the route table ids the module was rendered for, position for position (ids of tables created in the same apply work); local_route_table_ids null routes the peer in the endpoint subnets' route tables, read at plan."
   type = map(object({
     vpc_id                = string
     cidr                  = string

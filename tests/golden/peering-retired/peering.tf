@@ -18,9 +18,28 @@ locals {
   # table. The endpoint's replies to a peer leave through it, so it needs the route to the peer.
   endpoint_subnet_route_tables = [for tables in data.aws_route_tables.endpoint_subnet : length(tables.ids) > 0 ? tables.ids[0] : data.aws_route_tables.main.ids[0]]
 
-  # Each peer's route tables in this VPC: local_route_table_ids, or (null) the endpoint
-  # subnets' tables.
-  peer_local_route_table_ids = { for name, peer in var.peers : name => peer.local_route_table_ids == null ? distinct(local.endpoint_subnet_route_tables) : peer.local_route_table_ids }
+  # The answers' route table ids of each peer, in this VPC (local) and in the peer's (remote):
+  # the keys of its routes, known at plan, so that removing one table deletes only its routes
+  # (the values come from var.peers: ids of tables created in the same apply work).
+  route_table_keys = {
+    "analytics" = { local = ["rtb-0ccccccccccccccc1"], remote = ["rtb-0bbbbbbbbbbbbbbb1"] }
+  }
+
+  # Each peer's route tables in this VPC, by key: local_route_table_ids keyed by the answers'
+  # ids, or (null) the endpoint subnets' tables by their ids (read at plan). A list of another
+  # length than the answers' is keyed by position.
+  peer_local_route_tables = { for name, peer in var.peers : name => (
+    peer.local_route_table_ids == null ? { for id in distinct(local.endpoint_subnet_route_tables) : id => id } : (
+      length(peer.local_route_table_ids) == length(local.route_table_keys[name].local) ? zipmap(local.route_table_keys[name].local, peer.local_route_table_ids) :
+      { for index, id in peer.local_route_table_ids : tostring(index) => id }
+    )
+  ) }
+
+  # Each peer's route tables in its own VPC, by key, the same way.
+  peer_route_tables = { for name, peer in var.peers : name => (
+    length(peer.route_table_ids) == length(local.route_table_keys[name].remote) ? zipmap(local.route_table_keys[name].remote, peer.route_table_ids) :
+    { for index, id in peer.route_table_ids : tostring(index) => id }
+  ) }
 
   # Endpoint subnets whose route table gets no route to a peer (plan fails: main.tf). A peer
   # with local_route_table_ids = [] is routed elsewhere, by choice.
@@ -28,7 +47,7 @@ locals {
     for name, peer in var.peers : [
       for index, table in local.endpoint_subnet_route_tables :
       "peer ${name} has no route in ${table} (the route table of endpoint subnet ${var.subnet_ids[index]})"
-      if !contains(local.peer_local_route_table_ids[name], table) && (peer.local_route_table_ids == null ? true : length(peer.local_route_table_ids) > 0)
+      if !contains(values(local.peer_local_route_tables[name]), table) && (peer.local_route_table_ids == null ? true : length(peer.local_route_table_ids) > 0)
     ]
   ])
 }
@@ -94,22 +113,21 @@ data "aws_vpc" "peer_analytics" {
   }
 }
 
-# Endpoint VPC -> peer: the endpoint's replies go back through the connection. Routes are
-# counted by position: route tables created in the same apply have no id at plan (the shared
-# module of the deployment layout keys them by table id instead).
+# Endpoint VPC -> peer: the endpoint's replies go back through the connection. One route per
+# route table, keyed by the table's id in the answers (local.peer_local_route_tables).
 resource "aws_route" "to_analytics" {
-  count = length(local.peer_local_route_table_ids["analytics"])
+  for_each = local.peer_local_route_tables["analytics"]
 
-  route_table_id            = local.peer_local_route_table_ids["analytics"][count.index]
+  route_table_id            = each.value
   destination_cidr_block    = var.peers["analytics"].cidr
   vpc_peering_connection_id = local.peering_connection_ids["analytics"]
 }
 
 # Peer -> endpoint VPC, in the peer's route tables.
 resource "aws_route" "from_analytics" {
-  count = length(var.peers["analytics"].route_table_ids)
+  for_each = local.peer_route_tables["analytics"]
 
-  route_table_id            = var.peers["analytics"].route_table_ids[count.index]
+  route_table_id            = each.value
   destination_cidr_block    = var.vpc_cidr
   vpc_peering_connection_id = local.peering_connection_ids["analytics"]
 }

@@ -84,7 +84,7 @@ import {
 }
 
 import {
-  to = module.lambda_endpoint.aws_vpc_security_group_ingress_rule.security_group[0]
+  to = module.lambda_endpoint.aws_vpc_security_group_ingress_rule.security_group["sg-0cccccccccccccccc"]
   id = "sgr-00112233445566778"
 }
 
