@@ -32,6 +32,7 @@ HEARTBEAT_SECONDS = 30.0
 LINES_PER_STAGE = 10
 LINE_SECONDS = 2.0
 BAR_WIDTH = 24
+VERBS = {"verified": "verify", "scanned": "scan", "written": "write"}
 
 
 class PlainLines(ProgressView):
@@ -46,8 +47,10 @@ class PlainLines(ProgressView):
         self.lock = threading.Lock()
 
     def start(self, progress: BatchProgress) -> None:
-        steps = ", ".join(progress.stages)
-        self.line(progress, f"[0/{progress.total}] to be {steps}", estimate=False)
+        steps = ", ".join(VERBS.get(stage, stage) for stage in progress.stages)
+        if len(progress.stages) == 1:  # the deployment layout
+            steps = "render, one root after another"
+        self.line(progress, f"[0/{progress.total}] answers files to {steps}", estimate=False)
         if self.heartbeat:
             self.thread = threading.Thread(
                 target=self._beat, args=(progress,), name="tfgen-progress", daemon=True

@@ -25,7 +25,7 @@ def test_a_scanned_batch_counts_chunks_back_and_keeps_their_times(tmp_path: Path
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     lines = [line for line in result.stderr.splitlines() if line.startswith("tfgen: [")]
-    assert lines[0].startswith("tfgen: [0/4] to be verified, scanned, written; ")
+    assert lines[0].startswith("tfgen: [0/4] answers files to verify, scan, write; ")
     assert any(line.startswith("tfgen: [2/4] in checkov (2 processes at once); ") for line in lines)
     assert any(line.startswith("tfgen: [4/4] scanned; ") for line in lines)
     assert lines[-1].startswith("tfgen: [4/4] written; ")

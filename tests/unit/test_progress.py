@@ -66,7 +66,7 @@ def test_plain_lines_carry_done_total_and_elapsed_at_each_stage():
         progress("b.yaml", "written")
         progress("d.yaml", "written")
     assert lines(stream) == [
-        "tfgen: [0/4] to be verified, scanned, written; 0.0 s elapsed",
+        "tfgen: [0/4] answers files to verify, scan, write; 0.0 s elapsed",
         "tfgen: [1/3] verified; 2.5 s elapsed, estimating time left",
         "tfgen: [2/3] verified; 5.0 s elapsed, estimating time left",
         "tfgen: [3/3] verified; 7.5 s elapsed, estimating time left",
@@ -261,7 +261,7 @@ def test_a_batch_without_a_terminal_prints_counted_lines_on_stderr_only(tmp_path
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     progress = [line for line in result.stderr.splitlines() if line.startswith("tfgen: [")]
-    assert progress[0].startswith("tfgen: [0/3] to be verified, written; ")
+    assert progress[0].startswith("tfgen: [0/3] answers files to verify, write; ")
     assert any(line.startswith("tfgen: [3/3] verified; ") for line in progress)
     assert progress[-1].startswith("tfgen: [3/3] written; ")
     assert all(" elapsed" in line for line in progress)
@@ -387,4 +387,15 @@ def test_without_a_terminal_a_quiet_stretch_gets_a_line():
     assert beats == [
         "tfgen: still running: verified 1/2, scanned 0/2, written 0/2; 1:00 elapsed, "
         "estimating time left"
+    ]
+
+
+def test_the_deployment_layout_says_its_roots_go_one_after_another():
+    progress, stream, _clock = plain(2, stages_of(scan=True, one_step=True))
+    with batch_progress_of(progress):
+        progress("a", "written")
+        progress("b", "written")
+    assert lines(stream) == [
+        "tfgen: [0/2] answers files to render, one root after another; 0.0 s elapsed",
+        "tfgen: [2/2] written; 0.0 s elapsed, almost done",
     ]
