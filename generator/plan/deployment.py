@@ -86,6 +86,7 @@ class RemotePeer:
             "accept": self.accepts,
             "route_tables": by_id(self.peer.route_table_ids),
             "vpc_cidrs": [self.peer.cidr, *self.peer.extra_cidrs],
+            **({"vpc_ipv6_cidr": self.peer.ipv6_cidr} if self.peer.ipv6_cidr else {}),
             "destination_cidrs": Expression(f"{side}.destination_cidrs"),
             "destination_ipv6_cidrs": Expression(f"{side}.destination_ipv6_cidrs"),
             "dns": self.peer.dns,

@@ -215,6 +215,7 @@ def check_peer_calls(
             "accept": peer.connection_id is None,
             "route_tables": {table: table for table in peer.route_table_ids},
             "vpc_cidrs": [peer.cidr, *peer.extra_cidrs],
+            **({"vpc_ipv6_cidr": peer.ipv6_cidr} if peer.ipv6_cidr else {}),
             "dns": peer.dns,
             **{
                 field: f"{side}.{field}}}"

@@ -243,12 +243,14 @@ def check_peer(
         or data.get("id") != ref(f"{var}.vpc_id")
         or data.get("provider") != wanted
         or "cidr_block_associations" not in conditions
+        or (peer.ipv6_cidr is not None and "self.ipv6_cidr_block" not in conditions)
         or (peer.dns and "enable_dns_support" not in conditions)
         or (peer.dns and "enable_dns_hostnames" not in conditions)
     ):
         checker.fail(
             f"data.aws_vpc.peer_{peer.key} must read {var}.vpc_id with {peer.provider} and "
             "check at plan time that the peer's CIDRs are the VPC's"
+            + (" (its ipv6_cidr too)" if peer.ipv6_cidr else "")
             + (" and that enable_dns_support and enable_dns_hostnames are on" if peer.dns else "")
         )
 

@@ -202,6 +202,7 @@ module "peer" {
   route_table_ids        = each.value.route_table_ids
   route_tables           = each.value.route_tables
   vpc_cidrs              = concat([each.value.cidr], each.value.extra_cidrs)
+  vpc_ipv6_cidr          = each.value.ipv6_cidr
   destination_cidrs      = local.vpc_cidrs
   destination_ipv6_cidrs = each.value.ipv6_cidr == null ? [] : local.vpc_ipv6_cidrs
   dns                    = each.value.dns

@@ -364,3 +364,17 @@ def test_render_reports_warnings_in_json_and_text(tmp_path, example):
     text = runner.invoke(cli, ["render", str(source), "-o", str(tmp_path / "out2"), "--no-scan"])
     assert text.exit_code == 0
     assert "warning peering[0].route_table_ids: empty" in text.stderr
+
+
+def test_verify_requires_the_peer_ipv6_cidr_check():
+    """A peer's ipv6_cidr is routed and admitted: plan must fail when it is not the VPC's."""
+    answers = answers_of("network-extra-cidrs-ipv6-accept")
+    files = render_module(answers)
+    assert messages(answers, files) == []
+    text = files["peering.tf"]
+    start = text.index(
+        "    postcondition {\n      condition     = try(cidrhost(self.ipv6_cidr_block"
+    )
+    end = text.index("    }\n", start) + len("    }\n")
+    files["peering.tf"] = text[:start] + text[end:]
+    assert any("its ipv6_cidr too" in message for message in messages(answers, files))

@@ -223,6 +223,54 @@ run "a_peer_cidr_that_is_not_its_vpcs_fails" {
   expect_failures = [data.aws_vpc.this]
 }
 
+run "a_peer_ipv6_cidr_that_is_not_its_vpcs_fails" {
+  command = plan
+
+  module {
+    source = "./modules/peer"
+  }
+
+  variables {
+    name              = "data"
+    vpc_id            = "vpc-0ddddddddddddddd1"
+    connection_id     = "pcx-0123456789abcdef0"
+    vpc_cidrs         = ["172.16.0.0/16"]
+    vpc_ipv6_cidr     = "2600:1f18:cccc:dd00::/56"
+    destination_cidrs = ["10.0.0.0/16"]
+    dns               = false
+  }
+
+  override_data {
+    target = data.aws_vpc.this
+    values = { cidr_block = "172.16.0.0/16", ipv6_cidr_block = "2600:1f18:cccc:ee00::/56", cidr_block_associations = [{ association_id = "vpc-cidr-assoc-0123456789abcdef1", cidr_block = "172.16.0.0/16", state = "associated" }] }
+  }
+
+  expect_failures = [data.aws_vpc.this]
+}
+
+run "a_peer_with_its_own_ipv6_cidr_plans" {
+  command = plan
+
+  module {
+    source = "./modules/peer"
+  }
+
+  variables {
+    name              = "data"
+    vpc_id            = "vpc-0ddddddddddddddd1"
+    connection_id     = "pcx-0123456789abcdef0"
+    vpc_cidrs         = ["172.16.0.0/16"]
+    vpc_ipv6_cidr     = "2600:1F18:CCCC:DD00::/56"
+    destination_cidrs = ["10.0.0.0/16"]
+    dns               = false
+  }
+
+  override_data {
+    target = data.aws_vpc.this
+    values = { cidr_block = "172.16.0.0/16", ipv6_cidr_block = "2600:1f18:cccc:dd00::/56", cidr_block_associations = [{ association_id = "vpc-cidr-assoc-0123456789abcdef1", cidr_block = "172.16.0.0/16", state = "associated" }] }
+  }
+}
+
 run "a_peer_with_its_own_cidrs_plans" {
   command = plan
 

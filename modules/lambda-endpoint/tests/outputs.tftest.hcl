@@ -131,7 +131,7 @@ run "dns_peers_get_the_zone" {
   # The local peer's VPC, as its side reads it (its CIDR is checked at plan).
   override_data {
     target = module.peer["local"].data.aws_vpc.this
-    values = { enable_dns_support = true, enable_dns_hostnames = true, cidr_block = "172.16.0.0/16", cidr_block_associations = [] }
+    values = { enable_dns_support = true, enable_dns_hostnames = true, cidr_block = "172.16.0.0/16", cidr_block_associations = [], ipv6_cidr_block = "2600:1f18:aaaa:bb00::/56" }
   }
 
   assert {

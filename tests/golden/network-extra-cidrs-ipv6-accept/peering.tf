@@ -133,6 +133,10 @@ data "aws_vpc" "peer_v6_peer" {
       error_message = "Peer v6-peer: CIDRs ${join(", ", [for cidr in concat([var.peers["v6-peer"].cidr], var.peers["v6-peer"].extra_cidrs) : cidr if !contains(concat([self.cidr_block], self.cidr_block_associations[*].cidr_block), cidr)])} are not CIDRs of ${self.id}, which has ${join(", ", distinct(concat([self.cidr_block], self.cidr_block_associations[*].cidr_block)))}: fix the peer's cidr and extra_cidrs in the answers."
     }
     postcondition {
+      condition     = try(cidrhost(self.ipv6_cidr_block, 0) == cidrhost(var.peers["v6-peer"].ipv6_cidr, 0) && split("/", self.ipv6_cidr_block)[1] == split("/", var.peers["v6-peer"].ipv6_cidr)[1], false)
+      error_message = "Peer v6-peer: ipv6_cidr ${var.peers["v6-peer"].ipv6_cidr} is not the IPv6 CIDR of ${self.id}, which has ${coalesce(self.ipv6_cidr_block, "none")} (the provider's aws_vpc reads a VPC's first IPv6 CIDR): fix the peer's ipv6_cidr in the answers."
+    }
+    postcondition {
       condition     = self.enable_dns_support && self.enable_dns_hostnames
       error_message = "Peer v6-peer: ${self.id} needs enableDnsSupport and enableDnsHostnames for the private hosted zone to answer ${data.aws_vpc_endpoint_service.lambda.private_dns_name} there: turn both on in the peer VPC, or set dns: false for the peer."
     }

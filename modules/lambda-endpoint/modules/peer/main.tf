@@ -41,7 +41,7 @@ resource "aws_route" "to_endpoint" {
 }
 
 # The peer VPC, read so that plan fails first: the CIDRs the endpoint side routes to and admits
-# must be its own (a typo would route and open the wrong ranges), and the private hosted zone
+# must be its own, IPv4 and IPv6 (a typo would route and open the wrong ranges), and the private hosted zone
 # answers the Lambda API name in it only with enableDnsSupport and enableDnsHostnames.
 data "aws_vpc" "this" {
   id = var.vpc_id
@@ -50,6 +50,10 @@ data "aws_vpc" "this" {
     postcondition {
       condition     = alltrue([for cidr in var.vpc_cidrs : contains(concat([self.cidr_block], self.cidr_block_associations[*].cidr_block), cidr)])
       error_message = "Peer ${var.name}: CIDRs ${join(", ", [for cidr in var.vpc_cidrs : cidr if !contains(concat([self.cidr_block], self.cidr_block_associations[*].cidr_block), cidr)])} are not CIDRs of ${self.id}, which has ${join(", ", distinct(concat([self.cidr_block], self.cidr_block_associations[*].cidr_block)))}: fix the peer's cidr and extra_cidrs."
+    }
+    postcondition {
+      condition     = var.vpc_ipv6_cidr == null || try(cidrhost(self.ipv6_cidr_block, 0) == cidrhost(var.vpc_ipv6_cidr, 0) && split("/", self.ipv6_cidr_block)[1] == split("/", var.vpc_ipv6_cidr)[1], false)
+      error_message = "Peer ${var.name}: ipv6_cidr ${coalesce(var.vpc_ipv6_cidr, "-")} is not the IPv6 CIDR of ${self.id}, which has ${coalesce(self.ipv6_cidr_block, "none")} (the provider's aws_vpc reads a VPC's first IPv6 CIDR): fix the peer's ipv6_cidr."
     }
     postcondition {
       condition     = !var.dns || (self.enable_dns_support && self.enable_dns_hostnames)

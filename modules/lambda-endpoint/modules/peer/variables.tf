@@ -50,6 +50,12 @@ variable "vpc_cidrs" {
   default     = []
 }
 
+variable "vpc_ipv6_cidr" {
+  description = "The peer VPC's IPv6 CIDR, as the endpoint side routes to it and admits it (the parent module's peers[name].ipv6_cidr): plan fails unless it is the VPC's first IPv6 CIDR, the one the provider's aws_vpc reads. null skips the check."
+  type        = string
+  default     = null
+}
+
 variable "destination_cidrs" {
   description = "The endpoint VPC's IPv4 CIDRs (primary first), the destinations of the peer's routes."
   type        = list(string)
