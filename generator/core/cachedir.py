@@ -4,6 +4,7 @@ or not a folder costs time, never a run, and tfgen says so once per process."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from functools import cache
@@ -43,3 +44,49 @@ def cache_folder(name: str) -> Path | None:
         without_cache(folder, "not writable")
         return None
     return folder
+
+
+# What tfgen's output is a function of, besides its inputs: the libraries that render, parse
+# and serialize it (their versions) and the Python that runs them.
+RENDERING_DISTRIBUTIONS = (
+    "jinja2",
+    "markupsafe",
+    "pyyaml",
+    "pydantic",
+    "pydantic-core",
+    "python-hcl2",
+    "lark",
+    "platformdirs",
+)
+
+
+@cache
+def code_digest() -> str:
+    """A hash of the code that renders: the content of every file of tfgen's package and of
+    its templates (a checkout's `templates/` too), the versions of the libraries it renders
+    with, and the Python version. An edited template or module, an upgrade: another digest.
+    Caches of what tfgen renders are keyed by it (never by a version number alone)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    package = Path(__file__).resolve().parent.parent  # generator/
+    digest = hashlib.sha256(f"tfgen code {sys.version}\n".encode())
+    for name in RENDERING_DISTRIBUTIONS:
+        try:
+            found = version(name)
+        except PackageNotFoundError:
+            found = "-"
+        digest.update(f"{name} {found}\n".encode())
+    for root in (package, package.parent / "templates"):
+        if not root.is_dir():
+            continue
+        for folder, folders, files in os.walk(root):
+            folders[:] = sorted(name for name in folders if name != "__pycache__")
+            for name in sorted(files):
+                if name.endswith((".pyc", ".pyo")):
+                    continue
+                path = Path(folder, name)
+                relative = path.relative_to(package.parent).as_posix()
+                digest.update(
+                    f"{relative}\0{hashlib.sha256(path.read_bytes()).hexdigest()}\n".encode()
+                )
+    return digest.hexdigest()

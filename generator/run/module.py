@@ -7,10 +7,9 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.answers.load import load_answers
-from generator.answers.model import Answers
 from generator.core.errors import Problem, UsageError
 from generator.core.files import module_files, refuse_links_leaving, write_text_atomic
 from generator.core.findings import Finding
@@ -26,8 +25,7 @@ from generator.moduledir.write import (
     staged,
     target_lock,
 )
-from generator.plan.module_plan import ModulePlan, plan_module
-from generator.render.templates import render_plan
+from generator.run.record import answers_for_target, load_record
 from generator.scan.checkov import (
     CheckovProcess,
     ScanReport,
@@ -36,8 +34,13 @@ from generator.scan.checkov import (
     warm_checkov,
 )
 from generator.scan.chunks import MAX_CHUNK
-from generator.verify.module import verify_plan
 from generator.verify.skips import unexpected_skips
+
+if TYPE_CHECKING:
+    # the plan, the renderer and verify are imported where they run: `tfgen check` of
+    # modules whose render is remembered (generator/run/drift.py) needs none of them
+    from generator.answers.model import Answers
+    from generator.plan.module_plan import ModulePlan
 
 
 @dataclass(frozen=True)
@@ -97,76 +100,24 @@ class RunResult:
         }
 
 
-def committed_answers(
-    target: Path, force: bool = False, manifest: dict[str, Any] | None = None
-) -> Answers | None:
-    """The answers a tfgen module folder was last rendered from (None for a new folder, or
-    with `force` when they cannot be read). `manifest`: the folder's, when already read."""
-    from generator.core.errors import AnswersError
+def render_plan(plan: ModulePlan) -> dict[str, str]:
+    """generator/render/templates.py's render_plan, imported where it runs."""
+    from generator.render import templates
 
-    manifest = manifest if manifest is not None else read_manifest(target)
-    if manifest is None or not (target / ANSWERS_FILE).is_file():
-        return None
-    try:
-        return load_answers(target / ANSWERS_FILE)
-    except AnswersError as error:
-        if force:
-            return None
-        raise UsageError(
-            f"{target / ANSWERS_FILE} (the module's committed answers) cannot be read, so "
-            f"removed peers cannot be told: {error}; fix it or use --force"
-        ) from None
+    return templates.render_plan(plan)
 
 
-def upgrade_warnings(
-    target: Path, manifest: dict[str, Any] | None, previous: Answers | None
-) -> list[Problem]:
-    """What a re-render over a module from an older tfgen cannot change by itself, from the
-    module's manifest and committed answers.
+def verify_plan(plan: ModulePlan, files: dict[str, str]) -> list[Finding]:
+    """generator/verify/module.py's verify_plan, imported where it runs."""
+    from generator.verify import module
 
-    tfgen 0.1 created the Lambda zone with the first DNS peer's VPC (in that peer's account
-    when every DNS peer was in another one); 0.2 creates it with the endpoint's VPC, a setting
-    the module ignores after creation, and associates each peer. Over the old zone, the first
-    peer's association collides with the one it has and the endpoint VPC never joins, so the
-    old zone must be replaced once (CHANGELOG.md, 0.2.0)."""
-    version = str((manifest or {}).get("tfgen_version", ""))
-    dns_peers = [peer for peer in previous.peering if peer.dns] if previous else []
-    if not version.startswith("0.1.") or not dns_peers:
-        return []
-    first = dns_peers[0]
-    return [
-        Problem(
-            "peering",
-            f"{target} was rendered by tfgen {version}, which created the private hosted zone "
-            f"for the Lambda API with peer {first.name}'s VPC {first.vpc_id} (in that peer's "
-            "account when every DNS peer is in another account); this layout makes it with "
-            "the endpoint's VPC and associates every peer, so over the old zone that peer's "
-            "association collides and the endpoint VPC never joins: after this render replace "
-            "it once (peers lose the Lambda name until they are associated again): terraform apply "
-            "-replace='module.<your module call>.aws_route53_zone.lambda' (a zone in a peer's "
-            "account: terraform state rm it and delete it there); see the README, Changing a "
-            "deployed module",
-        )
-    ]
-
-
-def answers_for_target(
-    answers: Answers, target: Path, drop_retired: bool, force: bool
-) -> tuple[Answers, list[Problem]]:
-    """The answers with what the module already in `target` carries over (`retired_peers`,
-    the DNS mode it has: `keep_dns_mode`), and the warnings a re-render over that module
-    needs (`upgrade_warnings`); the module's manifest and committed answers are read once."""
-    from generator.plan.peering import keep_dns_mode, retire_removed_peers
-
-    manifest = read_manifest(target)
-    previous = committed_answers(target, force, manifest)
-    carried = retire_removed_peers(answers, previous, drop=drop_retired)
-    carried, dns = keep_dns_mode(carried, previous, str(target))
-    return carried, [*dns, *upgrade_warnings(target, manifest, previous)]
+    return module.verify_plan(plan, files)
 
 
 def rendered_files(answers: Answers, source: str | None = None) -> dict[str, str]:
     """Every file of the module folder, manifest included."""
+    from generator.plan.module_plan import plan_module
+
     return planned_files(plan_module(answers, source))
 
 
@@ -181,6 +132,8 @@ def render_and_verify(
     answers: Answers, source: str | None = None
 ) -> tuple[dict[str, str], list[Finding], list[Problem], tuple[tuple[str, str], ...]]:
     """Plan once, render, verify: (files, findings, warnings, the plan's checkov skips)."""
+    from generator.plan.module_plan import plan_module
+
     plan = plan_module(answers, source)
     files = planned_files(plan)
     return files, verify_plan(plan, files), list(plan.warnings), plan.skips
@@ -431,12 +384,12 @@ def folder_answers(folder: Path) -> tuple[Answers, Path | None, list[Problem]]:
     if source is None:
         if not record.is_file():
             raise UsageError(f"{folder}: not a tfgen module (no {ANSWERS_FILE})")
-        return load_answers(record), None, []  # the record carries its own retired peers
+        return load_record(record), None, []  # the record carries its own retired peers
     carried, _upgrade = answers_for_target(
         load_answers(source), folder, drop_retired=False, force=True
     )
     try:
-        kept = load_answers(record) if record.is_file() else None
+        kept = load_record(record) if record.is_file() else None
     except AnswersError:
         kept = None
     warnings = []
@@ -453,6 +406,8 @@ def folder_answers(folder: Path) -> tuple[Answers, Path | None, list[Problem]]:
 
 def folder_plan(folder: Path) -> tuple[ModulePlan, list[Problem]]:
     """The plan of what a render into the folder from its answers would write, and warnings."""
+    from generator.plan.module_plan import plan_module
+
     answers, source, warnings = folder_answers(folder)
     return plan_module(answers, relative_source(source, folder)), warnings
 

@@ -20,7 +20,6 @@ from generator.moduledir.write import (
     staged,
     target_lock,
 )
-from generator.render.shared import render_shared_module
 
 SHARED_KIND = "shared-module"
 
@@ -39,6 +38,8 @@ def shared_manifest_text(files: dict[str, str]) -> str:
 
 def shared_module_files() -> dict[str, str]:
     """Every file of the shared module folder, manifest included."""
+    from generator.render.shared import render_shared_module  # where it runs: see drift.py
+
     files = render_shared_module()
     files[MANIFEST_FILE] = shared_manifest_text(files)
     return files
@@ -47,6 +48,7 @@ def shared_module_files() -> dict[str, str]:
 @cache
 def shared_module_findings() -> tuple[Finding, ...]:
     """verify of the shared module: the same files in every render, so verified once."""
+    from generator.render.shared import render_shared_module
     from generator.verify.shared import verify_shared_module
 
     return tuple(verify_shared_module(render_shared_module()))

@@ -155,3 +155,133 @@ def test_check_on_this_versions_module_names_a_hand_edit(module: Path):
     assert not report.upgraded
     assert [(d.path, d.cause) for d in report.drift] == [("main.tf", "hand edit")]
     assert "rendered by this tfgen" in report.summary()
+
+
+# ---- the render cache: checksums of what each module's inputs rendered to (issue 29) -------
+
+
+@pytest.fixture
+def render_cache(tmp_path: Path, monkeypatch) -> Path:
+    """A private cache folder for the remembered renders."""
+    from generator.core import cachedir
+
+    root = tmp_path / "cache"
+    monkeypatch.setattr(cachedir, "cache_root", lambda: root)
+    cachedir.cache_folder.cache_clear()
+    yield root / "check"
+    cachedir.cache_folder.cache_clear()
+
+
+def no_render(monkeypatch) -> None:
+    """Make any render fail: what is checked now comes from the remembered checksums."""
+    from generator.run import module as pipeline
+
+    def refused(*args, **kwargs):
+        raise AssertionError("rendered")
+
+    monkeypatch.setattr(pipeline, "render_plan", refused)
+
+
+def test_a_remembered_render_is_compared_without_rendering(module: Path, render_cache, monkeypatch):
+    assert not check_module(module).drift  # rendered, and its checksums kept
+    assert len(list(render_cache.glob("*.json"))) == 1
+    no_render(monkeypatch)
+    report = check_module(module)
+    assert not report.drift and report.module == "lambda-endpoint-example"
+    assert (
+        report.rendered_by
+        == json.loads((module / "tfgen.manifest.json").read_text())["tfgen_version"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "at"),
+    [
+        ("main.tf", None),
+        ("README.md", None),
+        ("example/main.tf", None),
+        ("variables.tf", None),
+        ("outputs.tf", -2),
+        ("tfgen.answers.yaml", 5),  # in its comment: the answers still load
+    ],
+)
+def test_a_changed_byte_is_still_reported_after_a_remembered_render(
+    module: Path, render_cache, name: str, at: int | None
+):
+    """Every file is compared: one byte changed in any of them is drift, with its diff, also
+    when the module's render was remembered (the changed file is rendered again for it)."""
+    assert not check_module(module).drift
+    assert not check_module(module).drift  # from the remembered checksums
+    path = module / name
+    data = bytearray(path.read_bytes())
+    at = len(data) // 2 if at is None else at
+    data[at] = ord("#") if data[at] != ord("#") else ord("!")
+    path.write_bytes(bytes(data))
+    report = check_module(module)
+    assert name in {item.path for item in report.drift}, report.drift
+    assert next(item for item in report.drift if item.path == name).diff.startswith(f"--- a/{name}")
+    assert check_module(module).drift == report.drift  # and again, from what is kept
+
+
+def test_an_added_or_removed_file_is_still_reported(module: Path, render_cache):
+    assert not check_module(module).drift
+    (module / "extra.tf").write_text("# mine\n")
+    assert [(d.path, d.kind) for d in check_module(module).drift] == [("extra.tf", "extra")]
+    (module / "extra.tf").unlink()
+    (module / "outputs.tf").unlink()
+    assert [(d.path, d.kind) for d in check_module(module).drift] == [("outputs.tf", "missing")]
+
+
+def test_changed_answers_or_code_are_another_key(module: Path, render_cache, monkeypatch):
+    from generator.core import cachedir
+    from generator.run import drift
+
+    key = drift.render_key(module)
+    assert key is not None and check_module(module) is not None
+    record = module / "tfgen.answers.yaml"
+    record.write_text(record.read_text() + "# a comment\n")
+    assert drift.render_key(module) not in (None, key)
+    record.write_text(record.read_text().removesuffix("# a comment\n"))
+    assert drift.render_key(module) == key
+    monkeypatch.setattr(cachedir, "code_digest", lambda: "another tfgen")
+    assert drift.render_key(module) != key
+
+
+def test_the_code_digest_covers_the_templates_and_the_package() -> None:
+    from generator.core.cachedir import code_digest
+
+    assert len(code_digest()) == 64
+    assert code_digest.__wrapped__() == code_digest()  # the same files, the same digest
+
+
+def test_check_modules_mixes_remembered_and_rendered_modules(
+    tmp_path: Path, render_cache, monkeypatch
+):
+    """Remembered modules are compared in this process, the others rendered (in workers):
+    the reports are those of one check after another, in order, and so is the first error."""
+    from generator.answers.load import parse_answers
+    from generator.core.errors import UsageError
+    from generator.moduledir.write import write_files
+    from generator.run import drift
+    from generator.run.module import rendered_files
+    from tests.conftest import example_data
+
+    folders = []
+    for index in range(6):
+        folders.append(tmp_path / f"m{index}")
+        write_files(
+            folders[-1], rendered_files(parse_answers({**example_data(), "name": f"m{index}"}))
+        )
+    monkeypatch.setattr(drift, "PARALLEL_FROM", 2)
+    first = drift.check_modules(folders, jobs=2)
+    assert not any(report.drift for report in first)
+    assert len(list(render_cache.glob("*.json"))) == 6
+    (folders[1] / "versions.tf").write_text("# edited\n")
+    (folders[3] / "tfgen.manifest.json").write_text("{}\n")
+    again = drift.check_modules(folders, jobs=2)
+    assert again == [drift.check_module(folder) for folder in folders]
+    assert [bool(report.drift) for report in again] == [False, True, False, True, False, False]
+    (folders[4] / "tfgen.answers.yaml").unlink()
+    (folders[5] / "tfgen.answers.yaml").unlink()
+    with pytest.raises(UsageError, match="m4: not a tfgen module"):
+        drift.check_modules(folders, jobs=2)
