@@ -9,6 +9,7 @@ and the scan's skipped checks are held to the same list (`unexpected_skips`)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from generator.core.errors import preview
 from generator.core.findings import Finding
@@ -30,7 +31,7 @@ def skip_marker_findings(
     seen: set[str] = set()
     findings = []
     for name, text in sorted(files.items()):
-        if name == README_FILE or name.endswith("/" + README_FILE) or not has_skip_marker(text):
+        if name == README_FILE or name.endswith("/" + README_FILE) or not _has_marker(text):
             continue
         for number, line in enumerate(text.splitlines(), 1):
             if not has_skip_marker(line):
@@ -50,6 +51,12 @@ def skip_marker_findings(
                 )
             )
     return findings
+
+
+@lru_cache(maxsize=512)
+def _has_marker(text: str) -> bool:
+    """has_skip_marker of a whole file, by its text: most files repeat across modules."""
+    return has_skip_marker(text)
 
 
 def unexpected_skips(

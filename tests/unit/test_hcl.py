@@ -224,6 +224,7 @@ LITERAL_BLOCKS = [
     'x {\n  a = var.x\n  b = "${var.y}-z"\n  c = 1 # trailing\n'
     "  d = length(var.z) > 0 ? 1 : 0\n}\n",
     "x {\n  inner {\n    a = 1\n  }\n  inner {\n    a = 2\n  }\n}\n",
+    "x {\n  peers = {\n    data-science = {\n      a = [true-x, in-y, c-1]\n    }\n  }\n}\n",
 ]
 
 
