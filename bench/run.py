@@ -18,7 +18,11 @@ and measures, --repeat times each, the median:
       pack (`--external-checks-dir`), when this tfgen has one.
   (e) N separate `tfgen render one.yaml -o OUT/<name> --no-cache` processes, one after the
       other (only for N = --separate-n, 10 by default).
-  (f) `tfgen check` over the N rendered, unchanged modules.
+  (f) `tfgen check` over the N rendered, unchanged modules, checked before (each module's
+      render is remembered by its inputs' hash in the cache folder, generator/run/drift.py:
+      its files are compared with those checksums), and (f cold) the same with none of those
+      renders remembered (the cache folder's check/ removed before each run: a CI runner
+      without a restored cache), which renders each module again.
 
 plus `tfgen --help` start-up (median of --help-runs), and (from a checkout) how long loading
 refuses each file of tests/bad_answers/, 1,500 peers among them (issue 16). Every run records
@@ -78,7 +82,8 @@ MEASUREMENTS = {
     "d_checkov": "(d) checkov -d alone, one process",
     "d_checkov_pack": "(d') checkov -d alone with tfgen's policy pack (--external-checks-dir)",
     "e_separate": "(e) N separate tfgen render processes",
-    "f_check": "(f) tfgen check, N unchanged modules",
+    "f_check_cold": "(f cold) tfgen check, N unchanged modules, none of their renders remembered",
+    "f_check": "(f) tfgen check, N unchanged modules (checked before: renders remembered)",
 }
 
 # Regions with AZ ids that exist (use1-az3 is refused by tfgen, so us-east-1 is left out).
@@ -551,6 +556,12 @@ def bench_size(
 
         timed("e_separate", separate)
 
+    def check_cold(r: int) -> dict[str, Any]:
+        shutil.rmtree(runner.work / "xdg-cache" / "tfgen" / "check", ignore_errors=True)
+        return runner.run([runner.tfgen, "check"], cwd=modules.parent)
+
+    timed("f_check_cold", check_cold)
+    # the cold runs leave every module's render remembered: (f) is a check run again
     timed("f_check", lambda r: runner.run([runner.tfgen, "check"], cwd=modules.parent))
 
     c = results["c_full"]["median_s"]
@@ -714,7 +725,17 @@ def evaluate_targets(report: dict[str, Any]) -> list[dict[str, Any]]:
             check,
             "< 0.5 s",
             check is not None and check < 0.5,
-            "N=100",
+            "N=100, checked before (renders remembered)",
+        )
+    )
+    cold = hundred["f_check_cold"]["median_s"] if "f_check_cold" in hundred else None
+    targets.append(
+        target(
+            "tfgen check of 100 unchanged modules, no render remembered (information)",
+            cold,
+            "< 0.5 s",
+            cold is not None and cold < 0.5,
+            "N=100, the cache folder's check/ removed before each run",
         )
     )
     big = at(1000)
@@ -759,6 +780,7 @@ def table_rows(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
         "(c)/(d) CPU",
         "(c)/(d')",
         "(e) N procs",
+        "(f cold) check",
         "(f) check",
         "(c)-(d) /module",
         "(b) modules/s",
@@ -793,6 +815,7 @@ def table_rows(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
                 f"{result['ratio_c_d_cpu']:.2f}" if "ratio_c_d_cpu" in result else "-",
                 f"{result['ratio_c_d_pack']:.2f}" if "ratio_c_d_pack" in result else "-",
                 _s(median("e_separate")),
+                _s(median("f_check_cold")),
                 _s(median("f_check")),
                 _s(result.get("tfgen_overhead_per_module_s")),
                 f"{result['b_render_verify']['modules_per_s']:.1f}"

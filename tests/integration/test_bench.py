@@ -22,6 +22,7 @@ MEASUREMENTS = (
     "c_full",
     "d_checkov",
     "e_separate",
+    "f_check_cold",
     "f_check",
 )
 
@@ -98,7 +99,7 @@ def test_quick_run_reports_every_measurement(tmp_path: Path):
         assert result["c_full"]["peak_rss_tree_bytes"] > 0
     assert report["machine"]["cores"] >= 1 and report["machine"]["checkov"]
     targets = {item["target"]: item for item in report["targets"]}
-    assert len(targets) == 10
+    assert len(targets) == 11
     assert report["hostile"]["files"] >= 140 and report["hostile"]["peers_1500_s"] > 0
     assert {item["limit"] for item in report["targets"]} >= {
         "<= 0.80",
