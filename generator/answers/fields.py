@@ -148,6 +148,32 @@ def _ipv6_network(value: Any) -> str:
     return value
 
 
+def _ipv4_address(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{preview(value)} is not an IPv4 address string such as 10.0.1.10")
+    try:
+        address = ipaddress.IPv4Address(value)
+    except ValueError:
+        raise ValueError(f"{preview(value)} is not an IPv4 address such as 10.0.1.10") from None
+    if str(address) != value:
+        raise ValueError(f"{preview(value)} is not written canonically; use {address}")
+    return value
+
+
+def _ipv6_address(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{preview(value)} is not an IPv6 address string such as 2001:db8::10")
+    try:
+        address = ipaddress.IPv6Address(value)
+    except ValueError:
+        raise ValueError(f"{preview(value)} is not an IPv6 address such as 2001:db8::10") from None
+    if str(address) != value:
+        raise ValueError(
+            f"{preview(value)} is not written canonically (case, zeros); use {address}"
+        )
+    return value
+
+
 ROLE_ARN_RE = re.compile(
     r"arn:aws(?:-cn|-us-gov|-iso|-iso-b)?:iam::(?P<account>\d{12}):role/"
     r"(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}",
@@ -224,6 +250,8 @@ IPV4_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 IPV4_CIDR_PATTERN = js_pattern(rf"{IPV4_OCTET}(?:\.{IPV4_OCTET}){{3}}/(?:3[0-2]|[12]?[0-9])")
 # canonical IPv6 (what ipaddress writes: lowercase hex, no dotted quad); the rest is arithmetic
 IPV6_CIDR_PATTERN = js_pattern(r"[0-9a-f:]{2,39}/(?:12[0-8]|1[01][0-9]|[1-9]?[0-9])")
+IPV4_ADDRESS_PATTERN = js_pattern(rf"{IPV4_OCTET}(?:\.{IPV4_OCTET}){{3}}")
+IPV6_ADDRESS_PATTERN = js_pattern(r"[0-9a-f:]{2,39}")
 ACCOUNT_SCHEMA = {
     "type": ["string", "integer"],
     "pattern": js_pattern(ACCOUNT_RE),
@@ -250,6 +278,16 @@ Ipv6Cidr = Annotated[
     str,
     BeforeValidator(_ipv6_network),
     Schema(replace=True, type="string", pattern=IPV6_CIDR_PATTERN),
+]
+Ipv4Address = Annotated[
+    str,
+    BeforeValidator(_ipv4_address),
+    Schema(replace=True, type="string", pattern=IPV4_ADDRESS_PATTERN),
+]
+Ipv6Address = Annotated[
+    str,
+    BeforeValidator(_ipv6_address),
+    Schema(replace=True, type="string", pattern=IPV6_ADDRESS_PATTERN),
 ]
 ConditionValues = Annotated[
     str | list[str],

@@ -12,29 +12,26 @@ import json
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
 )
 
+from generator.answers.base import Strict
 from generator.answers.fields import (
     AccountId,
     AzId,
     ConditionValues,
     EndpointId,
-    ExternalId,
-    GitRef,
+    Ipv4Address,
     Ipv4Cidr,
+    Ipv6Address,
     Ipv6Cidr,
     ModuleName,
-    ModuleSource,
     PeeringConnectionId,
     PrincipalText,
-    ProfileName,
     Region,
-    RoleArn,
     RouteTableId,
     SecurityGroupId,
     SecurityGroupRuleId,
@@ -44,6 +41,7 @@ from generator.answers.fields import (
     VpcId,
     version_one,
 )
+from generator.answers.settings import DeploymentSettings, ProviderSettings
 from generator.core.errors import preview
 
 # Bounds on every list, so a hostile file is refused before any per-item rule runs.
@@ -76,10 +74,6 @@ def _most(field: str) -> Any:
     return LIST_LIMITS[field][0]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
-
-
 class Vpc(Strict):
     id: VpcId = Field(description="The VPC that gets the endpoint (vpc-...).")
     cidr: Ipv4Cidr = Field(
@@ -105,6 +99,21 @@ class Subnet(Strict):
     az_id: AzId | None = Field(
         default=None,
         description="Optional AZ id (e.g. use1-az1). use1-az3 is refused: limited Lambda capacity.",
+    )
+    ipv4: Ipv4Address | None = Field(
+        default=None,
+        description=(
+            "Optional fixed private IPv4 address of the endpoint's interface in this subnet (for "
+            "on-premises forwarders and firewalls): all subnets or none; inside the subnet's "
+            "CIDR, not one of AWS's five reserved addresses. Needs AWS provider 5.54."
+        ),
+    )
+    ipv6: Ipv6Address | None = Field(
+        default=None,
+        description=(
+            "Optional fixed IPv6 address of the interface in this subnet: with ip_address_type "
+            "dualstack, and then on every subnet with ipv4."
+        ),
     )
 
 
@@ -219,37 +228,6 @@ class ImportedIds(Strict):
         default=[],
         max_length=_most("security_group_rules"),
         description="The taken-over group's 443 ingress rules, by source.",
-    )
-
-
-class ProviderSettings(Strict):
-    """How a deployment's provider block reaches an account (the deployment layout): an IAM
-    role to assume there, or a named profile; none = the default credentials."""
-
-    role_arn: RoleArn | None = Field(
-        default=None,
-        description="A role to assume (arn:aws:iam::<account>:role/<name>): in a peer's "
-        "account, one that may accept the peering, manage its route tables and associate its "
-        "VPC with the private hosted zone.",
-    )
-    external_id: ExternalId | None = Field(
-        default=None, description="The external id the role's trust policy asks for."
-    )
-    profile: ProfileName | None = Field(
-        default=None, description="A named profile of the AWS config files, instead of a role."
-    )
-
-
-class DeploymentSettings(Strict):
-    """Where a deployment root finds the shared module (the deployment layout)."""
-
-    module_source: ModuleSource | None = Field(
-        default=None,
-        description="A git source of the shared module instead of the local path, e.g. "
-        "git::https://github.com/acme/infra.git//modules/lambda-endpoint (with module_ref).",
-    )
-    module_ref: GitRef | None = Field(
-        default=None, description="The tag, branch or commit of module_source to pin (v0.3.0)."
     )
 
 
@@ -469,6 +447,10 @@ class Answers(Strict):
         for item in [*data["peering"], *data["retired_peers"]]:
             if item.get("provider") is None:
                 del item["provider"]
+        for subnet in data["subnets"]:  # fixed addresses, written only when given
+            for key in ("ipv4", "ipv6"):
+                if subnet.get(key) is None:
+                    del subnet[key]
         for path, unset in OPTIONAL_WHEN_UNSET:
             *parents, key = path
             holder = data

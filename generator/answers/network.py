@@ -30,6 +30,7 @@ def check_network(answers: Answers) -> Iterator[Problem]:
     yield from check_cidr_sizes_and_overlaps(answers)
     yield from check_ipv6(answers)
     yield from check_sources(answers)
+    yield from check_fixed_ips(answers)
     for index, peer in enumerate(answers.peering):
         if peer.accept and peer.connection_id is None:
             yield Problem(
@@ -87,6 +88,58 @@ def check_ipv6(answers: Answers) -> Iterator[Problem]:
                 "only used with ip_address_type: dualstack (an ipv4 endpoint has no IPv6 "
                 "address to route or allow)",
             )
+
+
+def check_fixed_ips(answers: Answers) -> Iterator[Problem]:
+    """Fixed endpoint addresses (subnets[].ipv4/ipv6): on every subnet or none (the provider
+    reads back every interface's address, so a subnet left out would plan a change forever),
+    with ipv6 exactly when the endpoint is dualstack (AWS takes both for a dualstack
+    endpoint, no IPv6 for an ipv4 one), unique, and the IPv4 ones inside the VPC's CIDRs of
+    the answers (their subnets' CIDRs and AWS's reserved addresses are checked at plan)."""
+    subnets = answers.subnets
+    fixed = [index for index, subnet in enumerate(subnets) if subnet.ipv4 or subnet.ipv6]
+    if not fixed:
+        return
+    for index, subnet in enumerate(subnets):
+        path = f"subnets[{index}]"
+        if subnet.ipv4 is None:
+            yield Problem(
+                f"{path}.ipv4",
+                f"missing: subnets[{fixed[0]}] has a fixed address, so every subnet needs one "
+                "(AWS assigns the others, and the provider would plan to change them on every run)",
+            )
+        if answers.ip_address_type == "dualstack" and subnet.ipv6 is None:
+            yield Problem(
+                f"{path}.ipv6",
+                "missing: a dualstack endpoint with fixed addresses takes an IPv6 address in "
+                "every subnet as well as an IPv4 one",
+            )
+        if answers.ip_address_type != "dualstack" and subnet.ipv6 is not None:
+            yield Problem(
+                f"{path}.ipv6",
+                "only with ip_address_type: dualstack (an ipv4 endpoint has no IPv6 address)",
+            )
+    vpc_networks = [
+        ipaddress.IPv4Network(cidr) for cidr in (answers.vpc.cidr, *answers.vpc.extra_cidrs)
+    ]
+    seen: dict[str, int] = {}
+    for index, subnet in enumerate(subnets):
+        for kind in ("ipv4", "ipv6"):
+            address = getattr(subnet, kind)
+            if address is None:
+                continue
+            path = f"subnets[{index}].{kind}"
+            if address in seen:
+                yield Problem(path, f"{address} repeats subnets[{seen[address]}].{kind}")
+            seen.setdefault(address, index)
+            if kind == "ipv4" and not any(
+                ipaddress.IPv4Address(address) in network for network in vpc_networks
+            ):
+                yield Problem(
+                    path,
+                    f"{address} is outside the VPC's CIDRs in the answers "
+                    f"({', '.join(str(n) for n in vpc_networks)}): it must be in the subnet's CIDR",
+                )
 
 
 def check_sources(answers: Answers) -> Iterator[Problem]:

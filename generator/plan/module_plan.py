@@ -54,6 +54,11 @@ def module_arguments(
         "vpc_cidr": answers.vpc.cidr,
         "vpc_extra_cidrs": list(answers.vpc.extra_cidrs),
         "subnet_ids": [subnet.id for subnet in answers.subnets],
+        **(
+            {"subnet_ip_addresses": subnet_ip_addresses(answers)}
+            if subnet_ip_addresses(answers)
+            else {}
+        ),
         "private_dns_enabled": answers.private_dns,
         "ip_address_type": answers.ip_address_type,
         "vpc_ipv6_cidrs": list(answers.vpc.ipv6_cidrs),
@@ -71,6 +76,27 @@ def module_arguments(
         **({"peers": peers_argument(peering)} if peering else {}),
         "tags": dict(answers.tags),
     }
+
+
+def subnet_ip_addresses(answers: Answers) -> dict[str, dict[str, str]]:
+    """The fixed endpoint addresses by subnet id ({} when the answers fix none)."""
+    return {
+        subnet.id: {
+            "ipv4": subnet.ipv4,
+            **({"ipv6": subnet.ipv6} if subnet.ipv6 is not None else {}),
+        }
+        for subnet in answers.subnets
+        if subnet.ipv4 is not None
+    }
+
+
+def aws_provider_floor(answers: Answers) -> str:
+    """The module layout's AWS provider floor: the release that introduced the newest thing
+    these answers make the module use (per feature, so that answers without it keep 5.52)."""
+    floors = [("5.52", "aws_vpc_endpoint_private_dns")]
+    if subnet_ip_addresses(answers):
+        floors.append(("5.54", "subnet_configuration of aws_vpc_endpoint"))
+    return max(floors, key=lambda floor: tuple(int(part) for part in floor[0].split(".")))[0]
 
 
 def plan_module(answers: Answers, source: str | None = None) -> ModulePlan:

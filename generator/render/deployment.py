@@ -43,7 +43,7 @@ def owned_files(plan: DeploymentPlan) -> list[str]:
 def render_deployment(plan: DeploymentPlan) -> dict[str, str]:
     """Every file of the root but its manifest."""
     from generator.render.templates import (
-        AWS_PROVIDER_CONSTRAINT,
+        SHARED_AWS_PROVIDER_CONSTRAINT,
         TERRAFORM_VERSION_CONSTRAINT,
         answers_yaml,
         environment,
@@ -60,7 +60,7 @@ def render_deployment(plan: DeploymentPlan) -> dict[str, str]:
         "lambda_service_name": lambda_service_name(answers.region),
         "lambda_dns_name": lambda_dns_name(answers.region),
         "terraform_version_constraint": TERRAFORM_VERSION_CONSTRAINT,
-        "aws_provider_constraint": AWS_PROVIDER_CONSTRAINT,
+        "aws_provider_constraint": SHARED_AWS_PROVIDER_CONSTRAINT,
         "tfgen_version": __version__,
         "warnings": list(plan.warnings),
         "policy_sentences": docs.policy_sentences(plan.module.statements),

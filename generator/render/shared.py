@@ -30,7 +30,8 @@ _REGISTRY = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs"
 
 
 def _context() -> dict[str, Any]:
-    from generator.render.templates import AWS_PROVIDER_CONSTRAINT, TERRAFORM_VERSION_CONSTRAINT
+    from generator.render.templates import SHARED_AWS_PROVIDER_CONSTRAINT as AWS_PROVIDER_CONSTRAINT
+    from generator.render.templates import TERRAFORM_VERSION_CONSTRAINT
 
     return {
         "terraform_version_constraint": TERRAFORM_VERSION_CONSTRAINT,
@@ -91,7 +92,8 @@ def terraform_docs(files: dict[str, str], folder: str) -> str:
     """The Requirements, Providers, Modules, Resources, Inputs and Outputs tables of the
     module in `folder` ('' or 'modules/peer/'), as terraform-docs' markdown table writes them
     (sorted by name), so that running terraform-docs over the module changes nothing."""
-    from generator.render.templates import AWS_PROVIDER_CONSTRAINT, TERRAFORM_VERSION_CONSTRAINT
+    from generator.render.templates import SHARED_AWS_PROVIDER_CONSTRAINT as AWS_PROVIDER_CONSTRAINT
+    from generator.render.templates import TERRAFORM_VERSION_CONSTRAINT
 
     lines = [
         "## Requirements",

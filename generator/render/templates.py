@@ -23,7 +23,13 @@ from generator.core.layout import (
 )
 from generator.core.markers import json_escaped
 from generator.core.regions import lambda_dns_name, lambda_service_name, partition_of
-from generator.plan.module_plan import MODULE_CALL, ModulePlan, plan_module
+from generator.plan.module_plan import (
+    MODULE_CALL,
+    ModulePlan,
+    aws_provider_floor,
+    plan_module,
+    subnet_ip_addresses,
+)
 from generator.plan.peering import RetiredAlias
 from generator.render import docs
 
@@ -33,6 +39,10 @@ TERRAFORM_VERSION_CONSTRAINT = ">= 1.5.0"
 # ConcurrentModification on VPC association authorizations (#31588), which several
 # cross-account DNS peers create at once. Every 6.x: checked against its schema snapshot.
 AWS_PROVIDER_CONSTRAINT = ">= 5.52, < 7.0"
+# Per feature, the module layout's floor rises only for answers that use it (plan's
+# aws_provider_floor): subnet_configuration (fixed endpoint addresses) is new in 5.54.
+# The shared module holds every feature for every deployment, so its floor is the highest.
+SHARED_AWS_PROVIDER_CONSTRAINT = ">= 5.54, < 7.0"
 CHECKOV_SKIP_RE = re.compile(
     r'^resource "(?P<type>[^"]+)" "(?P<name>[^"]+)"'
     r"|#\s*checkov:skip=(?P<id>[A-Z0-9_]+):(?P<reason>.*)$"
@@ -137,7 +147,8 @@ def render_plan(plan: ModulePlan) -> dict[str, str]:
         if policy
         else "",
         "terraform_version_constraint": TERRAFORM_VERSION_CONSTRAINT,
-        "aws_provider_constraint": AWS_PROVIDER_CONSTRAINT,
+        "aws_provider_constraint": f">= {aws_provider_floor(answers)}, < 7.0",
+        "fixed_ips": bool(subnet_ip_addresses(answers)),
         "tfgen_version": __version__,
         "moves": list(plan.moves),
         "answers_source": plan.source,

@@ -45,6 +45,24 @@ locals {
   # answers the Lambda API name in this VPC too): a VPC cannot have both.
   endpoint_private_dns = var.private_dns_enabled
 
+  # Fixed addresses that are not usable in their subnet: outside its CIDR, one of the five AWS
+  # reserves (network, router, DNS, future use, the last), or, when any subnet has one, a
+  # subnet without one (the provider reads every interface's address back).
+  subnet_cidrs = { for subnet in data.aws_subnet.endpoint : subnet.id => { ipv4 = subnet.cidr_block, ipv6 = subnet.ipv6_cidr_block } }
+  misplaced_ip_addresses = length(var.subnet_ip_addresses) == 0 ? [] : concat(
+    [for id in var.subnet_ids : "${id} has none" if !contains(keys(var.subnet_ip_addresses), id)],
+    flatten([
+      for id, fixed in var.subnet_ip_addresses : [
+        for kind, address in { ipv4 = fixed.ipv4, ipv6 = fixed.ipv6 } : "${address} (${id}, ${try(local.subnet_cidrs[id][kind], "not an endpoint subnet")})"
+        if address != null && !try(
+          cidrhost("${address}/${split("/", local.subnet_cidrs[id][kind])[1]}", 0) == cidrhost(local.subnet_cidrs[id][kind], 0) &&
+          !contains([for host in [0, 1, 2, 3, -1] : cidrhost(local.subnet_cidrs[id][kind], host)], address),
+          false
+        )
+      ]
+    ]),
+  )
+
   # Every IPv6 CIDR of the VPC: the provider's aws_vpc data source reads only the first, the
   # caller lists the others (its length is known at plan even for a VPC of the same apply).
   vpc_ipv6_cidrs = concat([data.aws_vpc.endpoint.ipv6_cidr_block], var.vpc_ipv6_cidrs)
@@ -65,6 +83,17 @@ resource "aws_vpc_endpoint" "lambda" {
     dns_record_ip_type = var.ip_address_type
   }
 
+  # Fixed addresses (subnet_ip_addresses), one configuration per subnet; none: AWS assigns.
+  dynamic "subnet_configuration" {
+    for_each = var.subnet_ip_addresses
+
+    content {
+      subnet_id = subnet_configuration.key
+      ipv4      = subnet_configuration.value.ipv4
+      ipv6      = subnet_configuration.value.ipv6
+    }
+  }
+
   lifecycle {
     # aws_vpc_endpoint_private_dns.lambda owns the setting, and the endpoint leaves it out as
     # the provider documents for that resource; ignored, so that an endpoint created by an
@@ -83,6 +112,10 @@ resource "aws_vpc_endpoint" "lambda" {
     precondition {
       condition     = var.private_hosted_zone || length(local.dns_peers) == 0
       error_message = "Peers ${join(", ", keys(local.dns_peers))} have dns = true: set private_hosted_zone = true (and private_dns_enabled = false), or dns = false for them."
+    }
+    precondition {
+      condition     = length(local.misplaced_ip_addresses) == 0
+      error_message = "Fixed endpoint addresses ${join("; ", local.misplaced_ip_addresses)}: each must be inside its subnet's CIDR and not one of the five addresses AWS reserves (the first four and the last), and every endpoint subnet needs one when any has one: fix subnet_ip_addresses."
     }
     precondition {
       condition     = length(local.limited_capacity_subnet_ids) == 0

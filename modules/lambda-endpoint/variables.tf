@@ -51,6 +51,20 @@ variable "subnet_ids" {
   }
 }
 
+variable "subnet_ip_addresses" {
+  description = "Fixed addresses of the endpoint's network interfaces, by subnet id ({}: AWS assigns them): then one entry for every subnet in subnet_ids, ipv4 inside the subnet's CIDR (ipv6 too with dualstack), none of the five addresses AWS reserves (plan fails otherwise). Changing one moves that interface's address in place."
+  type = map(object({
+    ipv4 = string
+    ipv6 = optional(string)
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for fixed in values(var.subnet_ip_addresses) : can(cidrhost("${fixed.ipv4}/32", 0)) && (fixed.ipv6 == null ? true : can(cidrhost("${fixed.ipv6}/128", 0)))])
+    error_message = "Each subnet_ip_addresses entry needs an IPv4 address such as 10.0.1.10 (and, with dualstack, an IPv6 address such as 2001:db8::10)."
+  }
+}
+
 variable "private_dns_enabled" {
   description = "Resolve the Lambda API's default name (lambda.<region>.<partition DNS suffix>) to the endpoint inside the VPC (needs VPC DNS support and hostnames)."
   type        = bool

@@ -79,6 +79,70 @@ run "a_cidr_that_is_not_the_vpcs_fails" {
   expect_failures = [aws_vpc_endpoint.lambda]
 }
 
+# Fixed endpoint addresses: inside the subnet's CIDR and none of AWS's five reserved ones.
+run "a_fixed_address_inside_its_subnet_plans" {
+  command = plan
+
+  variables {
+    subnet_ip_addresses = { "subnet-0aaaaaaaaaaaaaaa1" = { ipv4 = "10.0.1.10" } }
+  }
+
+  override_data {
+    target = data.aws_subnet.endpoint[0]
+    values = { vpc_id = "vpc-0123456789abcdef0", availability_zone = "us-east-1a", availability_zone_id = "use1-az1", cidr_block = "10.0.1.0/24" }
+  }
+
+  assert {
+    condition     = [for configuration in aws_vpc_endpoint.lambda.subnet_configuration : configuration.ipv4] == ["10.0.1.10"]
+    error_message = "The endpoint must take the fixed address of its subnet."
+  }
+}
+
+run "a_fixed_address_outside_its_subnet_fails" {
+  command = plan
+
+  variables {
+    subnet_ip_addresses = { "subnet-0aaaaaaaaaaaaaaa1" = { ipv4 = "10.0.2.10" } }
+  }
+
+  override_data {
+    target = data.aws_subnet.endpoint[0]
+    values = { vpc_id = "vpc-0123456789abcdef0", availability_zone = "us-east-1a", availability_zone_id = "use1-az1", cidr_block = "10.0.1.0/24" }
+  }
+
+  expect_failures = [aws_vpc_endpoint.lambda]
+}
+
+run "a_reserved_fixed_address_fails" {
+  command = plan
+
+  variables {
+    subnet_ip_addresses = { "subnet-0aaaaaaaaaaaaaaa1" = { ipv4 = "10.0.1.3" } }
+  }
+
+  override_data {
+    target = data.aws_subnet.endpoint[0]
+    values = { vpc_id = "vpc-0123456789abcdef0", availability_zone = "us-east-1a", availability_zone_id = "use1-az1", cidr_block = "10.0.1.0/24" }
+  }
+
+  expect_failures = [aws_vpc_endpoint.lambda]
+}
+
+run "the_last_address_of_the_subnet_fails" {
+  command = plan
+
+  variables {
+    subnet_ip_addresses = { "subnet-0aaaaaaaaaaaaaaa1" = { ipv4 = "10.0.1.255" } }
+  }
+
+  override_data {
+    target = data.aws_subnet.endpoint[0]
+    values = { vpc_id = "vpc-0123456789abcdef0", availability_zone = "us-east-1a", availability_zone_id = "use1-az1", cidr_block = "10.0.1.0/24" }
+  }
+
+  expect_failures = [aws_vpc_endpoint.lambda]
+}
+
 run "use1_az3_fails" {
   command = plan
 

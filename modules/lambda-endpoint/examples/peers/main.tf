@@ -11,7 +11,7 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = ">= 5.52, < 7.0"
+      version = ">= 5.54, < 7.0"
     }
   }
 }
