@@ -278,6 +278,7 @@ def inprocess_child(mode: str, folder: str) -> dict[str, Any]:
     from generator.answers.load import load_answers
     from generator.render.templates import render_module
     from generator.run.module import render_and_verify
+    from generator.verify import module as verify  # noqa: F401 - imported where it runs
 
     imported = time.perf_counter()
     paths = sorted(Path(folder).glob("*.json"))

@@ -11,12 +11,14 @@ answers files, but the duplicate and missing/extra checks always see the whole s
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.answers.load import load_answers
-from generator.answers.model import Answers
 from generator.core.errors import TfgenError, UsageError
 from generator.core.files import is_terraform_working_file, walk
 from generator.run.compare import HAND_EDIT, DriftReport, FileDrift, compare_module
+
+if TYPE_CHECKING:  # loading answers is imported where it runs: `tfgen check` may not need it
+    from generator.answers.model import Answers
 
 TERRAFORM_FILE_SUFFIXES = (".tf", ".tf.json")
 
@@ -66,6 +68,8 @@ def check_sources(
     load). `selected`: the shard to compare (default: all); `whole_set`: also report folders
     under the root that no answers file renders. `module_dir`: the answers render as
     deployment roots under `modules_root` that call the shared module there (checked too)."""
+    from generator.answers.load import load_answers
+
     if modules_root.exists() and not modules_root.is_dir():
         raise UsageError(f"{modules_root}: the modules root is not a folder")
     loaded: dict[Path, Answers] = {}

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.answers.load import load_answers
 from generator.core.errors import Problem, UsageError
 from generator.core.files import module_files, refuse_links_leaving, write_text_atomic
 from generator.core.findings import Finding
@@ -37,8 +36,8 @@ from generator.scan.chunks import MAX_CHUNK
 from generator.verify.skips import unexpected_skips
 
 if TYPE_CHECKING:
-    # the plan, the renderer and verify are imported where they run: `tfgen check` of
-    # modules whose render is remembered (generator/run/drift.py) needs none of them
+    # loading answers, the plan, the renderer and verify are imported where they run: `tfgen
+    # check` of modules whose render is remembered (generator/run/drift.py) needs none of them
     from generator.answers.model import Answers
     from generator.plan.module_plan import ModulePlan
 
@@ -377,6 +376,7 @@ def folder_answers(folder: Path) -> tuple[Answers, Path | None, list[Problem]]:
     is there, else the folder's own tfgen.answers.yaml; the answers carry the folder's retired
     peers over, as a render does. With both files, a warning says when the record no longer
     matches its source (the source wins)."""
+    from generator.answers.load import load_answers
     from generator.core.errors import AnswersError
 
     record = folder / ANSWERS_FILE
