@@ -37,6 +37,7 @@ def patch_moto(monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str], list[di
     endpoint_private_dns(monkeypatch)
     subnet_ipv6_state(monkeypatch)
     endpoint_interfaces_follow_subnets(monkeypatch)
+    endpoint_subnet_configurations(monkeypatch)
     return vpc_association_authorization(monkeypatch)
 
 
@@ -299,3 +300,45 @@ def endpoint_interfaces_follow_subnets(monkeypatch: pytest.MonkeyPatch) -> None:
                 endpoint.network_interface_ids.append(eni.id)
 
     monkeypatch.setattr(VPCBackend, "modify_vpc_endpoint", modify_vpc_endpoint)
+
+
+def endpoint_subnet_configurations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fixed endpoint addresses (CreateVpcEndpoint/ModifyVpcEndpoint SubnetConfigurations):
+    AWS gives the endpoint's interface in each subnet the address asked for; moto 5.2.5 ignores
+    the parameter and picks a random one, so the provider (which reads every interface's
+    address back as subnet_configuration) would plan a change forever. IPv4 only: moto's
+    interfaces have no primary IPv6 address to set."""
+    from moto.ec2.responses.vpcs import VPCs
+
+    def apply_configurations(self, endpoint_id: str) -> None:
+        configurations = self._get_param("SubnetConfigurations", [])
+        if not configurations:
+            return
+        (endpoint,) = self.ec2_backend.describe_vpc_endpoints(vpc_end_point_ids=[endpoint_id])
+        for configuration in configurations:
+            for eni_id in endpoint.network_interface_ids:
+                eni = self.ec2_backend.get_network_interface(eni_id)
+                if eni.subnet.id == configuration.get("SubnetId") and configuration.get("Ipv4"):
+                    eni.private_ip_address = configuration["Ipv4"]
+                    eni.private_ip_addresses = [
+                        {"Primary": True, "PrivateIpAddress": configuration["Ipv4"]}
+                    ]
+
+    original_create = VPCs.create_vpc_endpoint
+
+    @functools.wraps(original_create)
+    def create_vpc_endpoint(self):
+        result = original_create(self)
+        apply_configurations(self, result.result["VpcEndpoint"].id)
+        return result
+
+    original_modify = VPCs.modify_vpc_endpoint
+
+    @functools.wraps(original_modify)
+    def modify_vpc_endpoint(self):
+        result = original_modify(self)
+        apply_configurations(self, self._get_param("VpcEndpointId"))
+        return result
+
+    monkeypatch.setattr(VPCs, "create_vpc_endpoint", create_vpc_endpoint)
+    monkeypatch.setattr(VPCs, "modify_vpc_endpoint", modify_vpc_endpoint)
