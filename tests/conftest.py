@@ -36,8 +36,12 @@ def private_scan_cache(monkeypatch, tmp_path_factory):
     """In-process scans never reuse a result from the user's scan cache (or fill it)."""
     from generator.scan import cache as scan_cache
 
+    from generator.report import progress
+
     folder = tmp_path_factory.mktemp("scan-cache")
     monkeypatch.setattr(scan_cache, "cache_dir", lambda: folder)
+    # nor reads or writes the timings of the user's earlier batches (progress estimates)
+    monkeypatch.setattr(progress, "chunks_file", lambda: folder / progress.CHUNKS_FILE)
 
 
 # The longest files first (scripts/test runs xdist with --no-loadscope-reorder): the moto
