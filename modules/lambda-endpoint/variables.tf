@@ -52,7 +52,7 @@ variable "subnet_ids" {
 }
 
 variable "subnet_ip_addresses" {
-  description = "Fixed addresses of the endpoint's network interfaces, by subnet id ({}: AWS assigns them): then one entry for every subnet in subnet_ids, ipv4 inside the subnet's CIDR (ipv6 too with dualstack), none of the five addresses AWS reserves (plan fails otherwise). Changing one moves that interface's address in place."
+  description = "Fixed addresses of the endpoint's network interfaces, by subnet id ({}: AWS assigns them): then one entry for every subnet in subnet_ids, ipv4 inside the subnet's CIDR (ipv6 too with dualstack), none of the five addresses AWS reserves (plan fails otherwise). Changing one updates the endpoint in place, and AWS replaces that subnet's interface (a brief disconnect of the subnet)."
   type = map(object({
     ipv4 = string
     ipv6 = optional(string)

@@ -1,6 +1,7 @@
 """Fixed endpoint addresses against moto (issue 27): one apply sequence. The endpoint's
 interfaces take the answers' addresses, the output maps them, a second plan is empty, and
-changing one address updates the endpoint in place (no replacement) and moves that interface.
+changing one address updates the endpoint in place (no replacement; AWS itself replaces that
+subnet's interface) and the interface in that subnet has the new address.
 
 moto 5.2.5 ignores SubnetConfigurations; tests/support/moto_patches.py
 (endpoint_subnet_configurations) gives each interface the address asked for, as AWS does.
