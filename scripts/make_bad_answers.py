@@ -119,7 +119,7 @@ mut("tags-a-list", "tags:", lambda d: d.update(tags=["a", "b"]), "list, not mapp
 mut(
     "ip-address-type",
     "ip_address_type:",
-    lambda d: d.update(ip_address_type="ipv6"),
+    lambda d: d.update(ip_address_type="ipv7"),
     "not a choice",
 )
 mut(

@@ -34,9 +34,8 @@ def example_answers() -> Answers:
 @pytest.fixture(autouse=True)
 def private_scan_cache(monkeypatch, tmp_path_factory):
     """In-process scans never reuse a result from the user's scan cache (or fill it)."""
-    from generator.scan import cache as scan_cache
-
     from generator.report import progress
+    from generator.scan import cache as scan_cache
 
     folder = tmp_path_factory.mktemp("scan-cache")
     monkeypatch.setattr(scan_cache, "cache_dir", lambda: folder)

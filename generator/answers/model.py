@@ -112,7 +112,7 @@ class Subnet(Strict):
         default=None,
         description=(
             "Optional fixed IPv6 address of the interface in this subnet: with ip_address_type "
-            "dualstack, and then on every subnet with ipv4."
+            "dualstack (then with ipv4) or ipv6 (then alone), on every subnet."
         ),
     )
 
@@ -377,8 +377,9 @@ class Answers(Strict):
             "is only made when written here)."
         ),
     )
-    ip_address_type: Literal["ipv4", "dualstack"] = Field(
-        default="ipv4", description="ipv4 (default) or dualstack."
+    ip_address_type: Literal["ipv4", "dualstack", "ipv6"] = Field(
+        default="ipv4",
+        description="ipv4 (default), dualstack, or ipv6 (IPv6-only subnets; no peering yet).",
     )
     security_group: SecurityGroup = Field(
         default_factory=SecurityGroup,

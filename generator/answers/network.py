@@ -81,13 +81,40 @@ def check_ipv6(answers: Answers) -> Iterator[Problem]:
                 yield Problem(path, f"{cidr} overlaps {other_path} {other}")
                 break
         seen.append((path, network))
-    if answers.ip_address_type != "dualstack":
+    if answers.ip_address_type == "ipv4":
         for path, _ in found:
             yield Problem(
                 path.split("[")[0] if path.startswith("vpc.") else path,
-                "only used with ip_address_type: dualstack (an ipv4 endpoint has no IPv6 "
-                "address to route or allow)",
+                "only used with ip_address_type: dualstack or ipv6 (an ipv4 endpoint has no "
+                "IPv6 address to route or allow)",
             )
+    if answers.ip_address_type == "ipv6":
+        yield from check_ipv6_only(answers)
+
+
+def check_ipv6_only(answers: Answers) -> Iterator[Problem]:
+    """What an IPv6-only endpoint (ip_address_type: ipv6) cannot do yet, or at all: its
+    interfaces have no IPv4 address, so IPv4 sources would never reach it, and the peering
+    design (IPv4 routes and rules, A records) is not rendered for it."""
+    if answers.peering:
+        yield Problem(
+            "peering",
+            "not with ip_address_type: ipv6 yet: tfgen renders peering for ipv4 and dualstack "
+            "endpoints (use dualstack, whose peers with ipv6_cidr get IPv6 routes and AAAA "
+            "records)",
+        )
+    if answers.dns_mode == "zone":
+        yield Problem(
+            "dns_mode",
+            "zone: not with ip_address_type: ipv6 yet (the zone's design is for peers); the "
+            "endpoint's own private DNS answers AAAA records in the VPC",
+        )
+    if answers.security_group.allow_cidrs:
+        yield Problem(
+            "security_group.allow_cidrs",
+            "IPv4 sources cannot reach an IPv6-only endpoint (ip_address_type: ipv6): its "
+            "interfaces have IPv6 addresses only",
+        )
 
 
 def check_fixed_ips(answers: Answers) -> Iterator[Problem]:
@@ -100,24 +127,31 @@ def check_fixed_ips(answers: Answers) -> Iterator[Problem]:
     fixed = [index for index, subnet in enumerate(subnets) if subnet.ipv4 or subnet.ipv6]
     if not fixed:
         return
+    kind = answers.ip_address_type
     for index, subnet in enumerate(subnets):
         path = f"subnets[{index}]"
-        if subnet.ipv4 is None:
+        if kind != "ipv6" and subnet.ipv4 is None:
             yield Problem(
                 f"{path}.ipv4",
                 f"missing: subnets[{fixed[0]}] has a fixed address, so every subnet needs one "
                 "(AWS assigns the others, and the provider would plan to change them on every run)",
             )
-        if answers.ip_address_type == "dualstack" and subnet.ipv6 is None:
+        if kind == "ipv6" and subnet.ipv4 is not None:
             yield Problem(
-                f"{path}.ipv6",
-                "missing: a dualstack endpoint with fixed addresses takes an IPv6 address in "
-                "every subnet as well as an IPv4 one",
+                f"{path}.ipv4",
+                "not with ip_address_type: ipv6 (an IPv6-only endpoint has no IPv4 address)",
             )
-        if answers.ip_address_type != "dualstack" and subnet.ipv6 is not None:
+        if kind != "ipv4" and subnet.ipv6 is None:
             yield Problem(
                 f"{path}.ipv6",
-                "only with ip_address_type: dualstack (an ipv4 endpoint has no IPv6 address)",
+                f"missing: a {kind} endpoint with fixed addresses takes an IPv6 address in "
+                "every subnet" + (" as well as an IPv4 one" if kind == "dualstack" else ""),
+            )
+        if kind == "ipv4" and subnet.ipv6 is not None:
+            yield Problem(
+                f"{path}.ipv6",
+                "only with ip_address_type: dualstack or ipv6 (an ipv4 endpoint has no IPv6 "
+                "address)",
             )
     vpc_networks = [
         ipaddress.IPv4Network(cidr) for cidr in (answers.vpc.cidr, *answers.vpc.extra_cidrs)

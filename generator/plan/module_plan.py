@@ -82,11 +82,11 @@ def subnet_ip_addresses(answers: Answers) -> dict[str, dict[str, str]]:
     """The fixed endpoint addresses by subnet id ({} when the answers fix none)."""
     return {
         subnet.id: {
-            "ipv4": subnet.ipv4,
+            **({"ipv4": subnet.ipv4} if subnet.ipv4 is not None else {}),
             **({"ipv6": subnet.ipv6} if subnet.ipv6 is not None else {}),
         }
         for subnet in answers.subnets
-        if subnet.ipv4 is not None
+        if subnet.ipv4 is not None or subnet.ipv6 is not None
     }
 
 

@@ -64,7 +64,7 @@ QUESTIONS = (
     ),
     Question("subnets", "subnets", "Subnets (subnet-id:az-id, comma-separated)"),
     Question("private_dns", "private_dns", "Private DNS"),
-    Question("ip_address_type", "ip_address_type", "IP address type (ipv4 or dualstack)"),
+    Question("ip_address_type", "ip_address_type", "IP address type (ipv4, dualstack or ipv6)"),
     Question("principals", "policy.statements[0].principals", "Principals (comma-separated)"),
     Question("actions", "policy.statements[0].actions", "Actions (comma-separated)"),
     Question("functions", "policy.statements[0].functions", "Functions (comma-separated)"),

@@ -36,7 +36,7 @@ def check_fixed_ips(
         for entry in endpoint.get("dynamic", [])
         if "subnet_configuration" in entry
     ]
-    fixed = any(subnet.ipv4 for subnet in answers.subnets)
+    fixed = any(subnet.ipv4 or subnet.ipv6 for subnet in answers.subnets)
     findings = []
     if not fixed:
         if dynamic or "subnet_configuration" in endpoint:
@@ -45,7 +45,7 @@ def check_fixed_ips(
                     "verify",
                     MAIN_FILE,
                     "aws_vpc_endpoint.lambda sets subnet_configuration, but the answers fix no "
-                    "address (subnets[].ipv4)",
+                    "address (subnets[].ipv4/ipv6)",
                 )
             )
         return findings

@@ -49,13 +49,18 @@ EXPECTED_ARGUMENTS: dict[tuple[str, str, str], dict[str, Any]] = {
         "private_dns_enabled": "${local.endpoint_private_dns}",
     },
     ("resource", "aws_security_group", "endpoint"): {"vpc_id": "${var.vpc_id}"},
-    ("resource", "aws_vpc_security_group_ingress_rule", "vpc"): {"cidr_ipv4": "${var.vpc_cidr}"},
+    # IPv4 rules: none for an IPv6-only endpoint (its interfaces have no IPv4 address)
+    ("resource", "aws_vpc_security_group_ingress_rule", "vpc"): {
+        "count": '${var.create_security_group && var.ip_address_type != "ipv6" ? 1 : 0}',
+        "cidr_ipv4": "${var.vpc_cidr}",
+    },
     ("resource", "aws_vpc_security_group_ingress_rule", "vpc_extra"): {
-        "for_each": "${toset(var.create_security_group ? var.vpc_extra_cidrs : [])}",
+        "for_each": '${toset(var.create_security_group && var.ip_address_type != "ipv6" '
+        "? var.vpc_extra_cidrs : [])}",
         "cidr_ipv4": "${each.value}",
     },
     ("resource", "aws_vpc_security_group_ingress_rule", "vpc_ipv6_extra"): {
-        "for_each": '${toset(var.create_security_group && var.ip_address_type == "dualstack" '
+        "for_each": '${toset(var.create_security_group && var.ip_address_type != "ipv4" '
         "? var.vpc_ipv6_cidrs : [])}",
         "cidr_ipv6": "${each.value}",
     },
@@ -78,8 +83,9 @@ REQUIRED_GUARDS = (
     ("unoffered_subnet_ids", "subnets in AZs the Lambda service does not offer must fail plan"),
     ("repeated_az_ids", "two subnets in one AZ must fail plan"),
     ("unknown_vpc_cidrs", "CIDRs that are not the VPC's must fail plan"),
-    ("service_has_ipv6", "dualstack must fail plan where the service has no IPv6"),
-    ("ipv4_only_subnet_ids", "dualstack must fail plan where subnets have no IPv6"),
+    ("service_has_ipv6", "dualstack and ipv6 must fail plan where the service has no IPv6"),
+    ("ipv4_only_subnet_ids", "dualstack and ipv6 must fail plan where subnets have no IPv6"),
+    ("dual_stack_subnet_ids", "ipv6 must fail plan where subnets are not IPv6-only"),
 )
 # Lists of ids a caller may take from resources created in the same apply: unknown at plan,
 # so count/for_each may use only their length (composability).

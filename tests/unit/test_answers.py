@@ -71,7 +71,7 @@ def test_all_errors_reported_at_once(example):
         (("name",), "../etc", "name"),
         (("name",), "a/b", "name"),
         (("name",), "Bad", "name"),
-        (("ip_address_type",), "ipv6", "ip_address_type"),
+        (("ip_address_type",), "ipv7", "ip_address_type"),
         (("version",), 2, "version"),
     ],
 )

@@ -57,7 +57,7 @@ def test_the_reference_has_one_row_per_field_of_the_schema():
 def test_the_reference_says_types_defaults_and_allowed_values():
     page = PAGE.read_text(encoding="utf-8")
     row = {m[1]: m[0] for m in re.finditer(r"^\| `([^`]+)` \|.*$", page, re.M)}
-    assert "`ipv4` or `dualstack` | `ipv4` |" in row["ip_address_type"]
+    assert "`ipv4`, `dualstack` or `ipv6` | `ipv4` |" in row["ip_address_type"]
     assert "`endpoint` or `zone` | absent |" in row["dns_mode"]
     assert "| **required** |" in row["vpc.cidr"] and "IPv4 CIDR" in row["vpc.cidr"]
     assert "at most 125 items | `[]` |" in row["peering"]

@@ -154,7 +154,7 @@ SESSION = [
     "subnet-11111111:use2-az1, subnet-11111111:use2-az2",  # refused: the same subnet twice
     "subnet-11111111:use2-az1, subnet-22222222:use2-az2",
     "n",  # private DNS
-    "ipv6",  # refused: not an IP address type tfgen renders
+    "ipv7",  # refused: not an IP address type
     "",  # IP address type: default ipv4
     "",  # principals: default
     "lambda:InvokeFunction, lambda:GetFunction",

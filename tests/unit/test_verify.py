@@ -110,9 +110,11 @@ def test_a_count_on_ids_or_data_attributes_is_reported(example_answers):
     files["main.tf"] = files["main.tf"].replace(
         "count = length(var.subnet_ids)", "for_each = toset(var.subnet_ids)", 1
     )
+    anchor = 'var.ip_address_type != "ipv4" ? 1 : 0'
+    assert anchor in files["main.tf"]
     files["main.tf"] = files["main.tf"].replace(
-        'var.ip_address_type == "dualstack" ? 1 : 0',
-        'var.ip_address_type == "dualstack" && data.aws_vpc.endpoint.ipv6_cidr_block != "" ? 1 : 0',
+        anchor,
+        'var.ip_address_type != "ipv4" && data.aws_vpc.endpoint.ipv6_cidr_block != "" ? 1 : 0',
         1,
     )
     found = messages(example_answers, files)

@@ -143,6 +143,45 @@ run "the_last_address_of_the_subnet_fails" {
   expect_failures = [aws_vpc_endpoint.lambda]
 }
 
+# An IPv6-only endpoint: IPv6-only subnets, TCP 443 from the VPC's IPv6 CIDRs, no IPv4 rule.
+run "an_ipv6_only_endpoint_in_ipv6_only_subnets_plans" {
+  command = plan
+
+  variables {
+    ip_address_type = "ipv6"
+  }
+
+  override_data {
+    target = data.aws_subnet.endpoint[0]
+    values = { vpc_id = "vpc-0123456789abcdef0", availability_zone = "us-east-1a", availability_zone_id = "use1-az1", ipv6_cidr_block = "2600:1f18:1234:5601::/64", ipv6_native = true }
+  }
+
+  assert {
+    condition     = length(aws_vpc_security_group_ingress_rule.vpc) == 0 && length(aws_vpc_security_group_ingress_rule.vpc_ipv6) == 1
+    error_message = "An IPv6-only endpoint admits the VPC's IPv6 CIDR and no IPv4 source."
+  }
+
+  assert {
+    condition     = one(aws_vpc_endpoint.lambda.dns_options).dns_record_ip_type == "ipv6"
+    error_message = "An IPv6-only endpoint's DNS names answer AAAA records only."
+  }
+}
+
+run "an_ipv6_only_endpoint_in_dual_stack_subnets_fails" {
+  command = plan
+
+  variables {
+    ip_address_type = "ipv6"
+  }
+
+  override_data {
+    target = data.aws_subnet.endpoint[0]
+    values = { vpc_id = "vpc-0123456789abcdef0", availability_zone = "us-east-1a", availability_zone_id = "use1-az1", ipv6_cidr_block = "2600:1f18:1234:5601::/64", ipv6_native = false }
+  }
+
+  expect_failures = [aws_vpc_endpoint.lambda]
+}
+
 run "use1_az3_fails" {
   command = plan
 

@@ -35,6 +35,9 @@ locals {
   repeated_az_ids      = distinct([for az_id in local.subnet_az_ids : az_id if length([for other in local.subnet_az_ids : other if other == az_id]) > 1])
   ipv4_only_subnet_ids = [for subnet in data.aws_subnet.endpoint : subnet.id if subnet.ipv6_cidr_block == null || subnet.ipv6_cidr_block == ""]
   service_has_ipv6     = contains(data.aws_vpc_endpoint_service.lambda.supported_ip_address_types, "ipv6")
+  # An ipv6 endpoint needs IPv6-only subnets (AWS: "supported only if all selected subnets are
+  # IPv6 only subnets").
+  dual_stack_subnet_ids = [for subnet in data.aws_subnet.endpoint : subnet.id if !subnet.ipv6_native]
 
   # The IPv4 CIDRs the answers give for the VPC must be the VPC's: rules and routes are built
   # for them (a typo would open and route the wrong ranges).
@@ -133,12 +136,16 @@ resource "aws_vpc_endpoint" "lambda" {
       error_message = "Two or more subnets are in the same AZ (${join(", ", local.repeated_az_ids)}): an endpoint takes one subnet per AZ."
     }
     precondition {
-      condition     = var.ip_address_type != "dualstack" || local.service_has_ipv6
-      error_message = "ip_address_type is dualstack, but ${data.aws_vpc_endpoint_service.lambda.service_name} supports only ${join(", ", data.aws_vpc_endpoint_service.lambda.supported_ip_address_types)} here: use ipv4."
+      condition     = var.ip_address_type == "ipv4" || local.service_has_ipv6
+      error_message = "ip_address_type is ${var.ip_address_type}, but ${data.aws_vpc_endpoint_service.lambda.service_name} supports only ${join(", ", data.aws_vpc_endpoint_service.lambda.supported_ip_address_types)} here: use ipv4."
     }
     precondition {
-      condition     = var.ip_address_type != "dualstack" || (length(local.ipv4_only_subnet_ids) == 0 && data.aws_vpc.endpoint.ipv6_cidr_block != "")
-      error_message = "ip_address_type is dualstack, but ${var.vpc_id} or subnets ${join(", ", local.ipv4_only_subnet_ids)} have no IPv6 CIDR: add IPv6 to the VPC and every subnet, or use ipv4."
+      condition     = var.ip_address_type == "ipv4" || (length(local.ipv4_only_subnet_ids) == 0 && data.aws_vpc.endpoint.ipv6_cidr_block != "")
+      error_message = "ip_address_type is ${var.ip_address_type}, but ${var.vpc_id} or subnets ${join(", ", local.ipv4_only_subnet_ids)} have no IPv6 CIDR: add IPv6 to the VPC and every subnet, or use ipv4."
+    }
+    precondition {
+      condition     = var.ip_address_type != "ipv6" || length(local.dual_stack_subnet_ids) == 0
+      error_message = "ip_address_type is ipv6, but subnets ${join(", ", local.dual_stack_subnet_ids)} are not IPv6-only: an IPv6-only endpoint takes IPv6-only subnets; use dualstack for these."
     }
     precondition {
       condition     = length(local.security_group_ids) > 0
@@ -170,7 +177,8 @@ resource "aws_security_group" "endpoint" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "vpc" {
-  count = var.create_security_group ? 1 : 0
+  # None for an IPv6-only endpoint: its interfaces have no IPv4 address.
+  count = var.create_security_group && var.ip_address_type != "ipv6" ? 1 : 0
 
   security_group_id = aws_security_group.endpoint[0].id
   description       = "HTTPS to the Lambda endpoint from the VPC CIDR"
@@ -182,7 +190,7 @@ resource "aws_vpc_security_group_ingress_rule" "vpc" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "vpc_extra" {
-  for_each = toset(var.create_security_group ? var.vpc_extra_cidrs : [])
+  for_each = toset(var.create_security_group && var.ip_address_type != "ipv6" ? var.vpc_extra_cidrs : [])
 
   security_group_id = aws_security_group.endpoint[0].id
   description       = "HTTPS to the Lambda endpoint from the VPC's secondary CIDR ${each.value}"
@@ -196,7 +204,7 @@ resource "aws_vpc_security_group_ingress_rule" "vpc_extra" {
 resource "aws_vpc_security_group_ingress_rule" "vpc_ipv6" {
   # Decided by the inputs alone (a VPC created in the same apply has no IPv6 CIDR at plan);
   # the endpoint's preconditions refuse dualstack without IPv6.
-  count = var.create_security_group && var.ip_address_type == "dualstack" ? 1 : 0
+  count = var.create_security_group && var.ip_address_type != "ipv4" ? 1 : 0
 
   security_group_id = aws_security_group.endpoint[0].id
   description       = "HTTPS to the Lambda endpoint from the VPC IPv6 CIDR"
@@ -209,7 +217,7 @@ resource "aws_vpc_security_group_ingress_rule" "vpc_ipv6" {
 
 # The VPC's further IPv6 CIDRs (the first one has the rule above), by CIDR.
 resource "aws_vpc_security_group_ingress_rule" "vpc_ipv6_extra" {
-  for_each = toset(var.create_security_group && var.ip_address_type == "dualstack" ? var.vpc_ipv6_cidrs : [])
+  for_each = toset(var.create_security_group && var.ip_address_type != "ipv4" ? var.vpc_ipv6_cidrs : [])
 
   security_group_id = aws_security_group.endpoint[0].id
   description       = "HTTPS to the Lambda endpoint from the VPC IPv6 CIDR ${each.value}"

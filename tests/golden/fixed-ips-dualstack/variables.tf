@@ -54,13 +54,13 @@ variable "subnet_ids" {
 variable "subnet_ip_addresses" {
   description = "Fixed addresses of the endpoint's network interfaces, by subnet id: one entry for every subnet in subnet_ids, ipv4 inside the subnet's CIDR (ipv6 too with dualstack), none of the five addresses AWS reserves (plan fails otherwise). Needs AWS provider 5.54 (subnet_configuration). Changing one updates the endpoint in place, and AWS replaces that subnet's interface (a brief disconnect of the subnet)."
   type = map(object({
-    ipv4 = string
+    ipv4 = optional(string)
     ipv6 = optional(string)
   }))
 
   validation {
-    condition     = alltrue([for fixed in values(var.subnet_ip_addresses) : can(cidrhost("${fixed.ipv4}/32", 0)) && (fixed.ipv6 == null ? true : can(cidrhost("${fixed.ipv6}/128", 0)))])
-    error_message = "Each subnet_ip_addresses entry needs an IPv4 address such as 10.0.1.10 (and, with dualstack, an IPv6 address such as 2001:db8::10)."
+    condition     = alltrue([for fixed in values(var.subnet_ip_addresses) : (fixed.ipv4 != null || fixed.ipv6 != null) && (fixed.ipv4 == null ? true : can(cidrhost("${fixed.ipv4}/32", 0))) && (fixed.ipv6 == null ? true : can(cidrhost("${fixed.ipv6}/128", 0)))])
+    error_message = "Each subnet_ip_addresses entry needs an IPv4 address such as 10.0.1.10 (ipv4, dualstack) and/or an IPv6 address such as 2001:db8::10 (dualstack, ipv6)."
   }
 }
 
@@ -71,13 +71,13 @@ variable "private_dns_enabled" {
 }
 
 variable "ip_address_type" {
-  description = "IP address type of the endpoint: ipv4 or dualstack."
+  description = "IP address type of the endpoint: ipv4, dualstack, or ipv6 (IPv6-only subnets; its DNS records are AAAA only)."
   type        = string
   default     = "ipv4"
 
   validation {
-    condition     = contains(["ipv4", "dualstack"], var.ip_address_type)
-    error_message = "The ip_address_type must be ipv4 or dualstack."
+    condition     = contains(["ipv4", "dualstack", "ipv6"], var.ip_address_type)
+    error_message = "The ip_address_type must be ipv4, dualstack or ipv6."
   }
 }
 

@@ -58,13 +58,13 @@ variable "private_dns_enabled" {
 }
 
 variable "ip_address_type" {
-  description = "IP address type of the endpoint: ipv4 or dualstack."
+  description = "IP address type of the endpoint: ipv4, dualstack, or ipv6 (IPv6-only subnets; its DNS records are AAAA only)."
   type        = string
   default     = "ipv4"
 
   validation {
-    condition     = contains(["ipv4", "dualstack"], var.ip_address_type)
-    error_message = "The ip_address_type must be ipv4 or dualstack."
+    condition     = contains(["ipv4", "dualstack", "ipv6"], var.ip_address_type)
+    error_message = "The ip_address_type must be ipv4, dualstack or ipv6."
   }
 }
 
