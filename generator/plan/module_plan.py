@@ -69,8 +69,19 @@ def module_arguments(
         ),
         "endpoint_policy": policy_document,
         **({"peers": peers_argument(peering)} if peering else {}),
+        **on_premises_argument(answers),
         "tags": dict(answers.tags),
     }
+
+
+def on_premises_argument(answers: Answers) -> dict[str, Any]:
+    """The module's `on_premises` input: the resolver's subnets and the on-premises CIDRs
+    ({} without the section: no argument, and no variable, at all)."""
+    section = answers.on_premises
+    if section is None:
+        return {}
+    subnet_ids = [subnet.id for subnet in section.resolver_subnets]
+    return {"on_premises": {"resolver_subnet_ids": subnet_ids, "cidrs": list(section.cidrs)}}
 
 
 def plan_module(answers: Answers, source: str | None = None) -> ModulePlan:
