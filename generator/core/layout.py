@@ -45,6 +45,7 @@ SHARED_TERRAFORM_FILES = (
     MAIN_FILE,
     PEERING_FILE,
     "dns.tf",
+    RESOLVER_FILE,
     OUTPUTS_FILE,
     "modules/peer/versions.tf",
     "modules/peer/variables.tf",

@@ -13,7 +13,8 @@ from generator.answers.model import Answers
 from generator.core.errors import preview
 from generator.core.findings import Finding
 from generator.core.hcl import BLOCK_MARK, blocks, labelled, literal_text
-from generator.core.layout import MAIN_FILE, OUTPUTS_FILE, RESOLVER_FILE
+from generator.core.layout import EXAMPLE_FILE, MAIN_FILE, OUTPUTS_FILE, RESOLVER_FILE
+from generator.plan.module_plan import MODULE_CALL
 
 DNS_PORT = 53
 OPEN_CIDRS = ("0.0.0.0/0", "::/0")
@@ -259,7 +260,17 @@ def check_resolver(
         k: v for entry in resolver.get("locals", []) for k, v in entry.items() if k != BLOCK_MARK
     }
     findings += check_resolver_blocks(module, locals_, RESOLVER_FILE, counted=False)
+    if not answers.uses_zone and "${var.private_dns_enabled}" not in _conditions(resolver):
+        findings.append(
+            Finding(
+                "verify",
+                RESOLVER_FILE,
+                "aws_route53_resolver_endpoint.inbound lacks the plan-time guard: on-premises "
+                "resolution needs the endpoint's private DNS (no zone serves the VPC)",
+            )
+        )
     findings += check_resolver_outputs(parsed[OUTPUTS_FILE], OUTPUTS_FILE, counted=False)
+    findings += check_root_outputs(parsed[EXAMPLE_FILE], EXAMPLE_FILE)
     return findings
 
 
@@ -284,3 +295,48 @@ def check_on_premises_call(answers: Answers, call: dict[str, Any], file: str) ->
                 Finding("verify", file, f"on_premises.cidrs holds {cidr}: DNS open to everyone")
             )
     return findings
+
+
+def check_root_outputs(outputs: dict[str, Any], file: str) -> list[Finding]:
+    """A root (example or deployment) passes the resolver's id and addresses on."""
+    declared = labelled(outputs, "output")
+    return [
+        Finding("verify", file, f"output {name} must be module.{MODULE_CALL}.{name}")
+        for name in ("resolver_endpoint_id", "resolver_ip_addresses")
+        if declared.get(name, {}).get("value") != f"${{module.{MODULE_CALL}.{name}}}"
+    ]
+
+
+def check_shared_resolver(
+    module: dict[str, Any], parsed: dict[str, dict[str, Any]]
+) -> list[Finding]:
+    """The shared module: the resolver's blocks counted on var.on_premises (no answers in
+    them), with the guard that private DNS or the zone answers, and the outputs."""
+    if RESOLVER_FILE not in parsed:
+        return [Finding("verify", RESOLVER_FILE, "file is missing from the shared module")]
+    resolver = parsed[RESOLVER_FILE]
+    locals_ = {
+        k: v for entry in resolver.get("locals", []) for k, v in entry.items() if k != BLOCK_MARK
+    }
+    findings = check_resolver_blocks(module, locals_, RESOLVER_FILE, counted=True)
+    if "${var.private_dns_enabled || var.private_hosted_zone}" not in _conditions(resolver):
+        findings.append(
+            Finding(
+                "verify",
+                RESOLVER_FILE,
+                "aws_route53_resolver_endpoint.inbound lacks the plan-time guard: on-premises "
+                "resolution needs private DNS or the private hosted zone",
+            )
+        )
+    findings += check_resolver_outputs(parsed.get(OUTPUTS_FILE, {}), OUTPUTS_FILE, counted=True)
+    return findings
+
+
+def _conditions(resolver: dict[str, Any]) -> list[str]:
+    """The conditions of the endpoint's preconditions in the resolver's file."""
+    endpoint = next((body for t, n, body in blocks(resolver, "resource") if (t, n) == ENDPOINT), {})
+    return [
+        str(guard.get("condition", ""))
+        for lifecycle in endpoint.get("lifecycle", [])
+        for guard in lifecycle.get("precondition", [])
+    ]
