@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, GetJsonSchemaHandler
+from pydantic import AfterValidator, BeforeValidator, Field, GetJsonSchemaHandler, PlainSerializer
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
@@ -326,4 +326,29 @@ GitRef = Annotated[
     str,
     _pattern(GIT_REF_RE, "a git tag, branch or commit (e.g. v0.3.0)"),
     Schema(pattern=js_pattern(GIT_REF_RE)),
+]
+
+
+# 1 EB a month: far beyond any endpoint, and small enough for the README's exact decimals.
+MAX_GB_PER_MONTH = 1_000_000_000
+
+
+def _gb_per_month(value: Any) -> Any:
+    # YAML reads `true` as a bool and pydantic would take "5" or true as a number: refuse them.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{preview(value)} is not a number of GB (e.g. 0, 250 or 12.5)")
+    return value
+
+
+def _plain_number(value: float) -> int | float:
+    """Whole numbers written as integers (`0`, not `0.0`) in the normalized answers."""
+    return int(value) if value.is_integer() else value
+
+
+# bounds before the validator: after it, the JSON Schema would get pydantic's own ge/le
+GbPerMonth = Annotated[
+    float,
+    Field(ge=0, le=MAX_GB_PER_MONTH, allow_inf_nan=False),
+    BeforeValidator(_gb_per_month),
+    PlainSerializer(_plain_number),
 ]

@@ -1,9 +1,8 @@
 """The questionnaire model (answers file v1): typed fields and their JSON Schema.
 
 Single-field rules (formats) live here as validators; rules that look at more than one field
-live in ``rules.py`` and run after the model is built (``load.py`` reads answers files and
-runs both). Every problem carries its field path.
-"""
+live in ``rules.py`` and run after the model is built (``load.py`` runs both). Every problem
+carries its field path."""
 
 from __future__ import annotations
 
@@ -15,7 +14,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    PlainSerializer,
 )
 
 from generator.answers.base import Strict
@@ -24,6 +22,7 @@ from generator.answers.fields import (
     AzId,
     ConditionValues,
     EndpointId,
+    GbPerMonth,
     Ipv4Address,
     Ipv4Cidr,
     Ipv6Address,
@@ -42,7 +41,6 @@ from generator.answers.fields import (
     version_one,
 )
 from generator.answers.settings import DeploymentSettings, ProviderSettings
-from generator.core.errors import preview
 
 # Bounds on every list, so a hostile file is refused before any per-item rule runs.
 # Each is an AWS quota, or far above what any valid answers can hold (the policy's own
@@ -65,9 +63,9 @@ LIST_LIMITS: dict[str, tuple[int, str]] = {
     "actions": (500, "an endpoint policy is at most 20,480 characters"),
     "functions": (500, "an endpoint policy is at most 20,480 characters"),
     "conditions": (30, "an endpoint policy is at most 20,480 characters"),
+    "resolver_subnets": (6, "AWS allows 6 IP addresses per Resolver endpoint by default"),
+    "cidrs": (30, "AWS allows 60 inbound rules per security group (TCP and UDP 53 each)"),
 }
-# 1 EB a month: far beyond any endpoint, and small enough for the README's exact decimals.
-MAX_GB_PER_MONTH = 1_000_000_000
 
 
 def _most(field: str) -> Any:
@@ -173,16 +171,13 @@ class PolicyStatement(Strict):
     functions: list[str] = Field(
         min_length=1,
         max_length=_most("functions"),
-        description=(
-            "Endpoint policy, on which functions: unqualified function ARNs of the region (or "
-            "names, with account_id set); tfgen adds the ':*' form."
-        ),
+        description="Endpoint policy, on which functions: unqualified function ARNs of the region "
+        "(or names, with account_id set); tfgen adds the ':*' form.",
     )
     conditions: Conditions = Field(
         default={},
-        description=(
-            'Optional IAM condition block, e.g. {StringEquals: {"aws:PrincipalOrgID": "o-abc"}}.'
-        ),
+        description='Optional IAM condition block, e.g. {StringEquals: {"aws:PrincipalOrgID": '
+        '"o-abc"}}.',
     )
 
 
@@ -296,25 +291,24 @@ class RetiredPeer(Strict):
     )
 
 
-def _gb_per_month(value: Any) -> Any:
-    # YAML reads `true` as a bool and pydantic would take "5" or true as a number: refuse them.
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{preview(value)} is not a number of GB (e.g. 0, 250 or 12.5)")
-    return value
+class ResolverSubnet(Strict):
+    id: SubnetId = Field(description="Subnet of the endpoint's VPC for one resolver address.")
+    az_id: AzId | None = Field(default=None, description="Optional AZ id: one subnet per AZ.")
 
 
-def _plain_number(value: float) -> int | float:
-    """Whole numbers written as integers (`0`, not `0.0`) in the normalized answers."""
-    return int(value) if value.is_integer() else value
-
-
-# bounds before the validator: after it, the JSON Schema would get pydantic's own ge/le
-GbPerMonth = Annotated[
-    float,
-    Field(ge=0, le=MAX_GB_PER_MONTH, allow_inf_nan=False),
-    BeforeValidator(_gb_per_month),
-    PlainSerializer(_plain_number),
-]
+class OnPremises(Strict):
+    resolver_subnets: list[ResolverSubnet] = Field(
+        min_length=2,
+        max_length=_most("resolver_subnets"),
+        description="Subnets of the endpoint's VPC for the inbound endpoint's addresses (AWS "
+        "needs two at least), one address each: 2 to 6, in different AZs.",
+    )
+    cidrs: list[Ipv4Cidr] = Field(
+        min_length=1,
+        max_length=_most("cidrs"),
+        description="IPv4 CIDRs of the on-premises DNS forwarders (or their networks): the "
+        "only sources allowed in on TCP and UDP 53; never 0.0.0.0/0.",
+    )
 
 
 class Cost(Strict):
@@ -359,10 +353,9 @@ class Answers(Strict):
         default=True,
         description=(
             "Makes lambda.<region>.amazonaws.com resolve to the endpoint inside the VPC "
-            "(recommended; needs "
-            "enableDnsSupport and enableDnsHostnames). While a peer has dns: true the endpoint's "
-            "own private DNS is off and the VPC resolves the name through the private hosted "
-            "zone instead, which is created with this VPC."
+            "(recommended; needs enableDnsSupport and enableDnsHostnames). While a peer has dns: "
+            "true the endpoint's own private DNS is off and the VPC resolves the name through "
+            "the private hosted zone instead, which is created with this VPC."
         ),
     )
     dns_mode: Literal["endpoint", "zone"] | None = Field(
@@ -408,6 +401,12 @@ class Answers(Strict):
             "until `terraform apply` has destroyed the peer's resources; then `tfgen render "
             "--drop-retired` removes them."
         ),
+    )
+    on_premises: OnPremises | None = Field(
+        default=None,
+        description="A Route 53 Resolver inbound endpoint in the VPC that answers the Lambda "
+        "API name for on-premises DNS forwarders (TCP and UDP 53 from cidrs only; needs "
+        "private_dns or the zone).",
     )
     tags: dict[str, TagText] = Field(default={}, description="Applied to every taggable resource.")
     provider: ProviderSettings | None = Field(
@@ -474,6 +473,7 @@ OPTIONAL_WHEN_UNSET: tuple[tuple[tuple[str, ...], Any], ...] = (
     (("provider",), None),
     (("deployment",), None),
     (("dns_mode",), None),
+    (("on_premises",), None),
 )
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from generator.answers import network
 from generator.answers.model import Answers
+from generator.answers.on_premises import check_on_premises
 from generator.answers.policy import (
     partition_of,
     split_actions,
@@ -478,4 +479,5 @@ CHECKS: tuple[Callable[[Answers], Iterable[Problem]], ...] = (
     check_providers,
     check_dns_mode,
     network.check_network,
+    check_on_premises,
 )

@@ -8,6 +8,7 @@ VERSIONS_FILE = "versions.tf"
 VARIABLES_FILE = "variables.tf"
 OUTPUTS_FILE = "outputs.tf"
 PEERING_FILE = "peering.tf"  # only with peers
+RESOLVER_FILE = "resolver.tf"  # only with on_premises
 MOVED_FILE = "moved.tf"  # only when an instance's address changed
 EXAMPLE_FILE = "example/main.tf"  # the deployment root that calls the module
 README_FILE = "README.md"
@@ -22,11 +23,13 @@ MODULE_TEMPLATES = {
     EXAMPLE_FILE: f"{EXAMPLE_FILE}.j2",
 }
 PEERING_TEMPLATES = {PEERING_FILE: f"{PEERING_FILE}.j2"}
+RESOLVER_TEMPLATES = {RESOLVER_FILE: f"{RESOLVER_FILE}.j2"}
 MOVED_TEMPLATES = {MOVED_FILE: f"{MOVED_FILE}.j2"}
 # Every file a module folder may hold that tfgen wrote (the manifest lists the rest's checksums).
 WRITTEN_FILES = (
     *MODULE_TEMPLATES,
     *PEERING_TEMPLATES,
+    *RESOLVER_TEMPLATES,
     *MOVED_TEMPLATES,
     README_FILE,
     ANSWERS_FILE,
@@ -42,6 +45,7 @@ SHARED_TERRAFORM_FILES = (
     MAIN_FILE,
     PEERING_FILE,
     "dns.tf",
+    RESOLVER_FILE,
     OUTPUTS_FILE,
     "modules/peer/versions.tf",
     "modules/peer/variables.tf",

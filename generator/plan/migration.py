@@ -73,6 +73,11 @@ def migration_moves(plan: ModulePlan) -> tuple[tuple[str, str], ...]:
             )
     if plan.peering.dns is not None:
         moves.append((f"{M}.aws_route53_zone.lambda", f"{M}.aws_route53_zone.lambda[0]"))
+    if answers.on_premises is not None:
+        # resolver.tf's two single resources are counted on var.on_premises in the shared
+        # module (its rules are keyed by CIDR in both)
+        for resource in ("aws_route53_resolver_endpoint.inbound", "aws_security_group.resolver"):
+            moves.append((f"{M}.{resource}", f"{M}.{resource}[0]"))
     vpc_cidrs = [answers.vpc.cidr, *answers.vpc.extra_cidrs]
     vpc_ipv6_count = 1 + len(answers.vpc.ipv6_cidrs)
     for peer in plan.peering.peers:

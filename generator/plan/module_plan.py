@@ -74,6 +74,7 @@ def module_arguments(
         ),
         "endpoint_policy": policy_document,
         **({"peers": peers_argument(peering)} if peering else {}),
+        **on_premises_argument(answers),
         "tags": dict(answers.tags),
     }
 
@@ -97,6 +98,16 @@ def aws_provider_floor(answers: Answers) -> str:
     if subnet_ip_addresses(answers):
         floors.append(("5.54", "subnet_configuration of aws_vpc_endpoint"))
     return max(floors, key=lambda floor: tuple(int(part) for part in floor[0].split(".")))[0]
+
+
+def on_premises_argument(answers: Answers) -> dict[str, Any]:
+    """The module's `on_premises` input: the resolver's subnets and the on-premises CIDRs
+    ({} without the section: no argument, and no variable, at all)."""
+    section = answers.on_premises
+    if section is None:
+        return {}
+    subnet_ids = [subnet.id for subnet in section.resolver_subnets]
+    return {"on_premises": {"resolver_subnet_ids": subnet_ids, "cidrs": list(section.cidrs)}}
 
 
 def plan_module(answers: Answers, source: str | None = None) -> ModulePlan:

@@ -258,6 +258,14 @@ def mermaid_diagram(answers: Answers, plan: PeeringPlan) -> str:
         lines.append(f"  endpoint {arrow}|{mermaid_label(back)}| {node}")
         if peer.dns:
             lines.append(f"  {node} -.->|{mermaid_label('DNS')}| zone")
+    if answers.on_premises is not None:
+        section = answers.on_premises
+        lines.append(f"  onprem[{mermaid_label('On-premises DNS forwarders', *section.cidrs)}]")
+        subnets = ", ".join(subnet.id for subnet in section.resolver_subnets)
+        label = mermaid_label("Route 53 Resolver inbound endpoint", subnets, "TCP/UDP 53 in only")
+        lines.append(f"  resolver[{label}]")
+        lines.append(f"  onprem -.->|{mermaid_label('DNS')}| resolver")
+        lines.append(f"  resolver -.->|{mermaid_label('endpoint IPs')}| endpoint")
     return "\n".join(lines)
 
 
@@ -306,6 +314,7 @@ class CostEstimate:
     hours_per_month: Decimal
     source: str
     as_of: str
+    resolver_source: str
     location: str | None = None
     lines: tuple[CostLine, ...] = ()
 
@@ -351,6 +360,7 @@ def cost_estimate(answers: Answers) -> CostEstimate:
         "hours_per_month": hours,
         "source": table["source"],
         "as_of": table["as_of"],
+        "resolver_source": table["resolver_source"],
     }
     region = table["regions"].get(answers.region)
     if region is None:
@@ -364,6 +374,16 @@ def cost_estimate(answers: Answers) -> CostEstimate:
             azs * hours * hourly,
         )
     ]
+    if answers.on_premises is not None:
+        enis = len(answers.on_premises.resolver_subnets)
+        lines.append(
+            CostLine(
+                "Resolver inbound endpoint hours",
+                f"{enis} ENI × {number(hours)} h",
+                f"{rate(region['resolver_endpoint_hour_per_eni'])} per ENI-hour",
+                enis * hours * region["resolver_endpoint_hour_per_eni"],
+            )
+        )
     remaining, floor = gb, Decimal(0)
     for tier in region["gb_tiers"]:
         ceiling = tier["up_to_gb"]

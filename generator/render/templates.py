@@ -20,6 +20,7 @@ from generator.core.layout import (
     MOVED_TEMPLATES,
     PEERING_TEMPLATES,
     README_FILE,
+    RESOLVER_TEMPLATES,
 )
 from generator.core.markers import json_escaped
 from generator.core.regions import lambda_dns_name, lambda_service_name, partition_of
@@ -157,6 +158,7 @@ def render_plan(plan: ModulePlan) -> dict[str, str]:
     templates = {
         **MODULE_TEMPLATES,
         **(PEERING_TEMPLATES if answers.peering or plan.peering.dns else {}),
+        **(RESOLVER_TEMPLATES if answers.on_premises else {}),
         **(MOVED_TEMPLATES if context["moves"] else {}),
     }
     files = {name: env.get_template(tpl).render(context) for name, tpl in templates.items()}

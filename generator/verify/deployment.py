@@ -12,12 +12,23 @@ from generator.answers.model import Answers
 from generator.core.errors import preview
 from generator.core.findings import Finding
 from generator.core.hcl import BLOCK_MARK, labelled, literal_text
-from generator.core.layout import IMPORTS_FILE, MAIN_FILE, PROVIDERS_FILE, VARIABLES_FILE
+from generator.core.layout import (
+    IMPORTS_FILE,
+    MAIN_FILE,
+    OUTPUTS_FILE,
+    PROVIDERS_FILE,
+    VARIABLES_FILE,
+)
 from generator.plan.deployment import DeploymentPlan
 from generator.plan.module_plan import MODULE_CALL
 from generator.plan.peering import endpoint_private_dns, key
 from generator.verify.imports import check_imports
 from generator.verify.module import check_schema, parse_files
+from generator.verify.resolver import (
+    check_on_premises_call,
+    check_root_outputs,
+    expected_on_premises,
+)
 from generator.verify.skips import skip_marker_findings
 
 _META = ("source", "providers", "for_each", "count", "depends_on", BLOCK_MARK)
@@ -151,8 +162,10 @@ def check_call(
         **{
             name: value
             for name, value in plan.module.module_arguments.items()
-            if name not in ("peers", "private_dns_enabled", "allowed_security_group_ids")
+            if name
+            not in ("peers", "private_dns_enabled", "allowed_security_group_ids", "on_premises")
         },
+        **expected_on_premises(answers),
         # by key (the ids themselves), so that removing one group deletes only its rule
         "allowed_security_groups": {
             group: group for group in answers.security_group.allow_security_group_ids
@@ -285,6 +298,10 @@ def verify_deployment(
     }
     findings += check_providers(plan.answers, parsed[PROVIDERS_FILE])
     findings += check_call(plan, parsed[MAIN_FILE], variables)
+    if plan.answers.on_premises:
+        call = labelled(parsed[MAIN_FILE], "module").get(MODULE_CALL, {})
+        findings += check_on_premises_call(plan.answers, call, MAIN_FILE)
+        findings += check_root_outputs(parsed.get(OUTPUTS_FILE, {}), OUTPUTS_FILE)
     shared_module, _ = parse_files({k: v for k, v in shared.items() if "/" not in k})
     resources = {
         "resource": [item for text in shared_module.values() for item in text.get("resource", [])]

@@ -19,6 +19,7 @@ from generator.core.layout import (
     MODULE_FILES,
     MOVED_FILE,
     PEERING_FILE,
+    RESOLVER_FILE,
     VARIABLES_FILE,
     VERSIONS_FILE,
 )
@@ -27,6 +28,7 @@ from generator.verify.fixed_ips import check_fixed_ips
 from generator.verify.imports import check_imports
 from generator.verify.keys import check_moves, check_source_group_keys, expected_moves
 from generator.verify.peering import check_peering
+from generator.verify.resolver import check_on_premises_call, check_resolver
 from generator.verify.skips import skip_marker_findings
 
 HTTPS_PORT = 443
@@ -125,6 +127,7 @@ def verify_plan(plan: ModulePlan, files: dict[str, str]) -> list[Finding]:
     module_files = [
         *MODULE_FILES,
         *([PEERING_FILE] if answers.peering or answers.uses_zone else []),
+        *([RESOLVER_FILE] if answers.on_premises else []),
         *([MOVED_FILE] if moves else []),
     ]
     for name in (*module_files, EXAMPLE_FILE):
@@ -132,6 +135,8 @@ def verify_plan(plan: ModulePlan, files: dict[str, str]) -> list[Finding]:
             findings.append(Finding("verify", name, "file is missing from the module"))
     if PEERING_FILE in files and not (answers.peering or answers.uses_zone):
         findings.append(Finding("verify", PEERING_FILE, "the answers have no peers and no zone"))
+    if RESOLVER_FILE in files and not answers.on_premises:
+        findings.append(Finding("verify", RESOLVER_FILE, "the answers have no on_premises"))
     if MOVED_FILE in files and not moves:
         findings.append(Finding("verify", MOVED_FILE, "no instance of the answers has moved"))
     if findings:
@@ -145,12 +150,23 @@ def verify_plan(plan: ModulePlan, files: dict[str, str]) -> list[Finding]:
     findings += check_plan_time_counts(parsed, module_files)
     if moves:
         findings += check_moves(parsed[MOVED_FILE], moves)
-    findings += check_ingress_rules(module)
+    # the resolver's group has rules of its own (DNS, not 443): checked by check_resolver
+    findings += check_ingress_rules(
+        {
+            "resource": [
+                i for n in module_files if n != RESOLVER_FILE for i in parsed[n].get("resource", [])
+            ]
+        }
+    )
+    findings += check_resolver(answers, parsed, module_files)
     findings += check_source_group_keys(answers, parsed[MAIN_FILE])
     findings += check_fixed_ips(answers, module, parsed[VERSIONS_FILE])
     findings += check_example(plan, parsed[EXAMPLE_FILE], parsed[VARIABLES_FILE])
     findings += check_peering(answers, plan.peering, parsed, module_files)
     findings += check_imports(answers, parsed[EXAMPLE_FILE], module)
+    if answers.on_premises:
+        call = labelled(parsed[EXAMPLE_FILE], "module").get(MODULE_CALL, {})
+        findings += check_on_premises_call(answers, call, EXAMPLE_FILE)
     findings += check_schema(parsed, files)
     findings += skip_marker_findings(files, plan.skips)
     return findings

@@ -5,9 +5,8 @@ that carry ``"__is_block__": True``; an object-valued attribute is a dict withou
 snapshot (``generator/catalog/aws_provider_schema.json``) is refreshed from the real provider
 by ``scripts/refresh_provider_schema.py``; the 6.x one (``aws_provider_schema_v6.json``) from
 the jsii assembly of npm ``@cdktn/provider-aws`` by ``scripts/refresh_provider_schema_v6.py``
-(it has no deprecation flags: the assembly does not carry them). What 6.x deprecates in the
-types tfgen emits is listed by hand in ``aws_provider_deprecations_v6.json``; check_deprecations
-refuses setting one in its block and reading one in any expression.
+(no deprecation flags: the assembly has none). What 6.x deprecates in the types tfgen emits is
+listed by hand in ``aws_provider_deprecations_v6.json``; check_deprecations refuses it.
 """
 
 from __future__ import annotations
@@ -40,6 +39,7 @@ PROVIDER_META_ATTRIBUTES = frozenset({"alias"})
 RESOURCES = (
     "aws_route",
     "aws_route53_record",
+    "aws_route53_resolver_endpoint",
     "aws_route53_vpc_association_authorization",
     "aws_route53_zone",
     "aws_route53_zone_association",

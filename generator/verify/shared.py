@@ -12,6 +12,7 @@ from generator.core.errors import preview
 from generator.core.findings import Finding
 from generator.core.layout import VARIABLES_FILE
 from generator.verify.module import check_module_wiring, check_schema, parse_files
+from generator.verify.resolver import check_shared_resolver
 from generator.verify.skips import skip_marker_findings
 
 # Module folders inside the shared module, each with its own variables (examples call them).
@@ -39,6 +40,7 @@ def verify_shared_module(files: dict[str, str]) -> list[Finding]:
         "data": [item for name in own for item in parsed[name].get("data", [])],
     }
     findings += check_module_wiring(module)
+    findings += check_shared_resolver(module, parsed)
     findings += skip_marker_findings(files, ())  # the same code for every deployment: none
     for folder in MODULE_FOLDERS:
         findings += unread_inputs(folder, parsed, files)

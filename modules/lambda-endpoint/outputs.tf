@@ -70,3 +70,18 @@ output "peer_sides" {
     } if peer.remote
   }
 }
+
+output "resolver_endpoint_id" {
+  description = "ID of the Route 53 Resolver inbound endpoint for on-premises DNS forwarders (null without on_premises)."
+  value       = one(aws_route53_resolver_endpoint.inbound[*].id)
+}
+
+output "resolver_ip_addresses" {
+  description = "IP addresses of the Resolver inbound endpoint, by subnet id: where on-premises DNS forwarders send queries for the Lambda API name ({} without on_premises)."
+  value       = { for address in flatten([for endpoint in aws_route53_resolver_endpoint.inbound : tolist(endpoint.ip_address)]) : address.subnet_id => address.ip }
+}
+
+output "resolver_security_group_id" {
+  description = "ID of the Resolver inbound endpoint's security group (null without on_premises)."
+  value       = one(aws_security_group.resolver[*].id)
+}

@@ -219,6 +219,25 @@ variable "accepted_connection_ids" {
   default     = {}
 }
 
+variable "on_premises" {
+  description = "On-premises resolution: a Route 53 Resolver inbound endpoint in the VPC whose addresses on-premises DNS forwarders send the Lambda API name to. resolver_subnet_ids: subnets of the VPC, one address each (two or more, in different AZs); cidrs: the on-premises IPv4 CIDRs allowed in on TCP and UDP 53, nothing else. Needs private_dns_enabled or private_hosted_zone. null (the default): none."
+  type = object({
+    resolver_subnet_ids = list(string)
+    cidrs               = list(string)
+  })
+  default = null
+
+  validation {
+    condition     = var.on_premises == null ? true : length(var.on_premises.resolver_subnet_ids) >= 2 && length(var.on_premises.resolver_subnet_ids) <= 6 && alltrue([for id in var.on_premises.resolver_subnet_ids : can(regex("^subnet-([0-9a-f]{8}|[0-9a-f]{17})$", id))])
+    error_message = "Give 2 to 6 resolver subnet ids, each like subnet-0123456789abcdef0."
+  }
+
+  validation {
+    condition     = var.on_premises == null ? true : length(var.on_premises.cidrs) > 0 && alltrue([for cidr in var.on_premises.cidrs : can(cidrhost(cidr, 0)) && !strcontains(cidr, ":") && !endswith(cidr, "/0")])
+    error_message = "Give at least one on-premises CIDR, each an IPv4 CIDR narrower than /0."
+  }
+}
+
 variable "tags" {
   description = "Tags applied to every taggable resource."
   type        = map(string)

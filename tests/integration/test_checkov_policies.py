@@ -1,4 +1,4 @@
-"""tfgen's checkov policy pack (CKV_TFGEN_1..8), run through the real checkov in its own
+"""tfgen's checkov policy pack (CKV_TFGEN_1..9), run through the real checkov in its own
 environment: hand-written fixtures (a passing and a failing one per check), the AWS guide's
 example, a terraform-aws-modules style vpc-endpoints call, every module tfgen renders, and
 `tfgen scan` end to end.
@@ -78,6 +78,10 @@ CASES = [
     ("ckv_tfgen_8/fail", "CKV_TFGEN_8", "failed"),
     ("ckv_tfgen_8/fail_literal_ids", "CKV_TFGEN_8", "failed"),
     ("ckv_tfgen_8/fail_service_data", "CKV_TFGEN_8", "failed"),
+    ("ckv_tfgen_9/pass", "CKV_TFGEN_9", "passed"),
+    ("ckv_tfgen_9/fail", "CKV_TFGEN_9", "failed"),
+    ("ckv_tfgen_9/fail_port", "CKV_TFGEN_9", "failed"),
+    ("ckv_tfgen_9/fail_inline_v6", "CKV_TFGEN_9", "failed"),
 ]
 # failing fixtures that break more than their own check, on purpose
 ALSO_FAILS = {"ckv_tfgen_1/fail_written_out": {"CKV_TFGEN_2"}}
@@ -107,7 +111,7 @@ def ids(records: list[dict]) -> set[str]:
 def test_pack_defines_each_check_with_a_title_and_a_guideline():
     sources = {path.name: path.read_text() for path in policy_pack_files()}
     assert (policy_pack_dir() / "__init__.py").is_file()  # checkov loads only packages
-    for number in range(1, 9):
+    for number in range(1, 10):
         owner = [name for name, text in sources.items() if f'ID = "CKV_TFGEN_{number}"' in text]
         assert len(owner) == 1, f"CKV_TFGEN_{number}: {owner}"
         text = sources[owner[0]]
@@ -158,7 +162,8 @@ def test_fixture(results, folder: str, check_id: str, expected: str):
 def test_guide_example_passes_the_policy_checks(results):
     got = results["guide_example"]
     assert {"CKV_TFGEN_1", "CKV_TFGEN_2", "CKV_TFGEN_3"} <= ids(got["passed"])
-    assert set(PACK_CHECK_IDS) - {"CKV_TFGEN_8"} <= ids(got["passed"])  # no zone: no 8
+    # no zone: no 8; no Resolver endpoint: no 9
+    assert set(PACK_CHECK_IDS) - {"CKV_TFGEN_8", "CKV_TFGEN_9"} <= ids(got["passed"])
     assert not got["failed"]
 
 

@@ -20,6 +20,9 @@ it after the test. Kept minimal: only what the AWS provider calls for these reso
   `ListHostedZonesByVPC` from the VPC's own account for a zone of another account (moto keeps
   Route 53 per account, so that account could not see the zone): an association across
   accounts needs the zone owner's authorization first, as on AWS.
+- Route 53 Resolver `CreateResolverEndpoint`: keep `Protocols` and `ResolverEndpointType`
+  (moto drops both and describes neither, so every later plan would update them), with AWS's
+  defaults when the request has none (`Do53`, `IPV4`).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ def patch_moto(monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str], list[di
     subnet_ipv6_state(monkeypatch)
     endpoint_interfaces_follow_subnets(monkeypatch)
     endpoint_subnet_configurations(monkeypatch)
+    resolver_endpoint_protocols(monkeypatch)
     return vpc_association_authorization(monkeypatch)
 
 
@@ -342,3 +346,37 @@ def endpoint_subnet_configurations(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(VPCs, "create_vpc_endpoint", create_vpc_endpoint)
     monkeypatch.setattr(VPCs, "modify_vpc_endpoint", modify_vpc_endpoint)
+
+
+def resolver_endpoint_protocols(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep what CreateResolverEndpoint says of the protocols and the endpoint type, and
+    describe them (moto/route53resolver/models.py's description has neither)."""
+    import json
+
+    from moto.route53resolver.models import ResolverEndpoint
+    from moto.route53resolver.responses import Route53ResolverResponse
+
+    original = Route53ResolverResponse.create_resolver_endpoint
+    describe = ResolverEndpoint.description
+
+    @functools.wraps(original)
+    def create_resolver_endpoint(self):
+        result = original(self)
+        endpoint_id = json.loads(result)["ResolverEndpoint"]["Id"]
+        endpoint = self.route53resolver_backend.resolver_endpoints[endpoint_id]
+        endpoint.protocols = self._get_param("Protocols") or ["Do53"]
+        endpoint.resolver_endpoint_type = self._get_param("ResolverEndpointType") or "IPV4"
+        return json.dumps({"ResolverEndpoint": endpoint.description()})
+
+    @functools.wraps(describe)
+    def description(self):
+        return {
+            **describe(self),
+            "Protocols": getattr(self, "protocols", ["Do53"]),
+            "ResolverEndpointType": getattr(self, "resolver_endpoint_type", "IPV4"),
+        }
+
+    monkeypatch.setattr(
+        Route53ResolverResponse, "create_resolver_endpoint", create_resolver_endpoint
+    )
+    monkeypatch.setattr(ResolverEndpoint, "description", description)

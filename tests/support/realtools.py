@@ -26,10 +26,11 @@ provider "aws" {{
   skip_region_validation      = true
 
   endpoints {{
-    ec2     = "{url}"
-    iam     = "{url}"
-    route53 = "{url}"
-    sts     = "{url}"
+    ec2             = "{url}"
+    iam             = "{url}"
+    route53         = "{url}"
+    route53resolver = "{url}"
+    sts             = "{url}"
   }}
 }}
 """

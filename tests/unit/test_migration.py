@@ -61,6 +61,25 @@ def test_moves_go_from_02_addresses_to_the_shared_modules(case: str):
     assert len({target for _, target in moves}) == len(moves)  # one source per address
 
 
+def test_a_migrated_resolver_lands_on_the_shared_modules_counted_instances():
+    answers = parse_answers(case_answers("on-premises-resolver"))
+    old = declared(rendered_files(answers))
+    new = declared(render_shared_module())
+    moves = migration_moves(plan_module(answers))
+    assert moves == (
+        (
+            "module.lambda_endpoint.aws_route53_resolver_endpoint.inbound",
+            "module.lambda_endpoint.aws_route53_resolver_endpoint.inbound[0]",
+        ),
+        (
+            "module.lambda_endpoint.aws_security_group.resolver",
+            "module.lambda_endpoint.aws_security_group.resolver[0]",
+        ),
+    )
+    for source, target in moves:
+        assert base(source)[1] in old and base(target)[1] in new
+
+
 def test_a_migrated_root_carries_its_moves_and_a_new_one_none():
     answers = parse_answers(case_answers("peering-three-mixed"))
     assert "moved.tf" not in render_deployment(plan_deployment(answers))

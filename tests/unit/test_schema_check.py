@@ -204,6 +204,9 @@ ONLY_6X = {
     "provider.tag_policy_compliance",
     "provider.user_agent",
     "resource.aws_route.odb_network_arn",
+    # detailed metrics of Resolver endpoints (hashicorp/terraform-provider-aws#45630)
+    "resource.aws_route53_resolver_endpoint.rni_enhanced_metrics_enabled",
+    "resource.aws_route53_resolver_endpoint.target_name_server_metrics_enabled",
     "resource.aws_route53_zone.enable_accelerated_recovery",
     "resource.aws_vpc_endpoint.dns_options.private_dns_preference",
     "resource.aws_vpc_endpoint.dns_options.private_dns_specified_domains",

@@ -54,13 +54,20 @@ def test_ingress_is_https_only_and_never_from_anywhere(module: Path):
     for block_type, name, body in rules:
         assert block_type != "aws_vpc_security_group_egress_rule", name
         assert "egress" not in body and "ingress" not in body, f"inline rules in {name}"
-        if block_type == "aws_vpc_security_group_ingress_rule":
+        if block_type == "aws_vpc_security_group_ingress_rule" and name.startswith("resolver_"):
+            # the Resolver inbound endpoint's own group (resolver.tf): DNS only
+            assert body["security_group_id"] == "${aws_security_group.resolver.id}", name
+            assert body["ip_protocol"] in ("tcp", "udp") and body["from_port"] == body["to_port"]
+            assert body["from_port"] == 53
+            assert body.get("cidr_ipv4") not in OPEN and body.get("cidr_ipv6") not in OPEN
+        elif block_type == "aws_vpc_security_group_ingress_rule":
             assert (body["ip_protocol"], body["from_port"], body["to_port"]) == ("tcp", 443, 443)
             assert body.get("cidr_ipv4") not in OPEN and body.get("cidr_ipv6") not in OPEN
             assert body.get("description")
     example = parse_hcl((module / "example" / "main.tf").read_text(encoding="utf-8"))
     call = example["module"][0]["lambda_endpoint"]
     assert not OPEN & set(call["allowed_cidr_blocks"])
+    assert not OPEN & set(literal_text(call.get("on_premises", {})).get("cidrs", []))
 
 
 def test_every_taggable_resource_is_tagged(module: Path):

@@ -518,3 +518,93 @@ run "dns_peers_without_the_zone_fail" {
 
   expect_failures = [aws_vpc_endpoint.lambda]
 }
+
+# On-premises resolution: a Resolver inbound endpoint with one address in each of two AZs.
+run "resolver_in_two_azs_plans" {
+  command = plan
+
+  variables {
+    on_premises = {
+      resolver_subnet_ids = ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"]
+      cidrs               = ["192.168.0.0/16", "172.16.10.0/24"]
+    }
+  }
+
+  override_data {
+    target = data.aws_subnet.resolver[1]
+    values = { vpc_id = "vpc-0123456789abcdef0", availability_zone = "us-east-1b", availability_zone_id = "use1-az2" }
+  }
+
+  assert {
+    condition     = aws_route53_resolver_endpoint.inbound[0].direction == "INBOUND" && aws_route53_resolver_endpoint.inbound[0].protocols == toset(["Do53"])
+    error_message = "The Resolver endpoint must be INBOUND, plain DNS (Do53) only."
+  }
+
+  assert {
+    condition     = toset(keys(aws_vpc_security_group_ingress_rule.resolver_dns_udp)) == toset(["192.168.0.0/16", "172.16.10.0/24"]) && aws_vpc_security_group_ingress_rule.resolver_dns_tcp["192.168.0.0/16"].from_port == 53
+    error_message = "The resolver's group must have one TCP and one UDP 53 rule per on-premises CIDR."
+  }
+}
+
+run "resolver_subnets_in_one_az_fail" {
+  command = plan
+
+  variables {
+    on_premises = {
+      resolver_subnet_ids = ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"]
+      cidrs               = ["192.168.0.0/16"]
+    }
+  }
+
+  expect_failures = [aws_route53_resolver_endpoint.inbound]
+}
+
+run "resolver_subnet_in_another_vpc_fails" {
+  command = plan
+
+  variables {
+    on_premises = {
+      resolver_subnet_ids = ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"]
+      cidrs               = ["192.168.0.0/16"]
+    }
+  }
+
+  override_data {
+    target = data.aws_subnet.resolver[1]
+    values = { vpc_id = "vpc-0eeeeeeeeeeeeeee1", availability_zone = "us-east-1b", availability_zone_id = "use1-az2" }
+  }
+
+  expect_failures = [aws_route53_resolver_endpoint.inbound]
+}
+
+run "resolver_without_private_dns_or_the_zone_fails" {
+  command = plan
+
+  variables {
+    private_dns_enabled = false
+    on_premises = {
+      resolver_subnet_ids = ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"]
+      cidrs               = ["192.168.0.0/16"]
+    }
+  }
+
+  override_data {
+    target = data.aws_subnet.resolver[1]
+    values = { vpc_id = "vpc-0123456789abcdef0", availability_zone = "us-east-1b", availability_zone_id = "use1-az2" }
+  }
+
+  expect_failures = [aws_route53_resolver_endpoint.inbound]
+}
+
+run "on_premises_open_to_everyone_fails" {
+  command = plan
+
+  variables {
+    on_premises = {
+      resolver_subnet_ids = ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"]
+      cidrs               = ["0.0.0.0/0"]
+    }
+  }
+
+  expect_failures = [var.on_premises]
+}
