@@ -198,7 +198,7 @@ def test_init_in_a_real_terminal_renders(tmp_path: Path):
         expect("limited")
         answer("Subnets (subnet-id:az-id, comma-separated) [", "")
         answer("Private DNS [Y/n]:", "")
-        answer("IP address type (ipv4 or dualstack) [ipv4]:", "")
+        answer("IP address type (ipv4, dualstack or ipv6) [ipv4]:", "")
         answer("Principals (comma-separated) [", "")
         answer("Actions (comma-separated) [", "")
         answer("Functions (comma-separated) [", "")
