@@ -837,7 +837,7 @@ def _value(item: dict[str, Any]) -> str:
         return _mib(value)
     if "throughput" in item["target"]:
         return f"{value:.1f} modules/s"
-    if item["target"].startswith("(c)/(d"):
+    if item["target"].startswith(("(c)/(d", "(e)/(d)")):  # ratios
         return f"{value:.2f}"
     return _s(value)
 
