@@ -86,7 +86,6 @@ def check(
     from generator.core.errors import UsageError
     from generator.moduledir.write import find_modules
     from generator.report.text import report_drift
-    from generator.run.batch import parse_shard, select_shard
     from generator.run.drift import check_modules, fix_module
     from generator.run.gate import unrendered_folders
     from generator.run.module import modules_in
@@ -110,6 +109,10 @@ def check(
     if not targets and not unowned:
         raise UsageError(f"no tfgen modules under {MODULES_ROOT}/: name the module folders")
     if shard:
+        # imported here: run.batch loads the answers machinery, which a check of modules it
+        # rendered before does not need
+        from generator.run.batch import parse_shard, select_shard
+
         targets = select_shard(targets, *parse_shard(shard))
     reports = check_modules(targets, jobs)
     for folder, report in zip(targets, reports, strict=True):
