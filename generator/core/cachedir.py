@@ -80,7 +80,10 @@ def code_digest() -> str:
         if not root.is_dir():
             continue
         for folder, folders, files in os.walk(root):
-            folders[:] = sorted(name for name in folders if name != "__pycache__")
+            # tools' caches (__pycache__, .mypy_cache, ...) are not code, and appear mid-run
+            folders[:] = sorted(
+                name for name in folders if name != "__pycache__" and not name.startswith(".")
+            )
             for name in sorted(files):
                 if name.endswith((".pyc", ".pyo")):
                     continue

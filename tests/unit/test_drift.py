@@ -254,6 +254,31 @@ def test_the_code_digest_covers_the_templates_and_the_package() -> None:
     assert code_digest.__wrapped__() == code_digest()  # the same files, the same digest
 
 
+def test_the_code_digest_ignores_tool_caches_in_the_package(tmp_path, monkeypatch) -> None:
+    """A tool's cache folder created in the package mid-run (mypy's .mypy_cache in
+    generator/scan/policies, found in CI) is not code: the digest stays; a code file does not."""
+    from generator.core import cachedir
+
+    package = tmp_path / "generator"
+    (package / "core").mkdir(parents=True)
+    fake = package / "core" / "cachedir.py"
+    fake.write_text("# code\n")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / ".keep").write_text("a template's hidden file counts\n")
+    monkeypatch.setattr(cachedir, "__file__", str(fake))
+    before = cachedir.code_digest.__wrapped__()
+    (package / ".mypy_cache").mkdir()
+    (package / ".mypy_cache" / "x.json").write_text("{}")
+    (package / "core" / "__pycache__").mkdir()
+    (package / "core" / "__pycache__" / "x.pyc").write_bytes(b"\0")
+    assert cachedir.code_digest.__wrapped__() == before
+    (package / "core" / "new.py").write_text("# more code\n")
+    assert cachedir.code_digest.__wrapped__() != before
+    (package / "core" / "new.py").unlink()
+    (tmp_path / "templates" / ".keep").write_text("changed\n")
+    assert cachedir.code_digest.__wrapped__() != before
+
+
 def test_check_modules_mixes_remembered_and_rendered_modules(
     tmp_path: Path, render_cache, monkeypatch
 ):
