@@ -54,11 +54,7 @@ def module_arguments(
         "vpc_cidr": answers.vpc.cidr,
         "vpc_extra_cidrs": list(answers.vpc.extra_cidrs),
         "subnet_ids": [subnet.id for subnet in answers.subnets],
-        **(
-            {"subnet_ip_addresses": subnet_ip_addresses(answers)}
-            if subnet_ip_addresses(answers)
-            else {}
-        ),
+        **({"subnet_ip_addresses": fixed} if (fixed := subnet_ip_addresses(answers)) else {}),
         "private_dns_enabled": answers.private_dns,
         "ip_address_type": answers.ip_address_type,
         "vpc_ipv6_cidrs": list(answers.vpc.ipv6_cidrs),
@@ -93,11 +89,9 @@ def subnet_ip_addresses(answers: Answers) -> dict[str, dict[str, str]]:
 
 def aws_provider_floor(answers: Answers) -> str:
     """The module layout's AWS provider floor: the release that introduced the newest thing
-    these answers make the module use (per feature, so that answers without it keep 5.52)."""
-    floors = [("5.52", "aws_vpc_endpoint_private_dns")]
-    if subnet_ip_addresses(answers):
-        floors.append(("5.54", "subnet_configuration of aws_vpc_endpoint"))
-    return max(floors, key=lambda floor: tuple(int(part) for part in floor[0].split(".")))[0]
+    these answers make the module use (per feature, so that answers without it keep 5.52):
+    aws_vpc_endpoint_private_dns in 5.52, subnet_configuration (fixed addresses) in 5.54."""
+    return "5.54" if subnet_ip_addresses(answers) else "5.52"
 
 
 def on_premises_argument(answers: Answers) -> dict[str, Any]:

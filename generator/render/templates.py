@@ -29,7 +29,6 @@ from generator.plan.module_plan import (
     ModulePlan,
     aws_provider_floor,
     plan_module,
-    subnet_ip_addresses,
 )
 from generator.plan.peering import RetiredAlias
 from generator.render import docs
@@ -149,7 +148,7 @@ def render_plan(plan: ModulePlan) -> dict[str, str]:
         else "",
         "terraform_version_constraint": TERRAFORM_VERSION_CONSTRAINT,
         "aws_provider_constraint": f">= {aws_provider_floor(answers)}, < 7.0",
-        "fixed_ips": bool(subnet_ip_addresses(answers)),
+        "fixed_ips": "subnet_ip_addresses" in plan.module_arguments,
         "tfgen_version": __version__,
         "moves": list(plan.moves),
         "answers_source": plan.source,
